@@ -1,0 +1,71 @@
+package io.warren;
+
+import java.util.Optional;
+
+/**
+ * A handle on a pooled broker channel, taken from {@link ConnectionFactory#getConnection()} and
+ * closed with try-with-resources, which gives the channel back to the container's pool. Not
+ * thread-safe: use it on one thread, then close it. Inside a JTA transaction its publishes and
+ * acks take effect when the transaction commits, and not at all if it rolls back.
+ *
+ * <pre>{@code
+ * try (Connection connection = factory.getConnection()) {
+ *     connection.declare(Queue.builder("video").bind(Exchange.direct("media"), "video").build());
+ *     connection.fetch("video").ifPresent(message -> { handle(message); message.ack(); });
+ * }
+ * }</pre>
+ */
+public interface Connection extends AutoCloseable {
+
+    /** Declares the exchange; idempotent. Nothing is declared for the default exchange. */
+    void declare(Exchange exchange);
+
+    /**
+     * Declares the queue, the exchanges of its bindings, and its bindings; idempotent.
+     *
+     * @return the queue as declared, named by the broker where it was server-named
+     * @throws DeclarationException naming the argument that differs from the broker's queue
+     */
+    Queue declare(Queue queue);
+
+    /**
+     * Checks that a queue exists without declaring it.
+     *
+     * @throws DeclarationException naming the queue when it does not exist
+     */
+    void checkExists(String queue);
+
+    /** Deletes the exchange, whatever is bound to it. */
+    void delete(Exchange exchange);
+
+    /** Deletes the queue and the messages in it. */
+    void deleteQueue(String queue);
+
+    /** @return how many messages were purged from the queue */
+    long purge(String queue);
+
+    /** Publishes a message to the exchange, with no confirm and not mandatory. */
+    void publish(String exchange, OutgoingMessage message);
+
+    /**
+     * Publishes a message as the settings say: to their exchange, with their routing key unless
+     * the message has one, waiting for the confirm when they ask for confirms.
+     *
+     * @throws PublishException when the broker nacks it or its confirm does not come in time
+     * @throws UnroutableException when it is mandatory and no queue receives it
+     */
+    void publish(Producer.Settings settings, OutgoingMessage message);
+
+    /**
+     * Takes one message from the queue (basic.get), to be settled with {@link Message#ack()},
+     * {@link Message#reject()} or {@link Message#requeue()} before this connection closes; a
+     * message left unsettled at close is requeued.
+     *
+     * @return the message, or empty when the queue is empty
+     */
+    Optional<Message> fetch(String queue);
+
+    /** Gives the channel back to the pool and requeues any fetched message left unsettled. */
+    @Override
+    void close();
+}

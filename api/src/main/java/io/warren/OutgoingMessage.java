@@ -1,0 +1,265 @@
+package io.warren;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A message to publish: a payload, encoded when it is published, and the AMQP properties to send
+ * with it. Persistent unless told otherwise. A {@code byte[]} payload is sent as it is, with the
+ * content type given here ({@code application/octet-stream} when none); any other payload is
+ * encoded by the producer's serializer unless {@link Builder#serializer} chooses another.
+ *
+ * <pre>{@code
+ * producer.publish(OutgoingMessage.of(order).routingKey("eu").header("tenant", "acme")
+ *         .priority(5).expiration(Duration.ofMinutes(1)).build());
+ * }</pre>
+ */
+public final class OutgoingMessage {
+
+    private final Object payload;
+    private final String routingKey;
+    private final String serializer;
+    private final String contentType;
+    private final String contentEncoding;
+    private final Map<String, Object> headers;
+    private final boolean persistent;
+    private final Integer priority;
+    private final Duration expiration;
+    private final String messageId;
+    private final String correlationId;
+    private final String replyTo;
+    private final String type;
+    private final String appId;
+    private final Instant timestamp;
+
+    private OutgoingMessage(Builder builder) {
+        this.payload = builder.payload;
+        this.routingKey = builder.routingKey;
+        this.serializer = builder.serializer;
+        this.contentType = builder.contentType;
+        this.contentEncoding = builder.contentEncoding;
+        this.headers = Map.copyOf(builder.headers);
+        this.persistent = builder.persistent;
+        this.priority = builder.priority;
+        this.expiration = builder.expiration;
+        this.messageId = builder.messageId;
+        this.correlationId = builder.correlationId;
+        this.replyTo = builder.replyTo;
+        this.type = builder.type;
+        this.appId = builder.appId;
+        this.timestamp = builder.timestamp;
+    }
+
+    /** @return a builder for a message carrying that payload */
+    public static Builder of(Object payload) {
+        return new Builder(payload);
+    }
+
+    /** @return the payload, encoded at publish time */
+    public Object payload() {
+        return payload;
+    }
+
+    /** @return the routing key, or null to use the producer's */
+    public String routingKey() {
+        return routingKey;
+    }
+
+    /** @return the serializer's name or content type, or null to use the producer's */
+    public String serializer() {
+        return serializer;
+    }
+
+    /** @return the content type to send with a {@code byte[]} payload, or null */
+    public String contentType() {
+        return contentType;
+    }
+
+    /** @return the content encoding, or null */
+    public String contentEncoding() {
+        return contentEncoding;
+    }
+
+    /** @return the headers */
+    public Map<String, Object> headers() {
+        return headers;
+    }
+
+    /** @return whether the broker writes it to disk (default true) */
+    public boolean persistent() {
+        return persistent;
+    }
+
+    /** @return the priority, or null */
+    public Integer priority() {
+        return priority;
+    }
+
+    /** @return how long it may wait in a queue, or null */
+    public Duration expiration() {
+        return expiration;
+    }
+
+    /** @return the message id, or null */
+    public String messageId() {
+        return messageId;
+    }
+
+    /** @return the correlation id, or null */
+    public String correlationId() {
+        return correlationId;
+    }
+
+    /** @return where to reply, or null */
+    public String replyTo() {
+        return replyTo;
+    }
+
+    /** @return the application's type name, or null */
+    public String type() {
+        return type;
+    }
+
+    /** @return the application id, or null */
+    public String appId() {
+        return appId;
+    }
+
+    /** @return the timestamp, or null */
+    public Instant timestamp() {
+        return timestamp;
+    }
+
+    @Override
+    public String toString() {
+        return "OutgoingMessage[routingKey=" + routingKey + ", payload type="
+                + (payload == null ? "null" : payload.getClass().getName()) + ", headers=" + headers.keySet() + "]";
+    }
+
+    /** Builds an {@link OutgoingMessage}. */
+    public static final class Builder {
+        private final Object payload;
+        private String routingKey;
+        private String serializer;
+        private String contentType;
+        private String contentEncoding;
+        private final Map<String, Object> headers = new LinkedHashMap<>();
+        private boolean persistent = true;
+        private Integer priority;
+        private Duration expiration;
+        private String messageId;
+        private String correlationId;
+        private String replyTo;
+        private String type;
+        private String appId;
+        private Instant timestamp;
+
+        private Builder(Object payload) {
+            this.payload = Objects.requireNonNull(payload, "payload");
+        }
+
+        /** @param routingKey overrides the producer's default routing key */
+        public Builder routingKey(String routingKey) {
+            this.routingKey = routingKey;
+            return this;
+        }
+
+        /** @param serializer a serializer's name ({@code json}, {@code text}, {@code raw}) or content type */
+        public Builder serializer(String serializer) {
+            this.serializer = serializer;
+            return this;
+        }
+
+        /** @param contentType the content type of a {@code byte[]} payload */
+        public Builder contentType(String contentType) {
+            this.contentType = contentType;
+            return this;
+        }
+
+        /** @param contentEncoding a charset for text, or an encoding such as {@code gzip} for raw bodies */
+        public Builder contentEncoding(String contentEncoding) {
+            this.contentEncoding = contentEncoding;
+            return this;
+        }
+
+        /** Adds a header; values may be strings, numbers, booleans, lists, maps, dates or byte arrays. */
+        public Builder header(String name, Object value) {
+            headers.put(Objects.requireNonNull(name), value);
+            return this;
+        }
+
+        /** Adds every header of the map. */
+        public Builder headers(Map<String, ?> values) {
+            values.forEach(this::header);
+            return this;
+        }
+
+        /** @param persistent whether the broker writes it to disk (default true) */
+        public Builder persistent(boolean persistent) {
+            this.persistent = persistent;
+            return this;
+        }
+
+        /** @param priority 0 to 255; only queues declared with {@code x-max-priority} honour it */
+        public Builder priority(int priority) {
+            if (priority < 0 || priority > 255) {
+                throw new IllegalArgumentException("priority must be between 0 and 255, not " + priority);
+            }
+            this.priority = priority;
+            return this;
+        }
+
+        /** @param expiration how long it may wait in a queue before the broker expires it */
+        public Builder expiration(Duration expiration) {
+            if (expiration.isNegative()) {
+                throw new IllegalArgumentException("expiration must not be negative: " + expiration);
+            }
+            this.expiration = expiration;
+            return this;
+        }
+
+        /** @param messageId the application's id for the message */
+        public Builder messageId(String messageId) {
+            this.messageId = messageId;
+            return this;
+        }
+
+        /** @param correlationId the id of the message this one answers */
+        public Builder correlationId(String correlationId) {
+            this.correlationId = correlationId;
+            return this;
+        }
+
+        /** @param replyTo the queue the answer should go to */
+        public Builder replyTo(String replyTo) {
+            this.replyTo = replyTo;
+            return this;
+        }
+
+        /** @param type the application's name for the kind of message */
+        public Builder type(String type) {
+            this.type = type;
+            return this;
+        }
+
+        /** @param appId the publishing application's id */
+        public Builder appId(String appId) {
+            this.appId = appId;
+            return this;
+        }
+
+        /** @param timestamp when the message was made (AMQP keeps seconds) */
+        public Builder timestamp(Instant timestamp) {
+            this.timestamp = timestamp;
+            return this;
+        }
+
+        /** @return the immutable message */
+        public OutgoingMessage build() {
+            return new OutgoingMessage(this);
+        }
+    }
+}

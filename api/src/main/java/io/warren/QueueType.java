@@ -1,0 +1,30 @@
+package io.warren;
+
+import java.util.Locale;
+
+/** How RabbitMQ stores a queue: the {@code x-queue-type} argument. */
+public enum QueueType {
+    /** The classic single-node queue, the broker's default. */
+    CLASSIC,
+    /** A replicated Raft-based queue; must be durable, and counts deliveries itself. */
+    QUORUM;
+
+    /** @return the name as the broker spells it, e.g. {@code "quorum"} */
+    public String amqpName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Parses a queue type as the broker spells it, ignoring case.
+     *
+     * @throws IllegalArgumentException naming the valid types
+     */
+    public static QueueType of(String name) {
+        for (QueueType type : values()) {
+            if (type.amqpName().equalsIgnoreCase(name == null ? "" : name.trim())) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("Unknown queue type '" + name + "': valid types are classic and quorum");
+    }
+}

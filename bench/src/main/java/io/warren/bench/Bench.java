@@ -1,0 +1,358 @@
+package io.warren.bench;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs every scenario with its contenders interleaved (A B C D, then D C B A, ...) after a warm-up
+ * pass, keeps the median of the rounds, and writes docs/bench/results.md and results.png.
+ *
+ * <p>Modes: {@code full} (about 10 minutes; writes results.md, .png, .csv), {@code quick} (about 4
+ * minutes, one round, smaller counts: a smoke run, not figures to quote; writes quick.*),
+ * {@code soak} (the heap run alone, 10 million messages through one endpoint, 30 minutes at most;
+ * writes soak.*).
+ */
+public final class Bench {
+
+    static final int[] SIZES = {16, 1024, 65536};
+    static final int PUBLISH_THREADS = 4;
+    static final int PREFETCH = 50;
+    static final int CONSUMERS = 2;
+    static final int RATE = 1_000;
+
+    /** Kept so that java.util.logging does not forget the level set on it. */
+    private static final Logger WARREN_LOG = Logger.getLogger("io.warren");
+
+    record Settings(String mode, int rounds, double publishSeconds, Map<Integer, Integer> consumeCounts,
+                    double latencySeconds, double heapSeconds, long heapTarget, double heapSampleSeconds) {
+    }
+
+    static Settings settings(String mode) {
+        return switch (mode) {
+            case "quick" -> new Settings(mode, 1, 1.0, Map.of(16, 15_000, 1024, 15_000, 65536, 2_000), 2.0,
+                    20, Long.MAX_VALUE, 5);
+            case "soak" -> new Settings(mode, 0, 0, Map.of(), 0, 1_800, 10_000_000, 30);
+            case "full" -> new Settings(mode, 3, 1.5, Map.of(16, 40_000, 1024, 40_000, 65536, 8_000), 3.0,
+                    90, Long.MAX_VALUE, 10);
+            default -> throw new IllegalArgumentException("mode is full, quick or soak, not " + mode);
+        };
+    }
+
+    public static void main(String[] args) throws Exception {
+        WARREN_LOG.setLevel(Level.WARNING);
+        Settings settings = settings(args.length > 0 ? args[0] : "full");
+        Path out = Path.of(args.length > 1 ? args[1] : "docs/bench");
+        Files.createDirectories(out);
+        long started = System.nanoTime();
+        Results results = new Results(settings);
+        try (RawClient raw = new RawClient(); WarrenClient warren = new WarrenClient(); SpringClient spring = new SpringClient()) {
+            Admin admin = new Admin(raw.connection());
+            results.brokerVersion = String.valueOf(raw.connection().getServerProperties().get("version"));
+            List<Contender> contenders = List.of(raw, warren, spring, new PerfTestClient(0));
+            if (!settings.mode().equals("soak")) {
+                publishing(settings, admin, contenders, results, false);
+                publishing(settings, admin, contenders, results, true);
+                List<Contender> consumers = new ArrayList<>(contenders);
+                consumers.add(new PerfTestClient(PREFETCH / 2));
+                consuming(settings, admin, consumers, results);
+                latency(settings, admin, contenders, results);
+            }
+            results.heap = Heap.run(settings, admin, warren);
+        }
+        results.minutes = (System.nanoTime() - started) / 60e9;
+        Report.write(results, out);
+        System.out.println(Files.readString(out.resolve(Report.name(results) + ".md")));
+    }
+
+    private static void log(String text) {
+        System.err.printf("[bench %tT] %s%n", System.currentTimeMillis(), text);
+    }
+
+    /** Contenders in order on even rounds, reversed on odd ones. */
+    private static List<Contender> order(List<Contender> contenders, int round) {
+        List<Contender> order = new ArrayList<>(contenders);
+        if (round % 2 == 1) {
+            Collections.reverse(order);
+        }
+        return order;
+    }
+
+    private static void publishing(Settings settings, Admin admin, List<Contender> contenders, Results results,
+                                   boolean confirms) throws Exception {
+        String scenario = confirms ? Results.CONFIRMS : Results.PUBLISH;
+        for (int size : SIZES) {
+            String queue = admin.declare("publish", 2_000);
+            try {
+                for (Contender contender : contenders) {
+                    if (!(contender instanceof PerfTestClient)) {
+                        contender.publish(queue, size, PUBLISH_THREADS, confirms, settings.publishSeconds() / 2);
+                        admin.purge(queue);
+                    }
+                }
+                for (int round = 0; round < settings.rounds(); round++) {
+                    for (Contender contender : order(contenders, round)) {
+                        Double rate = contender.publish(queue, size, PUBLISH_THREADS, confirms, settings.publishSeconds());
+                        admin.purge(queue);
+                        if (rate != null) {
+                            results.add(scenario, size, contender.name(), rate);
+                            log(String.format("%s %d B round %d %s: %.0f msg/s", scenario, size, round + 1,
+                                    contender.name(), rate));
+                        }
+                    }
+                }
+            } finally {
+                admin.delete(queue);
+            }
+        }
+    }
+
+    private static void consuming(Settings settings, Admin admin, List<Contender> contenders, Results results)
+            throws Exception {
+        for (int size : SIZES) {
+            int count = settings.consumeCounts().get(size);
+            String queue = admin.declare("consume", 0);
+            try {
+                for (Contender contender : contenders) {
+                    if (!(contender instanceof PerfTestClient)) {
+                        admin.fill(queue, size, count / 4);
+                        contender.consume(queue, size, count / 4, CONSUMERS, PREFETCH);
+                        admin.settle(queue, contender.name());
+                    }
+                }
+                for (int round = 0; round < settings.rounds(); round++) {
+                    for (Contender contender : order(contenders, round)) {
+                        boolean perfTest = contender instanceof PerfTestClient;
+                        admin.fill(queue, size, perfTest ? (int) (count * PerfTestClient.CONSUME_FILL_FACTOR) : count);
+                        Double rate = contender.consume(queue, size, count, CONSUMERS, PREFETCH);
+                        if (perfTest) {
+                            admin.purge(queue);
+                        }
+                        admin.settle(queue, contender.name());
+                        results.add(Results.CONSUME, size, contender.name(), rate);
+                        log(String.format("consume %d B round %d %s: %.0f msg/s", size, round + 1, contender.name(), rate));
+                    }
+                }
+            } finally {
+                admin.delete(queue);
+            }
+        }
+    }
+
+    private static void latency(Settings settings, Admin admin, List<Contender> contenders, Results results)
+            throws Exception {
+        for (int size : SIZES) {
+            String queue = admin.declare("latency", 0);
+            try {
+                for (Contender contender : contenders) {
+                    if (!(contender instanceof PerfTestClient)) {
+                        contender.latency(queue, size, RATE, 1.0, PREFETCH);
+                        admin.purge(queue);
+                    }
+                }
+                for (int round = 0; round < settings.rounds(); round++) {
+                    for (Contender contender : order(contenders, round)) {
+                        double[] percentiles = contender.latency(queue, size, RATE, settings.latencySeconds(), PREFETCH);
+                        admin.purge(queue);
+                        results.addLatency(size, contender.name(), percentiles);
+                        log(String.format("latency %d B round %d %s: p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs", size,
+                                round + 1, contender.name(), percentiles[0], percentiles[1], percentiles[2]));
+                    }
+                }
+            } finally {
+                admin.delete(queue);
+            }
+        }
+    }
+
+    /** The benchmark's own chores on the broker, with the raw client: declare, fill, purge, delete. */
+    static final class Admin {
+        private final Connection connection;
+
+        Admin(Connection connection) {
+            this.connection = connection;
+        }
+
+        /** Declares a fresh non-durable classic queue; maxLength 0 for none. */
+        String declare(String hint, int maxLength) throws Exception {
+            String name = "warren.bench." + hint + "." + UUID.randomUUID().toString().substring(0, 8);
+            try (Channel channel = connection.createChannel()) {
+                channel.queueDeclare(name, false, false, false, maxLength > 0 ? Map.of("x-max-length", maxLength) : Map.of());
+            }
+            return name;
+        }
+
+        void purge(String queue) throws Exception {
+            try (Channel channel = connection.createChannel()) {
+                channel.queuePurge(queue);
+            }
+        }
+
+        long ready(String queue) throws Exception {
+            try (Channel channel = connection.createChannel()) {
+                return channel.queueDeclarePassive(queue).getMessageCount();
+            }
+        }
+
+        void delete(String queue) throws Exception {
+            try (Channel channel = connection.createChannel()) {
+                channel.queueDelete(queue);
+            }
+        }
+
+        /** Puts {@code count} transient messages of that size in the queue, confirmed. */
+        void fill(String queue, int size, int count) throws Exception {
+            byte[] body = Meter.body(size);
+            try (Channel channel = connection.createChannel()) {
+                channel.confirmSelect();
+                for (int i = 0; i < count; i++) {
+                    channel.basicPublish("", queue, RawClient.TRANSIENT, body);
+                    if (i % 5_000 == 4_999) {
+                        channel.waitForConfirmsOrDie(60_000);
+                    }
+                }
+                channel.waitForConfirmsOrDie(60_000);
+            }
+        }
+
+        /** After a consumer stopped: nothing may have come back to the queue (a message left unacked would). */
+        void settle(String queue, String contender) throws Exception {
+            long left = ready(queue);
+            if (left != 0) {
+                log("WARNING: " + left + " messages back in the queue after " + contender + " consumed: purged");
+                purge(queue);
+            }
+        }
+    }
+
+    /** Heap after many messages through one MDB endpoint, sampled after a full GC. */
+    static final class Heap {
+        record Sample(double seconds, long messages, double usedMiB) {
+        }
+
+        record Outcome(long messages, double seconds, List<Sample> samples, double slopeKiBPerMillion) {
+        }
+
+        static Outcome run(Settings settings, Admin admin, WarrenClient warren) throws Exception {
+            String queue = admin.declare("heap", 0);
+            AtomicLong consumed = new AtomicLong();
+            AtomicLong published = new AtomicLong();
+            List<Sample> samples = new ArrayList<>();
+            long start = System.nanoTime();
+            long deadline = start + (long) (settings.heapSeconds() * 1e9);
+            byte[] body = Meter.body(1024);
+            try (var deployment = warren.deploy(queue, 1, PREFETCH, message -> consumed.incrementAndGet())) {
+                io.warren.Producer producer = warren.harness().factory().producer(
+                        io.warren.Producer.to("").routingKey(queue).build());
+                Thread[] publishers = new Thread[2];
+                for (int i = 0; i < publishers.length; i++) {
+                    publishers[i] = new Thread(() -> {
+                        while (System.nanoTime() < deadline && published.get() < settings.heapTarget()) {
+                            if (published.get() - consumed.get() > 20_000) {
+                                java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                                continue;
+                            }
+                            producer.publish(io.warren.OutgoingMessage.of(body).persistent(false).build());
+                            published.incrementAndGet();
+                        }
+                    }, "bench-heap-publisher-" + i);
+                    publishers[i].start();
+                }
+                samples.add(sample(start, consumed.get()));
+                long nextSample = start + (long) (settings.heapSampleSeconds() * 1e9);
+                while (true) {
+                    boolean publishing = false;
+                    for (Thread publisher : publishers) {
+                        publishing |= publisher.isAlive();
+                    }
+                    if (!publishing && consumed.get() >= published.get()) {
+                        break;
+                    }
+                    Thread.sleep(100);
+                    if (System.nanoTime() >= nextSample) {
+                        samples.add(sample(start, consumed.get()));
+                        Sample last = samples.get(samples.size() - 1);
+                        log(String.format("heap: %,d messages in %.0f s, %.1f MiB used after GC", last.messages(),
+                                last.seconds(), last.usedMiB()));
+                        nextSample += (long) (settings.heapSampleSeconds() * 1e9);
+                    }
+                }
+                samples.add(sample(start, consumed.get()));
+            } finally {
+                admin.delete(queue);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return new Outcome(consumed.get(), seconds, samples, slope(samples));
+        }
+
+        private static Sample sample(long start, long messages) {
+            System.gc();
+            System.gc();
+            double used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1048576.0;
+            return new Sample((System.nanoTime() - start) / 1e9, messages, used);
+        }
+
+        /** Least-squares growth of the heap after GC, in KiB per million messages, leaving out the first sample. */
+        private static double slope(List<Sample> samples) {
+            List<Sample> steady = samples.subList(Math.min(1, samples.size() - 1), samples.size());
+            if (steady.size() < 2) {
+                return Double.NaN;
+            }
+            double mx = steady.stream().mapToDouble(s -> s.messages() / 1e6).average().orElse(0);
+            double my = steady.stream().mapToDouble(s -> s.usedMiB() * 1024).average().orElse(0);
+            double num = 0;
+            double den = 0;
+            for (Sample s : steady) {
+                double x = s.messages() / 1e6 - mx;
+                num += x * (s.usedMiB() * 1024 - my);
+                den += x * x;
+            }
+            return den == 0 ? Double.NaN : num / den;
+        }
+    }
+
+    /** Every figure of the run, by scenario, size and contender, in the order measured. */
+    static final class Results {
+        static final String PUBLISH = "publish";
+        static final String CONFIRMS = "publish with confirms";
+        static final String CONSUME = "consume with ack";
+
+        final Settings settings;
+        final Map<String, Map<Integer, Map<String, List<Double>>>> rates = new LinkedHashMap<>();
+        final Map<Integer, Map<String, List<double[]>>> latencies = new LinkedHashMap<>();
+        String brokerVersion;
+        Heap.Outcome heap;
+        double minutes;
+
+        Results(Settings settings) {
+            this.settings = settings;
+        }
+
+        void add(String scenario, int size, String contender, double rate) {
+            rates.computeIfAbsent(scenario, s -> new LinkedHashMap<>()).computeIfAbsent(size, s -> new LinkedHashMap<>())
+                    .computeIfAbsent(contender, c -> new ArrayList<>()).add(rate);
+        }
+
+        void addLatency(int size, String contender, double[] percentiles) {
+            latencies.computeIfAbsent(size, s -> new LinkedHashMap<>()).computeIfAbsent(contender, c -> new ArrayList<>())
+                    .add(percentiles);
+        }
+    }
+
+    static Duration minutes(double minutes) {
+        return Duration.ofSeconds((long) (minutes * 60));
+    }
+}

@@ -1,0 +1,53 @@
+package io.warren.cdi;
+
+import jakarta.enterprise.util.Nonbinding;
+import jakarta.inject.Qualifier;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Qualifies an injected {@link io.warren.Producer}: the exchange it publishes to and how.
+ *
+ * <pre>{@code
+ * @Inject @PublishTo(exchange = "feed", routingKey = "importer")
+ * Producer feed;
+ *
+ * @Inject @PublishTo(exchange = "orders", confirmTimeoutMillis = 5000, mandatory = true)
+ * Producer orders;
+ * }</pre>
+ *
+ * The producer borrows a container-pooled channel for each publish, joins the caller's JTA
+ * transaction, and is safe to use from many threads.
+ */
+@Qualifier
+@Documented
+@Retention(RetentionPolicy.RUNTIME)
+@Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.METHOD, ElementType.TYPE})
+public @interface PublishTo {
+
+    /** @return the exchange; empty for the default exchange (routing key = queue name) */
+    @Nonbinding String exchange() default "";
+
+    /** @return the routing key used when a publish names none */
+    @Nonbinding String routingKey() default "";
+
+    /** @return the serializer: {@code json}, {@code text}, {@code raw}, or a registered name or content type */
+    @Nonbinding String serializer() default "json";
+
+    /** @return how long each publish waits for the broker's confirm; 0 (the default) for no confirms */
+    @Nonbinding long confirmTimeoutMillis() default 0;
+
+    /** @return whether a message no queue receives is an {@link io.warren.UnroutableException} */
+    @Nonbinding boolean mandatory() default false;
+
+    /**
+     * @return the JNDI name of the connection factory; empty (the default) looks up, in order,
+     *     {@code java:app/warren/ConnectionFactory}, {@code java:global/warren/ConnectionFactory},
+     *     {@code java:/warren/ConnectionFactory} and {@code warren/ConnectionFactory}
+     */
+    @Nonbinding String connectionFactory() default "";
+}

@@ -1,0 +1,233 @@
+package io.warren.rar.config;
+
+import com.rabbitmq.client.Address;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * Resolved broker connection settings: every property with its layered value or default, the URI
+ * taken apart, and every bad value reported at once by {@link #problems()}.
+ */
+public final class ConnectionSettings {
+
+    private final Map<BrokerProperty, String> values;
+    private final List<String> problems = new ArrayList<>();
+    private final List<Address> addresses = new ArrayList<>();
+    private String virtualHost;
+    private String user;
+    private String password;
+    private boolean tls;
+
+    private ConnectionSettings(Map<BrokerProperty, String> layered) {
+        EnumMap<BrokerProperty, String> resolved = new EnumMap<>(BrokerProperty.class);
+        for (BrokerProperty property : BrokerProperty.values()) {
+            String value = layered.get(property);
+            if (value != null || property.defaultValue() != null) {
+                resolved.put(property, value != null ? value : property.defaultValue());
+            }
+        }
+        this.values = Collections.unmodifiableMap(resolved);
+        virtualHost = values.get(BrokerProperty.VIRTUAL_HOST);
+        user = values.get(BrokerProperty.USER);
+        password = values.get(BrokerProperty.PASSWORD);
+        tls = bool(BrokerProperty.TLS);
+        String uri = values.get(BrokerProperty.URI);
+        if (uri != null) {
+            applyUri(uri);
+        } else {
+            resolveAddresses();
+        }
+        integer(BrokerProperty.HEARTBEAT_SECONDS, 0);
+        integer(BrokerProperty.CONNECTION_TIMEOUT_MILLIS, 1);
+        bool(BrokerProperty.TLS_TRUST_ALL);
+    }
+
+    /** @return the settings for those layered values, defaults filling the rest */
+    public static ConnectionSettings of(Map<BrokerProperty, String> values) {
+        return new ConnectionSettings(values);
+    }
+
+    private void applyUri(String text) {
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+            if (!scheme.equals("amqp") && !scheme.equals("amqps")) {
+                problems.add("uri: scheme must be amqp or amqps, not '" + scheme + "'");
+                return;
+            }
+            tls = tls || scheme.equals("amqps");
+            if (uri.getRawUserInfo() != null) {
+                String[] userInfo = uri.getRawUserInfo().split(":", 2);
+                user = decode(userInfo[0]);
+                if (userInfo.length == 2) {
+                    password = decode(userInfo[1]);
+                }
+            }
+            if (uri.getRawPath() != null && uri.getRawPath().length() > 1) {
+                virtualHost = decode(uri.getRawPath().substring(1));
+            }
+            int port = uri.getPort() > 0 ? uri.getPort() : defaultPort();
+            addresses.add(new Address(uri.getHost() == null ? "localhost" : uri.getHost(), port));
+        } catch (URISyntaxException e) {
+            // never echo the URI: it may hold the password
+            problems.add("uri: not a valid amqp:// or amqps:// URI (" + e.getReason() + ")");
+        }
+    }
+
+    private static String decode(String text) {
+        return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    }
+
+    private void resolveAddresses() {
+        String list = values.get(BrokerProperty.ADDRESSES);
+        if (list == null) {
+            Integer port = integer(BrokerProperty.PORT, 1);
+            addresses.add(new Address(values.get(BrokerProperty.HOST), port == null ? defaultPort() : port));
+            return;
+        }
+        for (String entry : list.split(",")) {
+            String address = entry.trim();
+            if (address.isEmpty()) {
+                continue;
+            }
+            int colon = address.lastIndexOf(':');
+            try {
+                addresses.add(colon < 0 ? new Address(address, defaultPort())
+                        : new Address(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))));
+            } catch (NumberFormatException e) {
+                problems.add("addresses: '" + address + "' is not host or host:port");
+            }
+        }
+        if (addresses.isEmpty() && problems.isEmpty()) {
+            problems.add("addresses: give at least one host:port");
+        }
+    }
+
+    private int defaultPort() {
+        return tls ? 5671 : 5672;
+    }
+
+    private Integer integer(BrokerProperty property, int minimum) {
+        String value = values.get(property);
+        if (value == null) {
+            return null;
+        }
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= minimum) {
+                return number;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        problems.add(property.propertyName() + ": '" + value + "' is not a whole number of at least " + minimum);
+        return null;
+    }
+
+    private boolean bool(BrokerProperty property) {
+        String value = values.get(property);
+        if (value == null) {
+            return false;
+        }
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            problems.add(property.propertyName() + ": '" + value + "' must be true or false");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    /** @return every bad property, each naming the property and what would be valid; empty when all are good */
+    public List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    /** @return the nodes to connect to, in order */
+    public List<Address> addresses() {
+        return List.copyOf(addresses);
+    }
+
+    public String virtualHost() {
+        return virtualHost;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    /** @return the password; keep it out of logs */
+    public String password() {
+        return password;
+    }
+
+    public boolean tls() {
+        return tls;
+    }
+
+    public boolean tlsTrustAll() {
+        return Boolean.parseBoolean(values.get(BrokerProperty.TLS_TRUST_ALL));
+    }
+
+    public String trustStore() {
+        return values.get(BrokerProperty.TRUST_STORE);
+    }
+
+    public String trustStorePassword() {
+        return values.get(BrokerProperty.TRUST_STORE_PASSWORD);
+    }
+
+    public String trustStoreType() {
+        return values.get(BrokerProperty.TRUST_STORE_TYPE);
+    }
+
+    public int heartbeatSeconds() {
+        return Integer.parseInt(values.get(BrokerProperty.HEARTBEAT_SECONDS));
+    }
+
+    public int connectionTimeoutMillis() {
+        return Integer.parseInt(values.get(BrokerProperty.CONNECTION_TIMEOUT_MILLIS));
+    }
+
+    public String connectionName() {
+        return values.get(BrokerProperty.CONNECTION_NAME);
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ConnectionSettings that && values.equals(that.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectionSettings" + describe(values);
+    }
+
+    /** @return the values as text, with secrets masked and the URI's password hidden */
+    static String describe(Map<BrokerProperty, String> values) {
+        StringJoiner text = new StringJoiner(", ", "[", "]");
+        values.forEach((property, value) -> text.add(property.propertyName() + "=" + masked(property, value)));
+        return text.toString();
+    }
+
+    private static String masked(BrokerProperty property, String value) {
+        if (property.secret()) {
+            return "****";
+        }
+        if (property == BrokerProperty.URI) {
+            return value.replaceAll("//([^:/@]*):[^@]*@", "//$1:****@");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,141 @@
+package io.warren.rar.declarations;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.Binding;
+import io.warren.DeclarationException;
+import io.warren.Exchange;
+import io.warren.Queue;
+import io.warren.WarrenException;
+
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Declares exchanges, queues and bindings on a channel, and explains the broker's refusals. A
+ * refused declaration closes the channel (AMQP says so): the caller must not use it again.
+ */
+public final class Declarer {
+
+    private static final Pattern INEQUIVALENT =
+            Pattern.compile("inequivalent arg '([^']*)' for (exchange|queue) '([^']*)' in vhost '[^']*': (.*)");
+
+    private final Channel channel;
+
+    public Declarer(Channel channel) {
+        this.channel = channel;
+    }
+
+    /** Declares the exchange; nothing for the default exchange. */
+    public void declare(Exchange exchange) {
+        if (exchange.isDefault()) {
+            return;
+        }
+        try {
+            channel.exchangeDeclare(exchange.name(), exchange.type().amqpName(), exchange.durable(),
+                    exchange.autoDelete(), exchange.internal(), exchange.arguments());
+        } catch (IOException e) {
+            throw explain("exchange '" + exchange.name() + "'", e);
+        }
+    }
+
+    /** Declares the queue, its bindings' exchanges and its bindings; returns it with its broker name. */
+    public Queue declare(Queue queue) {
+        Queue declared;
+        try {
+            AMQP.Queue.DeclareOk ok = channel.queueDeclare(queue.name(), queue.durable(), queue.exclusive(),
+                    queue.autoDelete(), queue.arguments());
+            declared = queue.name().isEmpty() ? queue.withName(ok.getQueue()) : queue;
+        } catch (IOException e) {
+            throw explain("queue '" + queue.name() + "'", e);
+        }
+        Set<Exchange> exchanges = new LinkedHashSet<>();
+        queue.bindings().forEach(binding -> exchanges.add(binding.exchange()));
+        exchanges.forEach(this::declare);
+        for (Binding binding : queue.bindings()) {
+            try {
+                channel.queueBind(declared.name(), binding.exchange().name(), binding.routingKey(), binding.arguments());
+            } catch (IOException e) {
+                throw explain("binding of queue '" + declared.name() + "' to exchange '"
+                        + binding.exchange().name() + "' with key '" + binding.routingKey() + "'", e);
+            }
+        }
+        return declared;
+    }
+
+    /** @throws DeclarationException naming the queue when it does not exist */
+    public void checkExists(String queue) {
+        try {
+            channel.queueDeclarePassive(queue);
+        } catch (IOException e) {
+            throw explain("queue '" + queue + "'", e);
+        }
+    }
+
+    public void delete(Exchange exchange) {
+        try {
+            channel.exchangeDelete(exchange.name());
+        } catch (IOException e) {
+            throw explain("exchange '" + exchange.name() + "'", e);
+        }
+    }
+
+    public void deleteQueue(String queue) {
+        try {
+            channel.queueDelete(queue);
+        } catch (IOException e) {
+            throw explain("queue '" + queue + "'", e);
+        }
+    }
+
+    public long purge(String queue) {
+        try {
+            return channel.queuePurge(queue).getMessageCount();
+        } catch (IOException e) {
+            throw explain("queue '" + queue + "'", e);
+        }
+    }
+
+    /** Turns the broker's refusal into an exception that names the entity and what to do. */
+    static WarrenException explain(String entity, IOException failure) {
+        String reason = reason(failure);
+        Matcher inequivalent = INEQUIVALENT.matcher(reason);
+        if (inequivalent.find()) {
+            String argument = inequivalent.group(1);
+            String kind = inequivalent.group(2);
+            String name = inequivalent.group(3);
+            return new DeclarationException("The broker already has " + kind + " '" + name
+                    + "' with a different '" + argument + "' (" + inequivalent.group(4) + "). Declare it with the "
+                    + "broker's value, or delete the " + kind + " first" + (kind.equals("queue")
+                    ? " (its messages are lost)" : "") + "; RabbitMQ never changes an existing " + kind
+                    + "'s arguments.", kind + " '" + name + "'", argument, failure);
+        }
+        if (reason.contains("NOT_FOUND")) {
+            return new DeclarationException("The broker has no " + entity + " (" + reason + "): declare it first, "
+                    + "or check its name and virtual host.", entity, null, failure);
+        }
+        if (reason.contains("ACCESS_REFUSED") || reason.contains("RESOURCE_LOCKED")
+                || reason.contains("PRECONDITION_FAILED")) {
+            return new DeclarationException("The broker refused " + entity + ": " + reason, entity, null, failure);
+        }
+        return new WarrenException("Could not reach the broker to declare " + entity + ": " + reason, failure);
+    }
+
+    private static String reason(IOException failure) {
+        Throwable cause = failure.getCause();
+        if (cause instanceof ShutdownSignalException signal && signal.getReason() != null) {
+            Object method = signal.getReason();
+            if (method instanceof AMQP.Channel.Close close) {
+                return close.getReplyText();
+            }
+            if (method instanceof AMQP.Connection.Close close) {
+                return close.getReplyText();
+            }
+        }
+        return String.valueOf(failure.getMessage() != null ? failure.getMessage() : cause);
+    }
+}

@@ -1,0 +1,58 @@
+package io.warren.rar.inbound;
+
+/**
+ * Every activation property an MDB can set, with its default and meaning, defined once: the
+ * activation spec's setters store into it, validation reads it, and the README's table lists it.
+ * The broker connection properties ({@link io.warren.rar.config.BrokerProperty}) can be set per
+ * MDB as well, overriding the resource adapter's.
+ */
+public enum ActivationProperty {
+    QUEUE("queue", null, "the queue to consume; `queue` or `queues` is required"),
+    QUEUES("queues", null, "comma-separated queues consumed by one MDB, each consumer taking from all"),
+    EXCHANGE("exchange", null, "exchange to bind the queues to; none binds nothing"),
+    EXCHANGE_TYPE("exchangeType", "direct", "direct, fanout, topic or headers"),
+    ROUTING_KEYS("routingKeys", "", "comma-separated binding keys; each queue is bound with each"),
+    BINDING_HEADERS("bindingHeaders", null, "for a headers exchange: comma-separated name=value pairs to match"),
+    HEADERS_MATCH("headersMatch", "all", "for a headers exchange: all or any of the headers must match"),
+    DECLARE("declare", "true", "declare the exchange, queues and bindings (idempotent); false only checks the queues exist"),
+    DURABLE("durable", "true", "declare durable queues and exchange"),
+    QUEUE_TYPE("queueType", "classic", "classic or quorum"),
+    DEAD_LETTER_EXCHANGE("deadLetterExchange", null, "where poison messages go (also declared as the queues' x-dead-letter-exchange); "
+            + "without it they are parked in the queue `<queue>.dead-letters`"),
+    DEAD_LETTER_ROUTING_KEY("deadLetterRoutingKey", null, "routing key for dead letters; the message's own key when unset"),
+    PREFETCH("prefetch", "50", "unacknowledged messages the broker sends each consumer, per queue (basic.qos)"),
+    CONCURRENCY("concurrency", "4", "consumers, each on its own channel and endpoint; 1 keeps the queue's order"),
+    ACK_MODE("ackMode", "container", "container: ack when the delivery succeeds (its transaction commits); "
+            + "manual: the MDB calls ack(), reject() or requeue()"),
+    MAX_DELIVERIES("maxDeliveries", "5", "deliveries of one message that fail before it is dead-lettered"),
+    ACCEPT("accept", "", "comma-separated content types or serializer names delivered; empty accepts every registered "
+            + "serializer's; others are dead-lettered at once"),
+    RECONNECT_INTERVAL_MILLIS("reconnectIntervalMillis", "5000", "wait between reconnection attempts after the broker is lost"),
+    RECONNECT_ATTEMPTS("reconnectAttempts", "-1", "reconnection attempts before giving up; -1 retries forever"),
+    SHUTDOWN_TIMEOUT_MILLIS("shutdownTimeoutMillis", "30000", "at undeploy, how long in-flight deliveries may take to finish");
+
+    private final String propertyName;
+    private final String defaultValue;
+    private final String description;
+
+    ActivationProperty(String propertyName, String defaultValue, String description) {
+        this.propertyName = propertyName;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    /** @return the name used in {@code @ActivationConfigProperty} */
+    public String propertyName() {
+        return propertyName;
+    }
+
+    /** @return the default, or null where there is none */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    /** @return one line for the README's property table */
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,62 @@
+package io.warren.rar.inbound;
+
+import io.warren.WarrenException;
+import io.warren.rar.WarrenResourceAdapter;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ActivationSpec;
+import jakarta.resource.spi.InvalidPropertyException;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.resource.spi.work.WorkManager;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The resource adapter's running activations, keyed as JCA keys them: endpoint factory and spec. */
+public final class Activations {
+
+    private record Key(MessageEndpointFactory factory, ActivationSpec spec) {
+    }
+
+    private final Map<Key, Activation> running = new ConcurrentHashMap<>();
+
+    /** Validates the spec, then starts consuming for the endpoint. */
+    public void activate(MessageEndpointFactory factory, WarrenActivationSpec spec, WarrenResourceAdapter adapter,
+                         WorkManager workManager) throws ResourceException {
+        if (spec.getResourceAdapter() == null) {
+            spec.setResourceAdapter(adapter);
+        }
+        spec.validate();
+        Activation activation;
+        try {
+            activation = new Activation(factory, workManager, spec.inboundSettings(),
+                    spec.connectionSettings(adapter), adapter.serializers());
+        } catch (WarrenException e) {
+            throw new InvalidPropertyException("Invalid Warren activation config: accept: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidPropertyException("Invalid Warren activation config: " + e.getMessage());
+        }
+        activation.start();
+        running.put(new Key(factory, spec), activation);
+    }
+
+    /** Stops the endpoint's consumers, letting deliveries under way finish. */
+    public void deactivate(MessageEndpointFactory factory, ActivationSpec spec) {
+        Activation activation = running.remove(new Key(factory, spec));
+        if (activation != null) {
+            activation.stop();
+        }
+    }
+
+    /** Stops every activation, as the adapter stops. */
+    public void deactivateAll() {
+        List<Key> keys = List.copyOf(running.keySet());
+        keys.forEach(key -> deactivate(key.factory(), key.spec()));
+    }
+
+    /** @return consumers running for the endpoint now, for tests and diagnostics */
+    public int consumerCount(MessageEndpointFactory factory, ActivationSpec spec) {
+        Activation activation = running.get(new Key(factory, spec));
+        return activation == null ? 0 : activation.consumerCount();
+    }
+}

@@ -1,0 +1,79 @@
+package io.warren.rar.inbound;
+
+import io.warren.rar.messages.ReceivedMessage;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Counts the deliveries of each message, so that a message failing every time is dead-lettered
+ * after {@code maxDeliveries} instead of requeued forever. Quorum queues count for us
+ * ({@code x-delivery-count}); classic queues keep no count, so failures are remembered here, per
+ * activation, by message id or else by a digest of queue, routing key and body. A count kept here
+ * does not survive a redeploy or reach other servers: there a message gets up to
+ * {@code maxDeliveries} more attempts.
+ */
+final class DeliveryAttempts {
+
+    private static final int REMEMBERED = 10_000;
+
+    private final Map<String, Integer> failures = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
+    /** @return which delivery of this message this is, 1 for the first */
+    int attempt(ReceivedMessage message) {
+        Object brokerCount = message.header("x-delivery-count");
+        if (brokerCount instanceof Number earlier) {
+            return earlier.intValue() + 1;
+        }
+        if (!message.redelivered()) {
+            return 1;
+        }
+        synchronized (failures) {
+            return failures.getOrDefault(key(message), 0) + 1;
+        }
+    }
+
+    /** Remembers that this delivery failed and the message goes back to its queue. */
+    void failed(ReceivedMessage message, int attempt) {
+        if (message.header("x-delivery-count") == null) {
+            synchronized (failures) {
+                failures.put(key(message), attempt);
+            }
+        }
+    }
+
+    /** Forgets the message: it was acked or dead-lettered. */
+    void settled(ReceivedMessage message) {
+        if (message.redelivered() && message.header("x-delivery-count") == null) {
+            synchronized (failures) {
+                failures.remove(key(message));
+            }
+        }
+    }
+
+    private static String key(ReceivedMessage message) {
+        if (message.messageId() != null) {
+            return message.queue() + "\u0000id:" + message.messageId();
+        }
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(message.queue().getBytes(StandardCharsets.UTF_8));
+            digest.update(ByteBuffer.allocate(1).put((byte) 0).flip());
+            digest.update(message.routingKey().getBytes(StandardCharsets.UTF_8));
+            digest.update(message.rawBody());
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

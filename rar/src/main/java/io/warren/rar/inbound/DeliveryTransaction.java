@@ -1,0 +1,87 @@
+package io.warren.rar.inbound;
+
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+
+/**
+ * Given to the container with each endpoint, so that a transacted delivery is settled by the
+ * MDB's transaction: commit acks the message, rollback gives it back (or dead-letters it). AMQP
+ * has no prepare, so the ack follows the commit of the other resources: a crash between them
+ * redelivers the message (at-least-once).
+ */
+final class DeliveryTransaction implements XAResource {
+
+    /** What the transaction's outcome settles. */
+    interface Outcome {
+        void committed();
+
+        void rolledBack();
+    }
+
+    private volatile Outcome current;
+
+    /** Binds the next transaction to this delivery's outcome. */
+    void bind(Outcome outcome) {
+        current = outcome;
+    }
+
+    private Outcome take() {
+        Outcome outcome = current;
+        current = null;
+        return outcome;
+    }
+
+    @Override
+    public void start(Xid xid, int flags) {
+    }
+
+    @Override
+    public void end(Xid xid, int flags) {
+    }
+
+    @Override
+    public int prepare(Xid xid) {
+        return XA_OK;
+    }
+
+    @Override
+    public void commit(Xid xid, boolean onePhase) {
+        Outcome outcome = take();
+        if (outcome != null) {
+            outcome.committed();
+        }
+    }
+
+    @Override
+    public void rollback(Xid xid) {
+        Outcome outcome = take();
+        if (outcome != null) {
+            outcome.rolledBack();
+        }
+    }
+
+    @Override
+    public void forget(Xid xid) {
+    }
+
+    @Override
+    public Xid[] recover(int flag) {
+        return new Xid[0];
+    }
+
+    @Override
+    public boolean isSameRM(XAResource other) {
+        return other == this;
+    }
+
+    @Override
+    public int getTransactionTimeout() {
+        return 0;
+    }
+
+    @Override
+    public boolean setTransactionTimeout(int seconds) throws XAException {
+        return false;
+    }
+}

@@ -1,0 +1,268 @@
+package io.warren.rar.inbound;
+
+import io.warren.Binding;
+import io.warren.Exchange;
+import io.warren.ExchangeType;
+import io.warren.Queue;
+import io.warren.QueueType;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An activation's parsed settings: the queues to declare (with their bindings) and how to consume
+ * them. Every bad value is collected in {@link #problems()}, each naming its property.
+ */
+final class InboundSettings {
+
+    enum AckMode { CONTAINER, MANUAL }
+
+    private final Map<ActivationProperty, String> values;
+    private final List<String> problems = new ArrayList<>();
+    private final List<Queue> queues = new ArrayList<>();
+    private final Exchange exchange;
+    private final boolean declare;
+    private final int prefetch;
+    private final int concurrency;
+    private final AckMode ackMode;
+    private final int maxDeliveries;
+    private final Set<String> accept;
+    private final Duration reconnectInterval;
+    private final int reconnectAttempts;
+    private final Duration shutdownTimeout;
+
+    private InboundSettings(Map<ActivationProperty, String> configured) {
+        values = new LinkedHashMap<>();
+        for (ActivationProperty property : ActivationProperty.values()) {
+            String value = configured.get(property);
+            values.put(property, value != null ? value : property.defaultValue());
+        }
+        declare = bool(ActivationProperty.DECLARE);
+        prefetch = integer(ActivationProperty.PREFETCH, 1, 65_535);
+        concurrency = integer(ActivationProperty.CONCURRENCY, 1, 1_000);
+        maxDeliveries = integer(ActivationProperty.MAX_DELIVERIES, 1, Integer.MAX_VALUE);
+        reconnectInterval = Duration.ofMillis(integer(ActivationProperty.RECONNECT_INTERVAL_MILLIS, 1, Integer.MAX_VALUE));
+        reconnectAttempts = integer(ActivationProperty.RECONNECT_ATTEMPTS, -1, Integer.MAX_VALUE);
+        shutdownTimeout = Duration.ofMillis(integer(ActivationProperty.SHUTDOWN_TIMEOUT_MILLIS, 0, Integer.MAX_VALUE));
+        ackMode = parseAckMode();
+        accept = Set.copyOf(list(ActivationProperty.ACCEPT));
+        exchange = parseExchange();
+        buildQueues();
+    }
+
+    static InboundSettings parse(Map<ActivationProperty, String> configured) {
+        return new InboundSettings(configured);
+    }
+
+    private String value(ActivationProperty property) {
+        return values.get(property);
+    }
+
+    private List<String> list(ActivationProperty property) {
+        String value = value(property);
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
+    }
+
+    private int integer(ActivationProperty property, int minimum, int maximum) {
+        String value = value(property);
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= minimum && number <= maximum) {
+                return number;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        problems.add(property.propertyName() + ": '" + value + "' must be a whole number from " + minimum
+                + (maximum == Integer.MAX_VALUE ? " up" : " to " + maximum));
+        return Integer.parseInt(property.defaultValue());
+    }
+
+    private boolean bool(ActivationProperty property) {
+        String value = value(property);
+        if (!"true".equalsIgnoreCase(value) && !"false".equalsIgnoreCase(value)) {
+            problems.add(property.propertyName() + ": '" + value + "' must be true or false");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    private AckMode parseAckMode() {
+        String value = value(ActivationProperty.ACK_MODE);
+        for (AckMode mode : AckMode.values()) {
+            if (mode.name().equalsIgnoreCase(value)) {
+                return mode;
+            }
+        }
+        problems.add("ackMode: '" + value + "' must be container or manual");
+        return AckMode.CONTAINER;
+    }
+
+    private Exchange parseExchange() {
+        String name = value(ActivationProperty.EXCHANGE);
+        ExchangeType type;
+        try {
+            type = ExchangeType.of(value(ActivationProperty.EXCHANGE_TYPE));
+        } catch (IllegalArgumentException e) {
+            problems.add("exchangeType: " + e.getMessage());
+            type = ExchangeType.DIRECT;
+        }
+        if (name == null) {
+            return null;
+        }
+        return Exchange.builder(name, type).durable(bool(ActivationProperty.DURABLE)).build();
+    }
+
+    private void buildQueues() {
+        Set<String> names = new LinkedHashSet<>();
+        if (value(ActivationProperty.QUEUE) != null) {
+            names.add(value(ActivationProperty.QUEUE));
+        }
+        names.addAll(list(ActivationProperty.QUEUES));
+        if (names.isEmpty()) {
+            problems.add("queue: name the queue to consume with 'queue', or several with 'queues'");
+            return;
+        }
+        QueueType type = null;
+        try {
+            type = QueueType.of(value(ActivationProperty.QUEUE_TYPE));
+        } catch (IllegalArgumentException e) {
+            problems.add("queueType: " + e.getMessage());
+        }
+        boolean durable = bool(ActivationProperty.DURABLE);
+        if (type == QueueType.QUORUM && !durable) {
+            problems.add("durable: quorum queues are always durable; set durable=true or queueType=classic");
+        }
+        List<Binding> bindings = bindings();
+        for (String name : names) {
+            Queue.Builder queue = Queue.builder(name).durable(durable);
+            if (type == QueueType.QUORUM) {
+                queue.type(QueueType.QUORUM);
+            }
+            if (value(ActivationProperty.DEAD_LETTER_EXCHANGE) != null) {
+                queue.deadLetterExchange(value(ActivationProperty.DEAD_LETTER_EXCHANGE));
+                if (value(ActivationProperty.DEAD_LETTER_ROUTING_KEY) != null) {
+                    queue.deadLetterRoutingKey(value(ActivationProperty.DEAD_LETTER_ROUTING_KEY));
+                }
+            }
+            bindings.forEach(queue::bind);
+            queues.add(queue.build());
+        }
+    }
+
+    private List<Binding> bindings() {
+        List<String> keys = list(ActivationProperty.ROUTING_KEYS);
+        String headers = value(ActivationProperty.BINDING_HEADERS);
+        if (exchange == null) {
+            if (!keys.isEmpty() || headers != null) {
+                problems.add("exchange: routingKeys and bindingHeaders need an exchange to bind to");
+            }
+            return List.of();
+        }
+        if (exchange.isDefault()) {
+            problems.add("exchange: queues cannot be bound to the default exchange; leave 'exchange' unset");
+            return List.of();
+        }
+        if (exchange.type() == ExchangeType.HEADERS) {
+            return List.of(Binding.headers(exchange, headersMatch(), headerPairs(headers)));
+        }
+        if (headers != null) {
+            problems.add("bindingHeaders: only a headers exchange matches headers; exchangeType is "
+                    + exchange.type().amqpName());
+        }
+        if (keys.isEmpty()) {
+            return List.of(Binding.of(exchange, ""));
+        }
+        return keys.stream().map(key -> Binding.of(exchange, key)).toList();
+    }
+
+    private Binding.HeaderMatch headersMatch() {
+        String value = value(ActivationProperty.HEADERS_MATCH);
+        try {
+            return Binding.HeaderMatch.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            problems.add("headersMatch: '" + value + "' must be all or any");
+            return Binding.HeaderMatch.ALL;
+        }
+    }
+
+    private Map<String, Object> headerPairs(String text) {
+        Map<String, Object> pairs = new LinkedHashMap<>();
+        if (text == null) {
+            problems.add("bindingHeaders: a headers exchange needs name=value pairs to match");
+            return pairs;
+        }
+        for (String pair : text.split(",")) {
+            String[] parts = pair.split("=", 2);
+            if (parts.length != 2 || parts[0].isBlank()) {
+                problems.add("bindingHeaders: '" + pair.trim() + "' is not name=value");
+            } else {
+                pairs.put(parts[0].trim(), parts[1].trim());
+            }
+        }
+        return pairs;
+    }
+
+    List<String> problems() {
+        return List.copyOf(problems);
+    }
+
+    List<Queue> queues() {
+        return List.copyOf(queues);
+    }
+
+    boolean declare() {
+        return declare;
+    }
+
+    int prefetch() {
+        return prefetch;
+    }
+
+    int concurrency() {
+        return concurrency;
+    }
+
+    AckMode ackMode() {
+        return ackMode;
+    }
+
+    int maxDeliveries() {
+        return maxDeliveries;
+    }
+
+    /** @return accepted content types or serializer names as configured; empty for every registered one */
+    Set<String> accept() {
+        return accept;
+    }
+
+    /** @return the exchange dead letters go to, or null to park them in {@code <queue>.dead-letters} */
+    String deadLetterExchange() {
+        return value(ActivationProperty.DEAD_LETTER_EXCHANGE);
+    }
+
+    /** @return the routing key dead letters get, or null for their own */
+    String deadLetterRoutingKey() {
+        return value(ActivationProperty.DEAD_LETTER_ROUTING_KEY);
+    }
+
+    Duration reconnectInterval() {
+        return reconnectInterval;
+    }
+
+    int reconnectAttempts() {
+        return reconnectAttempts;
+    }
+
+    Duration shutdownTimeout() {
+        return shutdownTimeout;
+    }
+}

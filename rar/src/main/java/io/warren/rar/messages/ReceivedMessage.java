@@ -1,0 +1,235 @@
+package io.warren.rar.messages;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.LongString;
+import io.warren.Message;
+import io.warren.rar.serialization.Serializers;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A message as received from a queue, settled once through its {@link Settlement}. */
+public final class ReceivedMessage implements Message {
+
+    private final String queue;
+    private final Envelope envelope;
+    private final AMQP.BasicProperties properties;
+    private final byte[] body;
+    private final Map<String, Object> headers;
+    private final Serializers serializers;
+    private final Set<String> accepted;
+    private final Settlement settlement;
+    private final AtomicReference<Outcome> outcome = new AtomicReference<>(Outcome.PENDING);
+
+    /**
+     * @param accepted media types the consumer accepts; empty for every known one
+     */
+    public ReceivedMessage(String queue, Envelope envelope, AMQP.BasicProperties properties, byte[] body,
+                           Serializers serializers, Set<String> accepted, Settlement settlement) {
+        this.queue = queue;
+        this.envelope = envelope;
+        this.properties = properties;
+        this.body = body;
+        this.headers = properties.getHeaders() == null ? Map.of() : readable(properties.getHeaders());
+        this.serializers = serializers;
+        this.accepted = accepted;
+        this.settlement = settlement;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> readable(Map<String, Object> amqpHeaders) {
+        Map<String, Object> converted = new LinkedHashMap<>();
+        amqpHeaders.forEach((key, value) -> converted.put(key, readable(value)));
+        return Collections.unmodifiableMap(converted);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object readable(Object value) {
+        if (value instanceof LongString text) {
+            return text.toString();
+        }
+        if (value instanceof Map<?, ?> map) {
+            return readable((Map<String, Object>) map);
+        }
+        if (value instanceof List<?> list) {
+            List<Object> converted = new ArrayList<>(list.size());
+            list.forEach(item -> converted.add(readable(item)));
+            return Collections.unmodifiableList(converted);
+        }
+        return value;
+    }
+
+    @Override
+    public byte[] body() {
+        return body.clone();
+    }
+
+    /** @return the body without copying, for the adapter's own use */
+    public byte[] rawBody() {
+        return body;
+    }
+
+    /** @return the AMQP properties as received, for the adapter's own use */
+    public AMQP.BasicProperties properties() {
+        return properties;
+    }
+
+    @Override
+    public <T> T payload(Class<T> type) {
+        return serializers.decode(body, properties.getContentType(), properties.getContentEncoding(), type, accepted);
+    }
+
+    @Override
+    public String contentType() {
+        return properties.getContentType();
+    }
+
+    @Override
+    public String contentEncoding() {
+        return properties.getContentEncoding();
+    }
+
+    @Override
+    public Map<String, Object> headers() {
+        return headers;
+    }
+
+    @Override
+    public Object header(String name) {
+        return headers.get(name);
+    }
+
+    @Override
+    public boolean persistent() {
+        return Integer.valueOf(2).equals(properties.getDeliveryMode());
+    }
+
+    @Override
+    public Integer priority() {
+        return properties.getPriority();
+    }
+
+    @Override
+    public String correlationId() {
+        return properties.getCorrelationId();
+    }
+
+    @Override
+    public String replyTo() {
+        return properties.getReplyTo();
+    }
+
+    @Override
+    public String expiration() {
+        return properties.getExpiration();
+    }
+
+    @Override
+    public String messageId() {
+        return properties.getMessageId();
+    }
+
+    @Override
+    public Instant timestamp() {
+        return properties.getTimestamp() == null ? null : properties.getTimestamp().toInstant();
+    }
+
+    @Override
+    public String type() {
+        return properties.getType();
+    }
+
+    @Override
+    public String userId() {
+        return properties.getUserId();
+    }
+
+    @Override
+    public String appId() {
+        return properties.getAppId();
+    }
+
+    @Override
+    public String exchange() {
+        return envelope.getExchange();
+    }
+
+    @Override
+    public String routingKey() {
+        return envelope.getRoutingKey();
+    }
+
+    @Override
+    public String queue() {
+        return queue;
+    }
+
+    @Override
+    public long deliveryTag() {
+        return envelope.getDeliveryTag();
+    }
+
+    @Override
+    public boolean redelivered() {
+        return envelope.isRedeliver();
+    }
+
+    @Override
+    public void ack() {
+        settle(Outcome.ACKED);
+    }
+
+    @Override
+    public void reject() {
+        settle(Outcome.REJECTED);
+    }
+
+    @Override
+    public void requeue() {
+        settle(Outcome.REQUEUED);
+    }
+
+    private void settle(Outcome wanted) {
+        Outcome before = outcome.compareAndExchange(Outcome.PENDING, wanted);
+        if (before != Outcome.PENDING) {
+            throw new IllegalStateException("Message " + envelope.getDeliveryTag() + " from queue '" + queue
+                    + "' was already " + before.name().toLowerCase() + "; it cannot be "
+                    + wanted.name().toLowerCase() + " as well");
+        }
+        try {
+            settlement.settle(envelope.getDeliveryTag(), wanted);
+        } catch (RuntimeException e) {
+            outcome.set(Outcome.PENDING);
+            throw e;
+        }
+    }
+
+    /**
+     * Records an outcome the adapter brought about itself (such as a requeue at close), so that
+     * a later ack by the application is refused with the reason.
+     *
+     * @return whether the message was still pending
+     */
+    public boolean markSettled(Outcome settledBy) {
+        return outcome.compareAndSet(Outcome.PENDING, settledBy);
+    }
+
+    @Override
+    public Outcome outcome() {
+        return outcome.get();
+    }
+
+    @Override
+    public String toString() {
+        return "Message[queue='" + queue + "', tag=" + envelope.getDeliveryTag() + ", routingKey='"
+                + envelope.getRoutingKey() + "', contentType=" + properties.getContentType()
+                + ", " + body.length + " bytes, " + outcome.get() + "]";
+    }
+}

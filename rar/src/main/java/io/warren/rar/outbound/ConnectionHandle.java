@@ -1,0 +1,99 @@
+package io.warren.rar.outbound;
+
+import io.warren.Connection;
+import io.warren.Exchange;
+import io.warren.Message;
+import io.warren.OutgoingMessage;
+import io.warren.Producer;
+import io.warren.Queue;
+import io.warren.WarrenException;
+
+import java.util.Optional;
+
+/** What the application holds: a thin handle on a managed connection, which the container may move. */
+final class ConnectionHandle implements Connection {
+
+    private volatile WarrenManagedConnection managed;
+    private volatile boolean closed;
+
+    ConnectionHandle(WarrenManagedConnection managed) {
+        this.managed = managed;
+    }
+
+    /** @return the managed connection it was on before */
+    WarrenManagedConnection reassign(WarrenManagedConnection to) {
+        WarrenManagedConnection before = managed;
+        managed = to;
+        return before;
+    }
+
+    void invalidate() {
+        closed = true;
+    }
+
+    private WarrenManagedConnection managed() {
+        if (closed) {
+            throw new WarrenException("This Warren connection is closed; get a new one from the ConnectionFactory");
+        }
+        return managed;
+    }
+
+    @Override
+    public void declare(Exchange exchange) {
+        managed().declare(exchange);
+    }
+
+    @Override
+    public Queue declare(Queue queue) {
+        return managed().declare(queue);
+    }
+
+    @Override
+    public void checkExists(String queue) {
+        managed().checkExists(queue);
+    }
+
+    @Override
+    public void delete(Exchange exchange) {
+        managed().delete(exchange);
+    }
+
+    @Override
+    public void deleteQueue(String queue) {
+        managed().deleteQueue(queue);
+    }
+
+    @Override
+    public long purge(String queue) {
+        return managed().purge(queue);
+    }
+
+    @Override
+    public void publish(String exchange, OutgoingMessage message) {
+        managed().publish(Producer.to(exchange).build(), message);
+    }
+
+    @Override
+    public void publish(Producer.Settings settings, OutgoingMessage message) {
+        managed().publish(settings, message);
+    }
+
+    @Override
+    public Optional<Message> fetch(String queue) {
+        return managed().fetch(queue);
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        managed.handleClosed(this);
+    }
+
+    @Override
+    public String toString() {
+        return "Warren connection" + (closed ? " (closed)" : "");
+    }
+}

@@ -1,0 +1,274 @@
+package io.warren.rar.outbound;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.Return;
+import com.rabbitmq.client.ShutdownListener;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.Message.Outcome;
+import io.warren.PublishException;
+import io.warren.UnroutableException;
+import io.warren.WarrenException;
+import io.warren.rar.declarations.Declarer;
+import io.warren.rar.messages.ReceivedMessage;
+import io.warren.rar.serialization.Serializers;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The one AMQP channel a managed connection owns, and the modes it can be in. AMQP fixes a
+ * channel's mode once chosen (tx.select and confirm.select cannot be undone, nor combined), so a
+ * channel is replaced only when the work asks for another mode: a steady workload keeps its
+ * channel. Used by one thread at a time, as the container hands a managed connection to one
+ * caller at a time.
+ */
+final class PooledChannel {
+
+    private enum Mode { PLAIN, CONFIRM, TX }
+
+    private final Connection connection;
+    private final ShutdownListener onShutdown;
+    private final List<Return> returns = new CopyOnWriteArrayList<>();
+    private final Map<Long, ReceivedMessage> unsettled = new LinkedHashMap<>();
+    private final List<ReceivedMessage> settledInTransaction = new ArrayList<>();
+    private Channel channel;
+    private Mode mode;
+    private boolean inTransaction;
+
+    /**
+     * @param onShutdown told when the channel closes for a reason other than our own close
+     */
+    PooledChannel(Connection connection, ShutdownListener onShutdown) throws IOException {
+        this.connection = connection;
+        this.onShutdown = onShutdown;
+        open();
+    }
+
+    private void open() throws IOException {
+        Channel opened = connection.createChannel();
+        if (opened == null) {
+            throw new IOException("the broker connection has no channel left (channel_max reached)");
+        }
+        opened.addReturnListener(returns::add);
+        opened.addShutdownListener(cause -> {
+            if (!cause.isInitiatedByApplication()) {
+                onShutdown.shutdownCompleted(cause);
+            }
+        });
+        channel = opened;
+        mode = Mode.PLAIN;
+        forgetUnsettled(Outcome.REQUEUED);
+    }
+
+    /** Messages fetched on a channel that closed went back to their queue with it. */
+    private void forgetUnsettled(Outcome outcome) {
+        unsettled.values().forEach(message -> message.markSettled(outcome));
+        unsettled.clear();
+        settledInTransaction.clear();
+    }
+
+    String serverVersion() {
+        Object version = connection.getServerProperties().get("version");
+        return version == null ? "unknown" : version.toString();
+    }
+
+    boolean isUsable() {
+        return connection.isOpen() && (channel.isOpen() || !inTransaction);
+    }
+
+    /**
+     * @return the channel in a mode that suits the work: inside a transaction the tx channel;
+     *     outside one, a channel that is not transactional, in confirm mode when confirms are asked for
+     */
+    private Channel channel(boolean confirms) throws IOException {
+        if (!channel.isOpen()) {
+            if (inTransaction) {
+                throw new WarrenException("The channel of this transaction was closed by the broker: "
+                        + channel.getCloseReason().getMessage() + "; the transaction must roll back");
+            }
+            open();
+        }
+        if (inTransaction) {
+            return channel;
+        }
+        if (mode == Mode.TX) {
+            replace();
+        }
+        if (confirms && mode == Mode.PLAIN) {
+            channel.confirmSelect();
+            mode = Mode.CONFIRM;
+        }
+        return channel;
+    }
+
+    private void replace() throws IOException {
+        closeQuietly();
+        open();
+    }
+
+    Declarer declarer() throws IOException {
+        return new Declarer(channel(false));
+    }
+
+    void publish(String exchange, String routingKey, boolean mandatory, Duration confirmTimeout,
+                 AMQP.BasicProperties properties, byte[] body) throws IOException {
+        Channel target = channel(confirmTimeout != null);
+        if (mandatory) {
+            returns.clear();
+        }
+        target.basicPublish(exchange, routingKey, mandatory, properties, body);
+        if (inTransaction || confirmTimeout == null) {
+            return;
+        }
+        boolean acked;
+        try {
+            acked = target.waitForConfirms(confirmTimeout.toMillis());
+        } catch (ShutdownSignalException e) {
+            throw new PublishException("The broker closed the channel instead of confirming a message to exchange '"
+                    + exchange + "' with routing key '" + routingKey + "': " + e.getMessage(), e);
+        } catch (TimeoutException e) {
+            // an unanswered confirm would hold up the next caller's wait: start over on a fresh channel
+            replace();
+            throw new PublishException("No confirm from the broker within " + confirmTimeout + " for a message to exchange '"
+                    + exchange + "' with routing key '" + routingKey + "'; it may or may not have been routed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PublishException("Interrupted while waiting for the broker's confirm", e);
+        }
+        if (!acked) {
+            throw new PublishException("The broker nacked a message to exchange '" + exchange + "' with routing key '"
+                    + routingKey + "' (it could not take responsibility for it); publish it again", null);
+        }
+        throwIfReturned();
+    }
+
+    private void throwIfReturned() {
+        if (!returns.isEmpty()) {
+            Return returned = returns.get(0);
+            returns.clear();
+            throw new UnroutableException(returned.getReplyCode(), returned.getReplyText(),
+                    returned.getExchange(), returned.getRoutingKey());
+        }
+    }
+
+    Optional<ReceivedMessage> fetch(String queue, Serializers serializers) throws IOException {
+        Channel source = channel(false);
+        GetResponse response = source.basicGet(queue, false);
+        if (response == null) {
+            return Optional.empty();
+        }
+        ReceivedMessage message = new ReceivedMessage(queue, response.getEnvelope(), response.getProps(),
+                response.getBody(), serializers, Set.of(), (tag, outcome) -> settle(source, tag, outcome));
+        unsettled.put(response.getEnvelope().getDeliveryTag(), message);
+        return Optional.of(message);
+    }
+
+    private void settle(Channel source, long tag, Outcome outcome) {
+        if (source != channel || !source.isOpen()) {
+            throw new IllegalStateException("The channel this message was fetched on has closed, "
+                    + "so the broker has requeued it; it can no longer be settled");
+        }
+        ReceivedMessage message = unsettled.remove(tag);
+        if (message == null) {
+            throw new IllegalStateException("Message " + tag + " is no longer held by this connection: "
+                    + "it was requeued when its connection closed");
+        }
+        try {
+            switch (outcome) {
+                case ACKED -> source.basicAck(tag, false);
+                case REJECTED -> source.basicReject(tag, false);
+                case REQUEUED -> source.basicReject(tag, true);
+                default -> throw new IllegalArgumentException(outcome.name());
+            }
+        } catch (IOException e) {
+            throw new WarrenException("Could not settle message " + tag + " from queue '" + message.queue() + "'", e);
+        }
+        if (inTransaction) {
+            settledInTransaction.add(message);
+        }
+    }
+
+    void begin() throws IOException {
+        if (!channel.isOpen() || mode != Mode.TX) {
+            if (mode != Mode.PLAIN || !channel.isOpen()) {
+                replace();
+            }
+            channel.txSelect();
+            mode = Mode.TX;
+        }
+        returns.clear();
+        inTransaction = true;
+    }
+
+    void commit() throws IOException {
+        try {
+            channel.txCommit();
+            settledInTransaction.clear();
+            throwIfReturned();
+        } finally {
+            inTransaction = false;
+        }
+    }
+
+    void rollback() throws IOException {
+        try {
+            if (channel.isOpen()) {
+                channel.txRollback();
+            }
+            // the broker undid the acks: these messages are unacknowledged on the channel again
+            for (ReceivedMessage message : settledInTransaction) {
+                unsettled.put(message.deliveryTag(), message);
+            }
+            settledInTransaction.clear();
+            returns.clear();
+        } finally {
+            inTransaction = false;
+        }
+    }
+
+    /** Gives back to their queues the fetched messages nobody settled, before the next caller gets the channel. */
+    void requeueUnsettled() throws IOException {
+        if (unsettled.isEmpty()) {
+            return;
+        }
+        if (!channel.isOpen()) {
+            forgetUnsettled(Outcome.REQUEUED);
+            return;
+        }
+        for (Iterator<ReceivedMessage> it = unsettled.values().iterator(); it.hasNext(); ) {
+            ReceivedMessage message = it.next();
+            message.markSettled(Outcome.REQUEUED);
+            channel.basicReject(message.deliveryTag(), true);
+            it.remove();
+        }
+        if (mode == Mode.TX && !inTransaction) {
+            channel.txCommit();
+        }
+    }
+
+    void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        try {
+            if (channel.isOpen()) {
+                channel.close();
+            }
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            // closing a channel the broker already closed fails: nothing is left to release
+        }
+    }
+}

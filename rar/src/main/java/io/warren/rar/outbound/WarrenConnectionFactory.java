@@ -1,0 +1,58 @@
+package io.warren.rar.outbound;
+
+import io.warren.Connection;
+import io.warren.ConnectionFactory;
+import io.warren.Producer;
+import io.warren.WarrenException;
+import jakarta.resource.Referenceable;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConnectionManager;
+
+import javax.naming.Reference;
+import java.io.Serializable;
+
+/** The connection factory bound in JNDI: asks the container's pool for a managed connection per handle. */
+public final class WarrenConnectionFactory implements ConnectionFactory, Serializable, Referenceable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final WarrenManagedConnectionFactory managedFactory;
+    private final ConnectionManager connectionManager;
+    private Reference reference;
+
+    WarrenConnectionFactory(WarrenManagedConnectionFactory managedFactory, ConnectionManager connectionManager) {
+        this.managedFactory = managedFactory;
+        this.connectionManager = connectionManager;
+    }
+
+    @Override
+    public Connection getConnection() {
+        try {
+            return (Connection) connectionManager.allocateConnection(managedFactory, null);
+        } catch (ResourceException e) {
+            throw new WarrenException("No broker connection to be had from " + managedFactory.describe() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Producer producer(Producer.Settings settings) {
+        managedFactory.serializers().get(settings.serializer());
+        return new PooledProducer(this, settings);
+    }
+
+    @Override
+    public void setReference(Reference reference) {
+        this.reference = reference;
+    }
+
+    @Override
+    public Reference getReference() {
+        return reference;
+    }
+
+    @Override
+    public String toString() {
+        return "Warren ConnectionFactory for " + managedFactory.describe();
+    }
+}

@@ -1,0 +1,257 @@
+package io.warren.rar.outbound;
+
+import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.Exchange;
+import io.warren.Message;
+import io.warren.OutgoingMessage;
+import io.warren.Producer;
+import io.warren.Queue;
+import io.warren.WarrenException;
+import io.warren.rar.serialization.Serializers;
+import jakarta.resource.NotSupportedException;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConnectionEvent;
+import jakarta.resource.spi.ConnectionEventListener;
+import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.LocalTransaction;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionMetaData;
+
+import javax.security.auth.Subject;
+import javax.transaction.xa.XAResource;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The container-pooled unit: one AMQP channel, the handles the application holds on it, and the
+ * events that tell the container when a handle closes (back to the pool) or the channel broke
+ * (discard it). Supports local transactions, not XA: AMQP 0-9-1 has no two-phase commit.
+ */
+public final class WarrenManagedConnection implements ManagedConnection {
+
+    private static final Logger LOG = Logger.getLogger(WarrenManagedConnection.class.getName());
+
+    private final WarrenManagedConnectionFactory factory;
+    private final Credentials credentials;
+    private final PooledChannel channel;
+    private final Serializers serializers;
+    private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
+    private final Set<ConnectionHandle> handles = new java.util.concurrent.CopyOnWriteArraySet<>();
+    private final AtomicBoolean broken = new AtomicBoolean();
+    private final ChannelTransaction transaction;
+    private PrintWriter logWriter;
+
+    WarrenManagedConnection(WarrenManagedConnectionFactory factory, Credentials credentials,
+                            com.rabbitmq.client.Connection connection, Serializers serializers) throws IOException {
+        this.factory = factory;
+        this.credentials = credentials;
+        this.serializers = serializers;
+        this.channel = new PooledChannel(connection, cause -> {
+            if (!cause.isHardError()) {
+                // a channel error (a refused declaration, say): the channel is reopened when next used
+                LOG.log(Level.FINE, "Broker closed a pooled channel: {0}", cause.getMessage());
+                return;
+            }
+            failed(cause);
+        });
+        this.transaction = new ChannelTransaction(this, channel);
+    }
+
+    Credentials credentials() {
+        return credentials;
+    }
+
+    boolean isUsable() {
+        return !broken.get() && channel.isUsable();
+    }
+
+    @Override
+    public Object getConnection(Subject subject, ConnectionRequestInfo info) throws ResourceException {
+        if (!isUsable()) {
+            throw new ResourceException("This broker channel is broken; the container should discard it");
+        }
+        ConnectionHandle handle = new ConnectionHandle(this);
+        handles.add(handle);
+        return handle;
+    }
+
+    @Override
+    public void associateConnection(Object connection) throws ResourceException {
+        if (!(connection instanceof ConnectionHandle handle)) {
+            throw new ResourceException("Not a Warren connection handle: " + connection);
+        }
+        WarrenManagedConnection previous = handle.reassign(this);
+        if (previous != null) {
+            previous.handles.remove(handle);
+        }
+        handles.add(handle);
+    }
+
+    @Override
+    public void cleanup() throws ResourceException {
+        handles.forEach(ConnectionHandle::invalidate);
+        handles.clear();
+        try {
+            channel.requeueUnsettled();
+        } catch (IOException | RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        handles.forEach(ConnectionHandle::invalidate);
+        handles.clear();
+        channel.close();
+    }
+
+    @Override
+    public void addConnectionEventListener(ConnectionEventListener listener) {
+        listeners.add(listener);
+    }
+
+    @Override
+    public void removeConnectionEventListener(ConnectionEventListener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public XAResource getXAResource() throws ResourceException {
+        throw new NotSupportedException("Warren supports local transactions only: AMQP 0-9-1 has no two-phase "
+                + "commit. Configure the connection factory with LocalTransaction support");
+    }
+
+    @Override
+    public LocalTransaction getLocalTransaction() {
+        return transaction;
+    }
+
+    @Override
+    public ManagedConnectionMetaData getMetaData() {
+        return new ManagedConnectionMetaData() {
+            @Override
+            public String getEISProductName() {
+                return "RabbitMQ";
+            }
+
+            @Override
+            public String getEISProductVersion() {
+                return channel.serverVersion();
+            }
+
+            @Override
+            public int getMaxConnections() {
+                return 0;
+            }
+
+            @Override
+            public String getUserName() {
+                return credentials.user() != null ? credentials.user() : factory.connectionSettings().user();
+            }
+        };
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    void handleClosed(ConnectionHandle handle) {
+        handles.remove(handle);
+        ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_CLOSED);
+        event.setConnectionHandle(handle);
+        listeners.forEach(listener -> listener.connectionClosed(event));
+    }
+
+    /** Tells the container to discard this managed connection: its channel or connection broke. */
+    void failed(Exception cause) {
+        if (!broken.compareAndSet(false, true)) {
+            return;
+        }
+        LOG.log(Level.FINE, "Discarding a pooled broker channel: {0}", cause.getMessage());
+        ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_ERROR_OCCURRED, cause);
+        listeners.forEach(listener -> listener.connectionErrorOccurred(event));
+    }
+
+    // Operations the handles delegate to; each turns a broken connection into a container event.
+
+    void declare(Exchange exchange) {
+        run(() -> channel.declarer().declare(exchange), "declare " + exchange);
+    }
+
+    Queue declare(Queue queue) {
+        return call(() -> channel.declarer().declare(queue), "declare " + queue);
+    }
+
+    void checkExists(String queue) {
+        run(() -> channel.declarer().checkExists(queue), "check queue '" + queue + "'");
+    }
+
+    void delete(Exchange exchange) {
+        run(() -> channel.declarer().delete(exchange), "delete " + exchange);
+    }
+
+    void deleteQueue(String queue) {
+        run(() -> channel.declarer().deleteQueue(queue), "delete queue '" + queue + "'");
+    }
+
+    long purge(String queue) {
+        return call(() -> channel.declarer().purge(queue), "purge queue '" + queue + "'");
+    }
+
+    void publish(Producer.Settings settings, OutgoingMessage message) {
+        String routingKey = message.routingKey() != null ? message.routingKey() : settings.routingKey();
+        Serializers.Encoded encoded = serializers.encode(message.payload(), message.serializer(),
+                settings.serializer(), message.contentType(), message.contentEncoding());
+        run(() -> channel.publish(settings.exchange(), routingKey, settings.mandatory(), settings.confirmTimeout(),
+                OutgoingProperties.of(message, encoded), encoded.body()),
+                "publish to exchange '" + settings.exchange() + "' with routing key '" + routingKey + "'");
+    }
+
+    Optional<Message> fetch(String queue) {
+        return call(() -> channel.fetch(queue, serializers).map(Message.class::cast), "fetch from queue '" + queue + "'");
+    }
+
+    private interface Operation<T> {
+        T perform() throws IOException;
+    }
+
+    private interface VoidOperation {
+        void perform() throws IOException;
+    }
+
+    private void run(VoidOperation operation, String what) {
+        call(() -> {
+            operation.perform();
+            return null;
+        }, what);
+    }
+
+    private <T> T call(Operation<T> operation, String what) {
+        try {
+            return operation.perform();
+        } catch (IOException | ShutdownSignalException e) {
+            if (!channel.isUsable()) {
+                failed(e);
+            }
+            throw new WarrenException("Could not " + what + ": " + reason(e), e);
+        }
+    }
+
+    private static String reason(Exception e) {
+        Throwable cause = e.getCause() instanceof ShutdownSignalException ? e.getCause() : e;
+        return String.valueOf(cause.getMessage());
+    }
+}

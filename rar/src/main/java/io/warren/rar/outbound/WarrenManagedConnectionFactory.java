@@ -1,0 +1,178 @@
+package io.warren.rar.outbound;
+
+import io.warren.rar.WarrenResourceAdapter;
+import io.warren.rar.config.BrokerProperties;
+import io.warren.rar.config.ConnectionSettings;
+import io.warren.rar.serialization.Serializers;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConnectionDefinition;
+import jakarta.resource.spi.ConnectionManager;
+import jakarta.resource.spi.ConnectionRequestInfo;
+import jakarta.resource.spi.InvalidPropertyException;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionFactory;
+import jakarta.resource.spi.ResourceAdapter;
+import jakarta.resource.spi.ResourceAdapterAssociation;
+import jakarta.resource.spi.ResourceAllocationException;
+import jakarta.resource.spi.ValidatingManagedConnectionFactory;
+
+import javax.security.auth.Subject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The outbound connection definition: makes managed connections, each owning one channel on an
+ * AMQP connection shared per factory and credentials. Its broker properties override the resource
+ * adapter's.
+ */
+@ConnectionDefinition(
+        connectionFactory = io.warren.ConnectionFactory.class,
+        connectionFactoryImpl = WarrenConnectionFactory.class,
+        connection = io.warren.Connection.class,
+        connectionImpl = ConnectionHandle.class)
+public class WarrenManagedConnectionFactory extends BrokerProperties
+        implements ManagedConnectionFactory, ResourceAdapterAssociation, ValidatingManagedConnectionFactory {
+
+    private static final long serialVersionUID = 1L;
+
+    private transient WarrenResourceAdapter resourceAdapter;
+    private transient PrintWriter logWriter;
+    private transient ConnectionSettings settings;
+    private transient SharedConnections connections;
+    private transient Serializers serializers;
+
+    @Override
+    public Object createConnectionFactory(ConnectionManager manager) {
+        return new WarrenConnectionFactory(this, manager);
+    }
+
+    @Override
+    public Object createConnectionFactory() {
+        return new WarrenConnectionFactory(this, new DirectConnectionManager());
+    }
+
+    @Override
+    public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info)
+            throws ResourceException {
+        Credentials credentials = Credentials.from(subject, this);
+        try {
+            return new WarrenManagedConnection(this, credentials, connections().get(credentials), serializers());
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            throw new ResourceAllocationException("Cannot open a channel to " + describe() + ": "
+                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // the JCA signature
+    public ManagedConnection matchManagedConnections(Set candidates, Subject subject, ConnectionRequestInfo info) {
+        Credentials credentials = Credentials.from(subject, this);
+        for (Object candidate : candidates) {
+            if (candidate instanceof WarrenManagedConnection managed && managed.credentials().equals(credentials)
+                    && managed.isUsable()) {
+                return managed;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes") // the JCA signature
+    public Set<ManagedConnection> getInvalidConnections(Set candidates) {
+        Set<ManagedConnection> invalid = new HashSet<>();
+        for (Object candidate : candidates) {
+            if (candidate instanceof WarrenManagedConnection managed && !managed.isUsable()) {
+                invalid.add(managed);
+            }
+        }
+        return invalid;
+    }
+
+    /** @return the settings of this factory over the resource adapter's, resolved once */
+    public synchronized ConnectionSettings connectionSettings() {
+        if (settings == null) {
+            ConnectionSettings resolved = connectionSettings(resourceAdapter);
+            if (!resolved.problems().isEmpty()) {
+                throw new IllegalArgumentException("Invalid Warren connection factory properties: "
+                        + String.join("; ", resolved.problems()));
+            }
+            settings = resolved;
+        }
+        return settings;
+    }
+
+    private synchronized SharedConnections connections() {
+        if (connections == null) {
+            connections = new SharedConnections(connectionSettings());
+        }
+        return connections;
+    }
+
+    synchronized Serializers serializers() {
+        if (serializers == null) {
+            serializers = resourceAdapter != null ? resourceAdapter.serializers()
+                    : Serializers.load(getClass().getClassLoader(), Thread.currentThread().getContextClassLoader());
+        }
+        return serializers;
+    }
+
+    /** @return where this factory connects to, safe to log */
+    String describe() {
+        try {
+            ConnectionSettings resolved = connectionSettings();
+            return resolved.addresses() + " vhost '" + resolved.virtualHost() + "'";
+        } catch (IllegalArgumentException e) {
+            return "(misconfigured broker: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Closes the shared AMQP connections; the resource adapter calls this when it stops. */
+    public synchronized void close() {
+        if (connections != null) {
+            connections.closeAll();
+            connections = null;
+        }
+    }
+
+    @Override
+    public ResourceAdapter getResourceAdapter() {
+        return resourceAdapter;
+    }
+
+    @Override
+    public void setResourceAdapter(ResourceAdapter adapter) throws ResourceException {
+        if (!(adapter instanceof WarrenResourceAdapter warren)) {
+            throw new InvalidPropertyException("Warren's connection factory needs Warren's resource adapter, not " + adapter);
+        }
+        this.resourceAdapter = warren;
+        warren.register(this);
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) {
+        this.logWriter = out;
+    }
+
+    @Override
+    public PrintWriter getLogWriter() {
+        return logWriter;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof WarrenManagedConnectionFactory that && sameBrokerProperties(that);
+    }
+
+    @Override
+    public int hashCode() {
+        return brokerPropertiesHash();
+    }
+
+    @Override
+    public String toString() {
+        return "WarrenManagedConnectionFactory" + brokerPropertiesText();
+    }
+}

@@ -1,0 +1,50 @@
+package io.warren.rar.serialization;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.warren.Serializer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * JSON with Jackson, the default. No default typing: a body decodes only to the class the caller
+ * names, never to a class the message names. Unknown properties are ignored, so that publishers
+ * may add fields before consumers know them.
+ */
+public final class JsonSerializer implements Serializer {
+
+    private final ObjectMapper mapper = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .findAndAddModules()
+            .build();
+
+    @Override
+    public String name() {
+        return "json";
+    }
+
+    @Override
+    public String contentType() {
+        return "application/json";
+    }
+
+    @Override
+    public byte[] encode(Object payload, String contentEncoding) {
+        try {
+            return mapper.writeValueAsBytes(payload);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public <T> T decode(byte[] body, String contentEncoding, Class<T> type) {
+        try {
+            return mapper.readValue(body, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

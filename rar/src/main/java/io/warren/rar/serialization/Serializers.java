@@ -1,0 +1,159 @@
+package io.warren.rar.serialization;
+
+import io.warren.DecodeException;
+import io.warren.Serializer;
+import io.warren.WarrenException;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * The serializers known to one adapter instance: json, text and raw, plus those found with
+ * {@link ServiceLoader}. Found by name ({@code json}) or content type ({@code application/json}).
+ */
+public final class Serializers {
+
+    private static final Logger LOG = Logger.getLogger(Serializers.class.getName());
+
+    /** The content type of a body published raw without one. */
+    public static final String OCTET_STREAM = "application/octet-stream";
+
+    private final Map<String, Serializer> byName = new LinkedHashMap<>();
+    private final Map<String, Serializer> byContentType = new LinkedHashMap<>();
+
+    private Serializers(Collection<Serializer> serializers) {
+        for (Serializer serializer : serializers) {
+            byName.putIfAbsent(serializer.name().toLowerCase(Locale.ROOT), serializer);
+            byContentType.putIfAbsent(mediaType(serializer.contentType()), serializer);
+        }
+    }
+
+    /** @return the built-in serializers only */
+    public static Serializers builtIn() {
+        return new Serializers(List.of(new JsonSerializer(), new TextSerializer(), new RawSerializer()));
+    }
+
+    /** @return the built-in serializers followed by those the class loaders' service files name */
+    public static Serializers load(ClassLoader... loaders) {
+        List<Serializer> all = new ArrayList<>(builtIn().byName.values());
+        for (ClassLoader loader : loaders) {
+            if (loader == null) {
+                continue;
+            }
+            try {
+                ServiceLoader.load(Serializer.class, loader).forEach(all::add);
+            } catch (ServiceConfigurationError e) {
+                LOG.warning("A serializer named in META-INF/services/io.warren.Serializer could not be loaded: "
+                        + e.getMessage());
+            }
+        }
+        return new Serializers(all);
+    }
+
+    /**
+     * @param nameOrContentType {@code json}, {@code text}, {@code raw}, a registered name or content type
+     * @throws WarrenException naming the known serializers when there is no such one
+     */
+    public Serializer get(String nameOrContentType) {
+        String key = nameOrContentType == null ? "" : nameOrContentType.trim().toLowerCase(Locale.ROOT);
+        Serializer serializer = byName.get(key);
+        if (serializer == null) {
+            serializer = byContentType.get(mediaType(key));
+        }
+        if (serializer == null) {
+            throw new WarrenException("Unknown serializer '" + nameOrContentType + "': known are "
+                    + byName.keySet() + " and content types " + byContentType.keySet()
+                    + "; register others in META-INF/services/io.warren.Serializer");
+        }
+        return serializer;
+    }
+
+    /**
+     * Encodes a payload for publishing: a {@code byte[]} as it is unless a serializer is named for
+     * the message itself, anything else with the message's serializer or the producer's.
+     */
+    public Encoded encode(Object payload, String messageSerializer, String producerSerializer,
+                          String contentType, String contentEncoding) {
+        if (payload instanceof byte[] bytes && messageSerializer == null) {
+            return new Encoded(bytes, contentType != null ? contentType : OCTET_STREAM, contentEncoding);
+        }
+        Serializer serializer = get(messageSerializer != null ? messageSerializer : producerSerializer);
+        String encoding = contentEncoding;
+        if (encoding == null && !(serializer instanceof RawSerializer)) {
+            encoding = "utf-8";
+        }
+        return new Encoded(serializer.encode(payload, encoding), serializer.contentType(), encoding);
+    }
+
+    /** An encoded body with the content type and encoding to send it with. */
+    public record Encoded(byte[] body, String contentType, String contentEncoding) {
+    }
+
+    /** @return the content types that have a serializer */
+    public Set<String> contentTypes() {
+        return Set.copyOf(byContentType.keySet());
+    }
+
+    /**
+     * Decodes a body for a consumer that accepts only some content types.
+     *
+     * @param accepted the consumer's accepted media types; empty accepts every known one
+     */
+    public <T> T decode(byte[] body, String contentType, String contentEncoding, Class<T> type, Set<String> accepted) {
+        String media = contentType == null || contentType.isBlank() ? OCTET_STREAM : mediaType(contentType);
+        if (type == byte[].class) {
+            return type.cast(body.clone());
+        }
+        if (!accepted.isEmpty() && !accepted.contains(media)) {
+            throw new DecodeException("Content type '" + media + "' is not accepted by this consumer (accepted: "
+                    + accepted + "); it cannot become " + type.getName(), media, null);
+        }
+        Serializer serializer = byContentType.get(media);
+        if (serializer == null) {
+            throw new DecodeException("No serializer for content type '" + media + "' to decode "
+                    + type.getName() + " (known: " + byContentType.keySet() + "); ask for byte[] to read it raw",
+                    media, null);
+        }
+        String encoding = contentEncoding != null ? contentEncoding : charsetParameter(contentType);
+        try {
+            return serializer.decode(body, encoding, type);
+        } catch (RuntimeException e) {
+            throw new DecodeException("A body of content type '" + media + "' (" + body.length
+                    + " bytes) does not decode to " + type.getName() + ": " + firstLine(e), media, e);
+        }
+    }
+
+    /** @return the media type without parameters, lower case: {@code application/json} */
+    public static String mediaType(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static String charsetParameter(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        for (String parameter : contentType.split(";")) {
+            String[] pair = parameter.trim().split("=", 2);
+            if (pair.length == 2 && pair[0].trim().equalsIgnoreCase("charset")) {
+                return pair[1].trim().replace("\"", "");
+            }
+        }
+        return null;
+    }
+
+    private static String firstLine(Throwable e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        String message = String.valueOf(cause.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

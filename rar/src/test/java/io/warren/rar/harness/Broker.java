@@ -1,0 +1,205 @@
+package io.warren.rar.harness;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The real RabbitMQ on 127.0.0.1:5672, seen from the test's side: a plain amqp-client connection
+ * to check what the broker holds, rabbitmqctl to stop and start it, and bounded waits.
+ */
+public final class Broker implements AutoCloseable {
+
+    private Connection connection;
+    private final List<String> queues = new ArrayList<>();
+    private final List<String> exchanges = new ArrayList<>();
+
+    public Broker() {
+        connection();
+    }
+
+    /** @return the checker's connection, reopened after a broker restart */
+    private synchronized Connection connection() {
+        if (connection == null || !connection.isOpen()) {
+            try {
+                ConnectionFactory factory = new ConnectionFactory();
+                factory.setHost("127.0.0.1");
+                factory.setAutomaticRecoveryEnabled(false);
+                connection = factory.newConnection("warren-tests (checker)");
+            } catch (Exception e) {
+                throw new IllegalStateException("RabbitMQ must run on 127.0.0.1:5672 for these tests", e);
+            }
+        }
+        return connection;
+    }
+
+    /** @return a name unique to this test run, remembered for clean-up as a queue */
+    public String queueName(String hint) {
+        String name = "warren.test." + hint + "." + UUID.randomUUID().toString().substring(0, 8);
+        queues.add(name);
+        return name;
+    }
+
+    /** Remembers a queue the adapter made, to delete it at clean-up. @return its name */
+    public String cleanUpQueue(String name) {
+        queues.add(name);
+        return name;
+    }
+
+    /** @return a name unique to this test run, remembered for clean-up as an exchange */
+    public String exchangeName(String hint) {
+        String name = "warren.test." + hint + "." + UUID.randomUUID().toString().substring(0, 8);
+        exchanges.add(name);
+        return name;
+    }
+
+    /** @return a fresh channel; the caller closes it */
+    public Channel channel() {
+        try {
+            return connection().createChannel();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public long messageCount(String queue) {
+        try (Channel channel = channel()) {
+            return channel.queueDeclarePassive(queue).getMessageCount();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot count messages in " + queue, e);
+        }
+    }
+
+    /** Takes a message, acked, or null when there is none. */
+    public GetResponse get(String queue) {
+        try (Channel channel = channel()) {
+            return channel.basicGet(queue, true);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot get from " + queue, e);
+        }
+    }
+
+    public static String text(GetResponse response) {
+        return new String(response.getBody(), StandardCharsets.UTF_8);
+    }
+
+    /** @return the queue's messages delivered to consumers and not yet acknowledged, as the broker counts them */
+    public static int unacknowledged(String queue) {
+        for (String line : rabbitmqctl("list_queues", "name", "messages_unacknowledged").split("\n")) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length == 2 && columns[0].equals(queue)) {
+                return Integer.parseInt(columns[1]);
+            }
+        }
+        throw new IllegalStateException("no queue " + queue);
+    }
+
+    /** Publishes raw bodies to the default exchange with confirms, as a plain client would. */
+    public void publish(String queue, com.rabbitmq.client.AMQP.BasicProperties properties, byte[]... bodies) {
+        try (Channel channel = channel()) {
+            channel.confirmSelect();
+            for (byte[] body : bodies) {
+                channel.basicPublish("", queue, properties, body);
+            }
+            channel.waitForConfirmsOrDie(30_000);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to " + queue, e);
+        }
+    }
+
+    /** Runs rabbitmqctl with the arguments and returns its output. */
+    public static String rabbitmqctl(String... arguments) {
+        List<String> command = new ArrayList<>();
+        command.add("rabbitmqctl");
+        command.add("-q");
+        command.addAll(List.of(arguments));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException("rabbitmqctl " + arguments[0] + " failed: " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return how many channels the broker has open on connections whose name starts with the prefix */
+    public static int channelsOfConnectionsNamed(String prefix) {
+        String json = rabbitmqctl("list_connections", "client_properties", "channels", "--formatter", "json");
+        try {
+            int channels = 0;
+            for (JsonNode connection : new ObjectMapper().readTree(json.substring(json.indexOf('[')))) {
+                for (JsonNode property : connection.get("client_properties")) {
+                    if (property.get(0).asText().equals("connection_name")
+                            && property.get(2).asText().startsWith(prefix)) {
+                        channels += connection.get("channels").asInt();
+                    }
+                }
+            }
+            return channels;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read rabbitmqctl's connection list: " + json, e);
+        }
+    }
+
+    /** Waits until the condition holds, failing after the timeout. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition) {
+        await(what, timeout, condition, () -> "");
+    }
+
+    /** Waits until the condition holds, failing after the timeout with what the state then was. */
+    public static void await(String what, Duration timeout, BooleanSupplier condition,
+                             java.util.function.Supplier<String> state) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out after " + timeout + " waiting for " + what + " " + state.get());
+            }
+            try {
+                Thread.sleep(20); // polling interval of a bounded wait, not synchronisation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("Interrupted waiting for " + what);
+            }
+        }
+    }
+
+    /** Deletes what the test named, even when the test failed. */
+    @Override
+    public void close() {
+        try (Channel channel = channel()) {
+            for (String queue : queues) {
+                channel.queueDelete(queue);
+            }
+            for (String exchange : exchanges) {
+                channel.exchangeDelete(exchange);
+            }
+        } catch (Exception e) {
+            // the broker is being restarted by a test: nothing more can be cleaned
+        } finally {
+            try {
+                connection().close();
+            } catch (Exception ignored) {
+                // already closed by a broker restart
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.warren.rar.harness;
+
+import io.warren.ConnectionFactory;
+import io.warren.rar.WarrenResourceAdapter;
+import io.warren.rar.inbound.WarrenActivationSpec;
+import jakarta.resource.ResourceException;
+import io.warren.rar.outbound.WarrenManagedConnectionFactory;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The adapter deployed in a container-free harness: a started resource adapter, one connection
+ * factory behind a pool, the bootstrap context and work manager. Each harness names its broker
+ * connections uniquely, so that tests can count its channels on the broker.
+ */
+public final class Harness implements AutoCloseable {
+
+    private final WarrenResourceAdapter adapter = new WarrenResourceAdapter();
+    private final WarrenManagedConnectionFactory managedFactory = new WarrenManagedConnectionFactory();
+    private final TestWorkManager workManager = new TestWorkManager();
+    private final PoolingConnectionManager pool;
+    private final ConnectionFactory factory;
+    private final String connectionName = "warren-test-" + UUID.randomUUID().toString().substring(0, 8);
+
+    public Harness(int poolSize) {
+        this(poolSize, managed -> { });
+    }
+
+    public Harness(int poolSize, Consumer<WarrenManagedConnectionFactory> configure) {
+        try {
+            adapter.setHost("127.0.0.1");
+            adapter.setConnectionName(connectionName);
+            adapter.start(new TestBootstrapContext(workManager));
+            managedFactory.setResourceAdapter(adapter);
+            configure.accept(managedFactory);
+            pool = new PoolingConnectionManager(poolSize, Duration.ofSeconds(30));
+            factory = (ConnectionFactory) managedFactory.createConnectionFactory(pool);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the harness", e);
+        }
+    }
+
+    public ConnectionFactory factory() {
+        return factory;
+    }
+
+    public PoolingConnectionManager pool() {
+        return pool;
+    }
+
+    public WarrenResourceAdapter adapter() {
+        return adapter;
+    }
+
+    public TestWorkManager workManager() {
+        return workManager;
+    }
+
+    /** @return the prefix of the names of this harness's broker connections */
+    public String connectionName() {
+        return connectionName;
+    }
+
+    /** Deploys an MDB: activates the endpoint with the spec, as the EJB container does. */
+    public Deployment deploy(WarrenActivationSpec spec, TestEndpointFactory mdb) throws ResourceException {
+        spec.setResourceAdapter(adapter);
+        adapter.endpointActivation(mdb, spec);
+        return new Deployment(spec, mdb);
+    }
+
+    /** A deployed MDB; closing it undeploys it. */
+    public final class Deployment implements AutoCloseable {
+        private final WarrenActivationSpec spec;
+        private final TestEndpointFactory mdb;
+        private boolean undeployed;
+
+        private Deployment(WarrenActivationSpec spec, TestEndpointFactory mdb) {
+            this.spec = spec;
+            this.mdb = mdb;
+        }
+
+        public int consumers() {
+            return adapter.activations().consumerCount(mdb, spec);
+        }
+
+        @Override
+        public void close() {
+            if (!undeployed) {
+                undeployed = true;
+                adapter.endpointDeactivation(mdb, spec);
+            }
+        }
+    }
+
+    /** Runs the work in a transaction that commits, as a container-managed EJB method does. */
+    public void inTransaction(Runnable work) {
+        transaction(false, work);
+    }
+
+    /** Runs the work in a transaction marked rollback-only. */
+    public void inRolledBackTransaction(Runnable work) {
+        transaction(true, work);
+    }
+
+    private void transaction(boolean rollbackOnly, Runnable work) {
+        try {
+            pool.inTransaction(rollbackOnly, work);
+        } catch (jakarta.resource.ResourceException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.shutdown();
+        adapter.stop();
+        workManager.shutdown();
+    }
+}

@@ -1,0 +1,44 @@
+package io.warren.rar.harness;
+
+import jakarta.resource.spi.BootstrapContext;
+import jakarta.resource.spi.XATerminator;
+import jakarta.resource.spi.work.WorkContext;
+import jakarta.resource.spi.work.WorkManager;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+
+import java.util.Timer;
+
+/** A bootstrap context that hands out the harness's work manager. */
+final class TestBootstrapContext implements BootstrapContext {
+
+    private final WorkManager workManager;
+
+    TestBootstrapContext(WorkManager workManager) {
+        this.workManager = workManager;
+    }
+
+    @Override
+    public WorkManager getWorkManager() {
+        return workManager;
+    }
+
+    @Override
+    public XATerminator getXATerminator() {
+        return null;
+    }
+
+    @Override
+    public Timer createTimer() {
+        return new Timer(true);
+    }
+
+    @Override
+    public boolean isContextSupported(Class<? extends WorkContext> type) {
+        return false;
+    }
+
+    @Override
+    public TransactionSynchronizationRegistry getTransactionSynchronizationRegistry() {
+        return null;
+    }
+}

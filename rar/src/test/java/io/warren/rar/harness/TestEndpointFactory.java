@@ -1,0 +1,165 @@
+package io.warren.rar.harness;
+
+import io.warren.Message;
+import io.warren.MessageListener;
+import jakarta.resource.spi.UnavailableException;
+import jakarta.resource.spi.endpoint.MessageEndpoint;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+import java.lang.reflect.Method;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What an EJB container does for an MDB, small: endpoints that wrap the "bean" (a listener), and,
+ * when delivery is transacted, a transaction per delivery begun in beforeDelivery with the
+ * adapter's XAResource enlisted, committed in afterDelivery or rolled back when the bean threw or
+ * marked it rollback-only.
+ */
+public final class TestEndpointFactory implements MessageEndpointFactory {
+
+    private final MessageListener bean;
+    private final boolean transacted;
+    private final ThreadLocal<TestEndpoint> current = new ThreadLocal<>();
+    public final AtomicInteger endpointsCreated = new AtomicInteger();
+    public final AtomicInteger endpointsReleased = new AtomicInteger();
+    public final AtomicInteger beforeDeliveries = new AtomicInteger();
+    public final AtomicInteger afterDeliveries = new AtomicInteger();
+    public final AtomicInteger commits = new AtomicInteger();
+    public final AtomicInteger rollbacks = new AtomicInteger();
+    public final Set<String> deliveryThreads = ConcurrentHashMap.newKeySet();
+
+    public TestEndpointFactory(boolean transacted, MessageListener bean) {
+        this.transacted = transacted;
+        this.bean = bean;
+    }
+
+    /** As {@code MessageDrivenContext.setRollbackOnly()}: called by the bean during onMessage. */
+    public void setRollbackOnly() {
+        current.get().rollbackOnly = true;
+    }
+
+    @Override
+    public MessageEndpoint createEndpoint(XAResource resource) throws UnavailableException {
+        return createEndpoint(resource, 0);
+    }
+
+    @Override
+    public MessageEndpoint createEndpoint(XAResource resource, long timeout) throws UnavailableException {
+        endpointsCreated.incrementAndGet();
+        return new TestEndpoint(resource);
+    }
+
+    @Override
+    public boolean isDeliveryTransacted(Method method) {
+        return transacted;
+    }
+
+    @Override
+    public String getActivationName() {
+        return "TestMDB";
+    }
+
+    @Override
+    public Class<?> getEndpointClass() {
+        return bean.getClass();
+    }
+
+    private final class TestEndpoint implements MessageEndpoint, MessageListener {
+        private final XAResource resource;
+        private Xid xid;
+        private boolean rollbackOnly;
+        private boolean inDelivery;
+
+        TestEndpoint(XAResource resource) {
+            this.resource = resource;
+        }
+
+        @Override
+        public void beforeDelivery(Method method) {
+            if (inDelivery) {
+                throw new IllegalStateException("beforeDelivery twice without afterDelivery");
+            }
+            inDelivery = true;
+            beforeDeliveries.incrementAndGet();
+            rollbackOnly = false;
+            if (transacted && resource != null) {
+                xid = new TestXid();
+                try {
+                    resource.start(xid, XAResource.TMNOFLAGS);
+                } catch (XAException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+
+        @Override
+        public void onMessage(Message message) {
+            deliveryThreads.add(Thread.currentThread().getName());
+            current.set(this);
+            try {
+                bean.onMessage(message);
+            } catch (RuntimeException e) {
+                rollbackOnly = true;
+                throw e;
+            } finally {
+                current.remove();
+            }
+        }
+
+        @Override
+        public void afterDelivery() {
+            if (!inDelivery) {
+                throw new IllegalStateException("afterDelivery without beforeDelivery");
+            }
+            inDelivery = false;
+            afterDeliveries.incrementAndGet();
+            if (xid == null) {
+                return;
+            }
+            try {
+                resource.end(xid, rollbackOnly ? XAResource.TMFAIL : XAResource.TMSUCCESS);
+                if (rollbackOnly) {
+                    rollbacks.incrementAndGet();
+                    resource.rollback(xid);
+                } else {
+                    commits.incrementAndGet();
+                    resource.commit(xid, true);
+                }
+            } catch (XAException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                xid = null;
+            }
+        }
+
+        @Override
+        public void release() {
+            endpointsReleased.incrementAndGet();
+        }
+    }
+
+    private static final class TestXid implements Xid {
+        private static final AtomicInteger NEXT = new AtomicInteger();
+        private final byte[] id = Integer.toString(NEXT.incrementAndGet()).getBytes();
+
+        @Override
+        public int getFormatId() {
+            return 4711;
+        }
+
+        @Override
+        public byte[] getGlobalTransactionId() {
+            return id;
+        }
+
+        @Override
+        public byte[] getBranchQualifier() {
+            return new byte[] {1};
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.warren.rar.harness;
+
+import jakarta.resource.spi.work.ExecutionContext;
+import jakarta.resource.spi.work.Work;
+import jakarta.resource.spi.work.WorkException;
+import jakarta.resource.spi.work.WorkListener;
+import jakarta.resource.spi.work.WorkManager;
+import jakarta.resource.spi.work.WorkRejectedException;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The container's thread pool, small: every Work runs on a thread named {@code container-work-N}. */
+public final class TestWorkManager implements WorkManager {
+
+    public static final String THREAD_PREFIX = "container-work-";
+
+    private final AtomicInteger threads = new AtomicInteger();
+    private final ThreadFactory threadFactory = work -> {
+        Thread thread = new Thread(work, THREAD_PREFIX + threads.incrementAndGet());
+        thread.setDaemon(true);
+        return thread;
+    };
+    private final ExecutorService executor = Executors.newCachedThreadPool(threadFactory);
+
+    @Override
+    public void doWork(Work work) throws WorkException {
+        work.run();
+    }
+
+    @Override
+    public void doWork(Work work, long startTimeout, ExecutionContext context, WorkListener listener)
+            throws WorkException {
+        work.run();
+    }
+
+    @Override
+    public long startWork(Work work) throws WorkException {
+        scheduleWork(work);
+        return 0;
+    }
+
+    @Override
+    public long startWork(Work work, long startTimeout, ExecutionContext context, WorkListener listener)
+            throws WorkException {
+        scheduleWork(work);
+        return 0;
+    }
+
+    @Override
+    public void scheduleWork(Work work) throws WorkException {
+        try {
+            // as WildFly's does: release() is called on every Work when it ends
+            executor.execute(() -> {
+                try {
+                    work.run();
+                } finally {
+                    work.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            throw new WorkRejectedException(e);
+        }
+    }
+
+    @Override
+    public void scheduleWork(Work work, long startTimeout, ExecutionContext context, WorkListener listener)
+            throws WorkException {
+        scheduleWork(work);
+    }
+
+    /** Releases the works' threads, as a container does at undeploy. */
+    public void shutdown() {
+        executor.shutdown();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

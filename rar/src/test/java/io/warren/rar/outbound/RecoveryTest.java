@@ -1,0 +1,83 @@
+package io.warren.rar.outbound;
+
+import io.warren.Connection;
+import io.warren.Exchange;
+import io.warren.Producer;
+import io.warren.Queue;
+import io.warren.WarrenException;
+import io.warren.rar.harness.Broker;
+import io.warren.rar.harness.Harness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The broker goes away under the pool; publishing fails cleanly and then works again. */
+class RecoveryTest {
+
+    private final Harness harness = new Harness(4);
+    private final Broker broker = new Broker();
+
+    @AfterEach
+    void cleanUp() {
+        Broker.rabbitmqctl("start_app");
+        Broker.rabbitmqctl("await_startup");
+        harness.close();
+        broker.close();
+    }
+
+    private String declareQueue(Exchange exchange) {
+        String queue = broker.queueName("recovery");
+        try (Connection connection = harness.factory().getConnection()) {
+            connection.declare(Queue.builder(queue).bind(exchange, "k").build());
+        }
+        return queue;
+    }
+
+    @Test
+    void closedConnectionsAreReplacedOnTheNextPublish() {
+        Exchange exchange = Exchange.direct(broker.exchangeName("closed"));
+        String queue = declareQueue(exchange);
+        Producer producer = harness.factory().producer(Producer.to(exchange.name()).routingKey("k")
+                .confirms(Duration.ofSeconds(5)).build());
+        producer.publish("before");
+        int createdBefore = harness.pool().createdCount();
+
+        Broker.rabbitmqctl("close_all_connections", "recovery test");
+        Broker.await("the pool to drop its broken channel", Duration.ofSeconds(10), () -> harness.pool().size() == 0);
+
+        producer.publish("after");
+        assertEquals(2, broker.messageCount(queue));
+        assertTrue(harness.pool().createdCount() > createdBefore, "a fresh managed connection was made");
+        assertEquals(1, Broker.channelsOfConnectionsNamed(harness.connectionName()), "no channel leaked");
+    }
+
+    @Test
+    void publishingFailsWhileTheBrokerIsDownAndWorksAfter() {
+        Exchange exchange = Exchange.direct(broker.exchangeName("down"));
+        String queue = declareQueue(exchange);
+        Producer producer = harness.factory().producer(Producer.to(exchange.name()).routingKey("k")
+                .confirms(Duration.ofSeconds(5)).build());
+        producer.publish("before");
+
+        Broker.rabbitmqctl("stop_app");
+        try {
+            Broker.await("the pool to drop its broken channel", Duration.ofSeconds(10), () -> harness.pool().size() == 0);
+            WarrenException down = assertThrows(WarrenException.class, () -> producer.publish("while down"));
+            assertTrue(down.getMessage().contains("127.0.0.1"), down.getMessage());
+            assertEquals(0, harness.pool().size(), "nothing half-open stays in the pool");
+        } finally {
+            Broker.rabbitmqctl("start_app");
+            Broker.rabbitmqctl("await_startup");
+        }
+
+        producer.publish("after");
+        assertEquals(2, broker.messageCount(queue));
+        assertEquals(1, harness.pool().size());
+        assertEquals(1, Broker.channelsOfConnectionsNamed(harness.connectionName()), "no channel leaked");
+    }
+}

@@ -1,0 +1,80 @@
+package io.warren.rar.outbound;
+
+import io.warren.Connection;
+import io.warren.rar.harness.Broker;
+import io.warren.rar.harness.Harness;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ManagedConnection;
+import jakarta.resource.spi.ManagedConnectionFactory;
+import jakarta.resource.spi.security.PasswordCredential;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import javax.security.auth.Subject;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Container-managed sign-on: the container's credential replaces the configured user. */
+class SignOnTest {
+
+    private final String user = "warren-signon-" + UUID.randomUUID().toString().substring(0, 6);
+    private final String password = "s3cret-" + UUID.randomUUID();
+    private final WarrenManagedConnectionFactory[] factory = new WarrenManagedConnectionFactory[1];
+    private final Harness harness = new Harness(2, managed -> factory[0] = managed);
+
+    SignOnTest() {
+        Broker.rabbitmqctl("add_user", user, password);
+        Broker.rabbitmqctl("set_permissions", "-p", "/", user, ".*", ".*", ".*");
+    }
+
+    @AfterEach
+    void cleanUp() {
+        harness.close();
+        Broker.rabbitmqctl("delete_user", user);
+    }
+
+    private Subject subject(ManagedConnectionFactory target, String secret) {
+        PasswordCredential credential = new PasswordCredential(user, secret.toCharArray());
+        credential.setManagedConnectionFactory(target);
+        return new Subject(false, Set.of(), Set.of(), Set.of(credential));
+    }
+
+    @Test
+    void theContainersCredentialIsUsedAndMatchedSeparately() throws ResourceException {
+        WarrenManagedConnectionFactory managedFactory = factory[0];
+        ManagedConnection signedOn = managedFactory.createManagedConnection(subject(managedFactory, password), null);
+        ManagedConnection configured = managedFactory.createManagedConnection(null, null);
+        try (Connection connection = (Connection) signedOn.getConnection(null, null)) {
+            connection.checkExists(declareProbe(connection));
+        }
+        String connections = Broker.rabbitmqctl("list_connections", "user", "client_properties");
+        assertTrue(connections.lines().anyMatch(line -> line.startsWith(user) && line.contains(harness.connectionName())),
+                connections);
+        assertEquals(signedOn, managedFactory.matchManagedConnections(Set.of(signedOn, configured),
+                subject(managedFactory, password), null));
+        assertEquals(configured, managedFactory.matchManagedConnections(Set.of(signedOn, configured), null, null));
+        assertNull(managedFactory.matchManagedConnections(Set.of(configured),
+                subject(managedFactory, password), null), "a channel of another user is never handed out");
+        signedOn.destroy();
+        configured.destroy();
+    }
+
+    private static String declareProbe(Connection connection) {
+        return connection.declare(io.warren.Queue.serverNamed().build()).name();
+    }
+
+    @Test
+    void aWrongPasswordFailsWithoutShowingIt() {
+        WarrenManagedConnectionFactory managedFactory = factory[0];
+        ResourceException error = assertThrows(ResourceException.class,
+                () -> managedFactory.createManagedConnection(subject(managedFactory, "wrong-pw"), null));
+        assertNotNull(error.getMessage());
+        assertTrue(!error.getMessage().contains("wrong-pw") && !error.getMessage().contains(password), error.getMessage());
+    }
+}

@@ -1,0 +1,48 @@
+package io.warren.rar.serialization;
+
+import io.warren.DecodeException;
+import io.warren.WarrenException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SerializersTest {
+
+    private final Serializers serializers = Serializers.load(getClass().getClassLoader());
+
+    @Test
+    void customSerializersAreFoundByNameAndContentType() {
+        Serializers.Encoded encoded = serializers.encode("hello", null, "shout", null, null);
+        assertEquals("application/x-shout", encoded.contentType());
+        assertArrayEquals("HELLO".getBytes(StandardCharsets.UTF_8), encoded.body());
+        assertEquals("HELLO!", serializers.decode(encoded.body(), "application/x-shout", null, String.class, Set.of()));
+        assertEquals("shout", serializers.get("application/x-shout").name());
+    }
+
+    @Test
+    void aContentTypeOutsideTheAcceptListIsRefusedWithTheList() {
+        byte[] body = "\"x\"".getBytes(StandardCharsets.UTF_8);
+        DecodeException error = assertThrows(DecodeException.class,
+                () -> serializers.decode(body, "application/json", null, String.class, Set.of("text/plain")));
+        assertTrue(error.getMessage().contains("'application/json' is not accepted"), error.getMessage());
+        assertTrue(error.getMessage().contains("text/plain"), error.getMessage());
+    }
+
+    @Test
+    void contentTypeParametersAreIgnoredForLookupAndGiveTheCharset() {
+        byte[] latin = "é".getBytes(StandardCharsets.ISO_8859_1);
+        assertEquals("é", serializers.decode(latin, "Text/Plain; charset=ISO-8859-1", null, String.class, Set.of()));
+    }
+
+    @Test
+    void unknownSerializerNamesTheKnownOnes() {
+        WarrenException error = assertThrows(WarrenException.class, () -> serializers.get("pickle"));
+        assertTrue(error.getMessage().contains("[json, text, raw, shout]"), error.getMessage());
+    }
+}

@@ -1,0 +1,150 @@
+package io.warren.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/** The local RabbitMQ seen from the test: a plain client to set up and inspect queues, and rabbitmqctl. */
+final class ItBroker implements AutoCloseable {
+
+    private final Connection connection;
+
+    ItBroker() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        connection = factory.newConnection("warren-it (checker)");
+    }
+
+    /** Deletes and declares the queues afresh, so that each test starts from empty queues. */
+    void resetQueues(String... queues) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            for (String queue : queues) {
+                channel.queueDelete(queue);
+                channel.queueDelete(queue + ".dead-letters");
+                channel.queueDeclare(queue, true, false, false, null);
+            }
+        }
+    }
+
+    void delete(String... queues) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            for (String queue : queues) {
+                channel.queueDelete(queue);
+            }
+        }
+    }
+
+    void purge(String... queues) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            for (String queue : queues) {
+                channel.queuePurge(queue);
+            }
+        }
+    }
+
+    void publish(String queue, String... texts) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            channel.confirmSelect();
+            AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
+                    .contentType("text/plain").deliveryMode(2).build();
+            for (String text : texts) {
+                channel.basicPublish("", queue, properties, text.getBytes(StandardCharsets.UTF_8));
+            }
+            channel.waitForConfirmsOrDie(30_000);
+        }
+    }
+
+    long count(String queue) {
+        try (Channel channel = connection.createChannel()) {
+            return channel.queueDeclarePassive(queue).getMessageCount();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    GetResponse get(String queue) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            return channel.basicGet(queue, true);
+        }
+    }
+
+    List<GetResponse> drain(String queue) throws Exception {
+        List<GetResponse> messages = new ArrayList<>();
+        for (GetResponse response = get(queue); response != null; response = get(queue)) {
+            messages.add(response);
+        }
+        return messages;
+    }
+
+    static String text(GetResponse response) {
+        String body = new String(response.getBody(), StandardCharsets.UTF_8);
+        return body.startsWith("\"") ? body.substring(1, body.length() - 1) : body;
+    }
+
+    static String rabbitmqctl(String... arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-q"));
+        command.addAll(List.of(arguments));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IOException("rabbitmqctl failed: " + output);
+        }
+        return output;
+    }
+
+    static int unacknowledged(String queue) throws Exception {
+        for (String line : rabbitmqctl("list_queues", "name", "messages_unacknowledged").split("\n")) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length == 2 && columns[0].equals(queue)) {
+                return Integer.parseInt(columns[1]);
+            }
+        }
+        return -1;
+    }
+
+    /** @return channels open on connections whose client-provided name contains the text */
+    static int channelsOfConnectionsNamed(String text) throws Exception {
+        String json = rabbitmqctl("list_connections", "client_properties", "channels", "--formatter", "json");
+        int channels = 0;
+        for (JsonNode connection : new ObjectMapper().readTree(json.substring(json.indexOf('[')))) {
+            for (JsonNode property : connection.get("client_properties")) {
+                if (property.get(0).asText().equals("connection_name") && property.get(2).asText().contains(text)) {
+                    channels += connection.get("channels").asInt();
+                }
+            }
+        }
+        return channels;
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
+            }
+            try {
+                Thread.sleep(50); // polling interval of a bounded wait
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        connection.close();
+    }
+}

@@ -1,0 +1,83 @@
+package io.warren.it;
+
+import com.rabbitmq.client.GetResponse;
+import io.warren.it.app.Queues;
+import org.jboss.arquillian.container.test.api.Deployer;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Undeploying a busy application stops its consumers without losing a message; redeploying resumes. */
+@ExtendWith({ArquillianExtension.class, ServerLogOnFailure.class})
+@RunAsClient
+class RedeployTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final int MESSAGES = 300;
+
+    @Deployment(name = "rar", order = 1, managed = false, testable = false)
+    static ResourceAdapterArchive rar() {
+        return Deployments.rar();
+    }
+
+    @Deployment(name = "app", order = 2, managed = false, testable = false)
+    static WebArchive app() {
+        return Deployments.standaloneWar();
+    }
+
+    @ArquillianResource
+    Deployer deployer;
+
+    @Test
+    void undeployingWhileBusyLosesNothingAndRedeployingResumes() throws Exception {
+        try (ItBroker broker = new ItBroker()) {
+            broker.resetQueues(Queues.SLOW, Queues.SLOW_DONE);
+            broker.publish(Queues.SLOW, IntStream.range(0, MESSAGES).mapToObj(i -> "m-" + i).toArray(String[]::new));
+            deployer.deploy("rar");
+            deployer.deploy("app");
+            ItBroker.await("some messages handled", WAIT, () -> broker.count(Queues.SLOW_DONE) >= 30);
+            deployer.undeploy("app");
+
+            assertEquals(0, ItBroker.channelsOfConnectionsNamed("(inbound"), "the consumers are gone");
+            assertEquals(0, ItBroker.unacknowledged(Queues.SLOW), "nothing held unacknowledged");
+            long handled = broker.count(Queues.SLOW_DONE);
+            long waiting = broker.count(Queues.SLOW);
+            assertTrue(handled < MESSAGES, "undeployed while busy: " + handled + " handled");
+            assertTrue(handled + waiting >= MESSAGES, handled + " handled + " + waiting + " waiting");
+
+            deployer.deploy("app");
+            ItBroker.await("the rest handled after redeploy", WAIT, () -> broker.count(Queues.SLOW) == 0
+                    && broker.count(Queues.SLOW_DONE) >= MESSAGES);
+            deployer.undeploy("app");
+            deployer.undeploy("rar");
+
+            Set<String> done = new HashSet<>();
+            for (GetResponse response : broker.drain(Queues.SLOW_DONE)) {
+                done.add(ItBroker.text(response));
+            }
+            assertEquals(MESSAGES, done.size(), "every message handled at least once");
+            ItBroker.await("no channel of the adapter left open", Duration.ofSeconds(10), () -> {
+                try {
+                    return ItBroker.channelsOfConnectionsNamed("(inbound") == 0
+                            && ItBroker.channelsOfConnectionsNamed(Deployments.OUTBOUND_CONNECTION) == 0;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            broker.delete(Queues.SLOW, Queues.SLOW_DONE);
+        }
+    }
+}

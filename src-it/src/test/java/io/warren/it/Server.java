@@ -1,0 +1,29 @@
+package io.warren.it;
+
+/**
+ * The server these tests run in (the {@code it.server} system property each server module sets),
+ * and how each one names and binds the adapter, which is where the servers differ.
+ */
+enum Server {
+    WILDFLY, PAYARA;
+
+    static Server current() {
+        return valueOf(System.getProperty("it.server", "wildfly").toUpperCase());
+    }
+
+    /**
+     * @param application the EAR's name without extension, or null for a standalone warren.rar
+     * @return the name an MDB is bound to the adapter with
+     */
+    String mdbBinding(String application) {
+        return switch (this) {
+            case WILDFLY -> application == null ? "warren.rar" : application + ".ear#warren.rar";
+            case PAYARA -> application == null ? "warren" : application + "#warren";
+        };
+    }
+
+    /** @return the resource adapter name a {@code <connection-factory>} definition uses (Payara) */
+    String connectionFactoryAdapter(String application) {
+        return application == null ? "warren" : "#warren";
+    }
+}

@@ -1,0 +1,169 @@
+package io.warren.it;
+
+import com.rabbitmq.client.GetResponse;
+import io.warren.it.app.Queues;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.OperateOnDeployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** warren.rar deployed on its own, the application in a WAR beside it. */
+@ExtendWith({ArquillianExtension.class, ServerLogOnFailure.class})
+@RunAsClient
+class StandaloneRarTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Deployment(name = "rar", order = 1, testable = false)
+    static ResourceAdapterArchive rar() {
+        return Deployments.rar();
+    }
+
+    @Deployment(name = "app", order = 2, testable = false)
+    static WebArchive app() {
+        return Deployments.standaloneWar();
+    }
+
+    @BeforeEach
+    void emptyQueues() throws Exception {
+        try (ItBroker broker = new ItBroker()) {
+            broker.resetQueues(Queues.OUT, Queues.TX, Queues.LOAD);
+            broker.purge(Queues.IN, Queues.FAIL, Queues.ROLLBACK);
+            broker.delete(Queues.FAIL + ".dead-letters");
+        }
+    }
+
+    @AfterAll
+    static void deleteQueues() throws Exception {
+        try (ItBroker broker = new ItBroker()) {
+            broker.delete(Queues.OUT, Queues.TX, Queues.LOAD, Queues.FAIL + ".dead-letters");
+        }
+    }
+
+    @Test
+    void anMdbReceivesAPublishedMessage() throws Exception {
+        try (ItBroker broker = new ItBroker()) {
+            broker.publish(Queues.IN, "hello");
+            ItBroker.await("the echo", WAIT, () -> broker.count(Queues.OUT) == 1);
+            GetResponse echo = broker.get(Queues.OUT);
+            assertEquals("hello", ItBroker.text(echo));
+            assertEquals(Queues.IN, echo.getProps().getHeaders().get("received-from").toString());
+        }
+    }
+
+    @Test
+    void anEjbWithAnInjectedProducerReachesTheMdb(@ArquillianResource @OperateOnDeployment("app") URL base)
+            throws Exception {
+        Http.post(base, "echo?text=from-ejb");
+        try (ItBroker broker = new ItBroker()) {
+            ItBroker.await("the echo", WAIT, () -> broker.count(Queues.OUT) == 1);
+            assertEquals("from-ejb", ItBroker.text(broker.get(Queues.OUT)));
+        }
+    }
+
+    @Test
+    void aThrowingMdbGetsTheMessageAgainThenItIsDeadLetteredWithTheReason() throws Exception {
+        try (ItBroker broker = new ItBroker()) {
+            broker.publish(Queues.FAIL, "poison");
+            String deadLetters = Queues.FAIL + ".dead-letters";
+            ItBroker.await("the dead letter", WAIT, () -> broker.count(deadLetters) == 1);
+            Map<String, Object> headers = broker.get(deadLetters).getProps().getHeaders();
+            assertEquals(3, headers.get("x-warren-deliveries"));
+            assertEquals(IllegalStateException.class.getName(), headers.get("x-warren-exception").toString());
+            assertEquals("cannot handle poison", headers.get("x-warren-exception-message").toString());
+            assertEquals(0, broker.count(Queues.FAIL));
+        }
+    }
+
+    @Test
+    void anMdbWhoseTransactionIsRolledBackGetsTheMessageAgain() throws Exception {
+        try (ItBroker broker = new ItBroker()) {
+            broker.publish(Queues.ROLLBACK, "roll me back");
+            ItBroker.await("the message handled", WAIT, () -> broker.count(Queues.ROLLBACK) == 0
+                    && broker.count(Queues.OUT) == 1 && unacked(Queues.ROLLBACK) == 0);
+            List<GetResponse> out = broker.drain(Queues.OUT);
+            assertEquals(1, out.size(), "the first delivery's publish was rolled back with its transaction");
+            assertEquals(true, out.get(0).getProps().getHeaders().get("redelivered"));
+        }
+    }
+
+    @Test
+    void aProducerInATransactionPublishesOnlyWhenItCommits(@ArquillianResource @OperateOnDeployment("app") URL base)
+            throws Exception {
+        assertEquals("rolled back", Http.post(base, "tx?count=10&rollback=true"));
+        assertEquals("committed", Http.post(base, "tx?count=5&rollback=false"));
+        try (ItBroker broker = new ItBroker()) {
+            assertEquals(5, broker.count(Queues.TX), "committed before the EJB call returned; nothing of the rollback");
+        }
+    }
+
+    @Test
+    void concurrentEjbCallsPublishEverythingThroughABoundedPool(@ArquillianResource @OperateOnDeployment("app") URL base)
+            throws Exception {
+        int calls = 16;
+        int perCall = 1_000;
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger mostChannels = new AtomicInteger();
+        Thread sampler = new Thread(() -> {
+            while (running.get()) {
+                try {
+                    mostChannels.accumulateAndGet(
+                            ItBroker.channelsOfConnectionsNamed(Deployments.OUTBOUND_CONNECTION), Math::max);
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        sampler.start();
+        ExecutorService threads = Executors.newFixedThreadPool(calls);
+        List<Future<String>> results = new ArrayList<>();
+        for (int call = 0; call < calls; call++) {
+            int prefix = call;
+            results.add(threads.submit(() -> Http.post(base, "load?prefix=" + prefix + "&count=" + perCall)));
+        }
+        for (Future<String> result : results) {
+            assertEquals("published " + perCall, result.get(5, TimeUnit.MINUTES));
+        }
+        threads.shutdown();
+        try (ItBroker broker = new ItBroker()) {
+            ItBroker.await("every message", WAIT, () -> broker.count(Queues.LOAD) == (long) calls * perCall);
+        }
+        mostChannels.accumulateAndGet(ItBroker.channelsOfConnectionsNamed(Deployments.OUTBOUND_CONNECTION), Math::max);
+        running.set(false);
+        sampler.join();
+        assertTrue(mostChannels.get() > 0, "the sampler saw the pool's channels");
+        assertTrue(mostChannels.get() <= Deployments.POOL, "the broker saw " + mostChannels.get() + " channels");
+        System.out.printf("%s: %d EJB calls x %d messages, at most %d channels for a pool of %d%n",
+                Server.current(), calls, perCall, mostChannels.get(), Deployments.POOL);
+    }
+
+    private static int unacked(String queue) {
+        try {
+            return ItBroker.unacknowledged(queue);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package io.warren.it.app;
+
+import jakarta.ejb.EJB;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+
+/** What the tests call over HTTP to make the application publish. */
+@Path("it")
+public class ItResource {
+
+    @EJB
+    PublisherBean publisher;
+
+    @POST
+    @Path("load")
+    public String load(@QueryParam("prefix") String prefix, @QueryParam("count") int count) {
+        publisher.publishLoad(prefix, count);
+        return "published " + count;
+    }
+
+    @POST
+    @Path("tx")
+    public String transaction(@QueryParam("count") int count, @QueryParam("rollback") boolean rollback) {
+        publisher.publishInTransaction(count, rollback);
+        return rollback ? "rolled back" : "committed";
+    }
+
+    @POST
+    @Path("echo")
+    public String echo(@QueryParam("text") String text) {
+        publisher.publishToEcho(text);
+        return "sent";
+    }
+}

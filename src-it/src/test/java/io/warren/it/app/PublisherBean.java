@@ -1,0 +1,47 @@
+package io.warren.it.app;
+
+import io.warren.Producer;
+import io.warren.cdi.PublishTo;
+import jakarta.annotation.Resource;
+import jakarta.ejb.SessionContext;
+import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
+
+/** An EJB with injected producers; each business method runs in its own container transaction. */
+@Stateless
+public class PublisherBean {
+
+    @Resource
+    SessionContext context;
+
+    @Inject
+    @PublishTo(routingKey = Queues.LOAD)
+    Producer load;
+
+    @Inject
+    @PublishTo(routingKey = Queues.TX, confirmTimeoutMillis = 5000)
+    Producer transactional;
+
+    @Inject
+    @PublishTo(routingKey = Queues.IN)
+    Producer in;
+
+    public void publishLoad(String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            load.publish(prefix + ":" + i);
+        }
+    }
+
+    public void publishInTransaction(int count, boolean rollback) {
+        for (int i = 0; i < count; i++) {
+            transactional.publish("tx " + i);
+        }
+        if (rollback) {
+            context.setRollbackOnly();
+        }
+    }
+
+    public void publishToEcho(String text) {
+        in.publish(text);
+    }
+}

@@ -1,0 +1,16 @@
+package io.warren.it.app;
+
+/** The queue names the test application and the tests agree on. */
+public final class Queues {
+    public static final String IN = "warren.it.in";
+    public static final String OUT = "warren.it.out";
+    public static final String FAIL = "warren.it.fail";
+    public static final String ROLLBACK = "warren.it.rollback";
+    public static final String TX = "warren.it.tx";
+    public static final String LOAD = "warren.it.load";
+    public static final String SLOW = "warren.it.slow";
+    public static final String SLOW_DONE = "warren.it.slow.done";
+
+    private Queues() {
+    }
+}
