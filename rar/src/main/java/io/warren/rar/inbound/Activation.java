@@ -205,14 +205,16 @@ final class Activation {
 
     /** Retries at the configured interval until connected, stopped, or out of attempts. */
     private final class Reconnect implements Work {
+        private volatile boolean released;
+
         @Override
         public void run() {
             int attempt = 0;
             try {
                 abandonConsumers();
-                while (!stopped) {
+                while (!stopped && !released) {
                     attempt++;
-                    if (!pause(settings.reconnectInterval().toMillis())) {
+                    if (!pause(settings.reconnectInterval().toMillis()) || released) {
                         return;
                     }
                     try {
@@ -235,9 +237,14 @@ final class Activation {
             }
         }
 
+        /**
+         * The container asks the Work to end (at shutdown; some containers call it after every
+         * Work, too): stop retrying after the current pause, but never stop the activation,
+         * which undeploy owns.
+         */
         @Override
         public void release() {
-            stop();
+            released = true;
         }
     }
 

@@ -11,7 +11,7 @@ public enum ActivationProperty {
     QUEUES("queues", null, "comma-separated queues consumed by one MDB, each consumer taking from all"),
     EXCHANGE("exchange", null, "exchange to bind the queues to; none binds nothing"),
     EXCHANGE_TYPE("exchangeType", "direct", "direct, fanout, topic or headers"),
-    ROUTING_KEYS("routingKeys", "", "comma-separated binding keys; each queue is bound with each"),
+    ROUTING_KEYS("routingKeys", "", "comma-separated binding keys; each queue is bound with each; empty binds each queue with its own name"),
     BINDING_HEADERS("bindingHeaders", null, "for a headers exchange: comma-separated name=value pairs to match"),
     HEADERS_MATCH("headersMatch", "all", "for a headers exchange: all or any of the headers must match"),
     DECLARE("declare", "true", "declare the exchange, queues and bindings (idempotent); false only checks the queues exist"),

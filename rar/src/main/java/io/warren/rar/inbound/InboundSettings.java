@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * An activation's parsed settings: the queues to declare (with their bindings) and how to consume
@@ -141,7 +142,7 @@ final class InboundSettings {
         if (type == QueueType.QUORUM && !durable) {
             problems.add("durable: quorum queues are always durable; set durable=true or queueType=classic");
         }
-        List<Binding> bindings = bindings();
+        Function<String, List<Binding>> bindings = bindings();
         for (String name : names) {
             Queue.Builder queue = Queue.builder(name).durable(durable);
             if (type == QueueType.QUORUM) {
@@ -153,35 +154,39 @@ final class InboundSettings {
                     queue.deadLetterRoutingKey(value(ActivationProperty.DEAD_LETTER_ROUTING_KEY));
                 }
             }
-            bindings.forEach(queue::bind);
+            bindings.apply(name).forEach(queue::bind);
             queues.add(queue.build());
         }
     }
 
-    private List<Binding> bindings() {
+    /** @return each queue's bindings by its name; the properties are checked once, here */
+    private Function<String, List<Binding>> bindings() {
         List<String> keys = list(ActivationProperty.ROUTING_KEYS);
         String headers = value(ActivationProperty.BINDING_HEADERS);
         if (exchange == null) {
             if (!keys.isEmpty() || headers != null) {
                 problems.add("exchange: routingKeys and bindingHeaders need an exchange to bind to");
             }
-            return List.of();
+            return queue -> List.of();
         }
         if (exchange.isDefault()) {
             problems.add("exchange: queues cannot be bound to the default exchange; leave 'exchange' unset");
-            return List.of();
+            return queue -> List.of();
         }
         if (exchange.type() == ExchangeType.HEADERS) {
-            return List.of(Binding.headers(exchange, headersMatch(), headerPairs(headers)));
+            List<Binding> headerBinding = List.of(Binding.headers(exchange, headersMatch(), headerPairs(headers)));
+            return queue -> headerBinding;
         }
         if (headers != null) {
             problems.add("bindingHeaders: only a headers exchange matches headers; exchangeType is "
                     + exchange.type().amqpName());
         }
         if (keys.isEmpty()) {
-            return List.of(Binding.of(exchange, ""));
+            // kombu's and most users' convention: the queue's name is its key; "" would match almost nothing
+            return queue -> List.of(Binding.of(exchange, queue));
         }
-        return keys.stream().map(key -> Binding.of(exchange, key)).toList();
+        List<Binding> keyBindings = keys.stream().map(key -> Binding.of(exchange, key)).toList();
+        return queue -> keyBindings;
     }
 
     private Binding.HeaderMatch headersMatch() {

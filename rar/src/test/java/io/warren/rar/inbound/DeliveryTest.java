@@ -391,6 +391,26 @@ class DeliveryTest {
     }
 
     @Test
+    void withoutRoutingKeysEachQueueIsBoundWithItsOwnName() throws Exception {
+        String exchange = broker.exchangeName("media");
+        String video = broker.queueName("video");
+        String image = broker.queueName("image");
+        Map<String, String> fromQueue = new ConcurrentHashMap<>();
+        TestEndpointFactory mdb = new TestEndpointFactory(false,
+                message -> fromQueue.put(message.payload(String.class), message.queue()));
+        WarrenActivationSpec spec = new WarrenActivationSpec();
+        spec.setQueues(video + "," + image);
+        spec.setExchange(exchange);
+        try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
+            Producer producer = harness.factory().producer(Producer.to(exchange).mandatory(true).build());
+            producer.publish("a video", video);
+            producer.publish("an image", image);
+            Broker.await("both messages", WAIT, () -> fromQueue.size() == 2);
+        }
+        assertEquals(Map.of("a video", video, "an image", image), fromQueue);
+    }
+
+    @Test
     void messagesArriveAsTheyWerePublished() throws Exception {
         List<Message> received = new CopyOnWriteArrayList<>();
         TestEndpointFactory mdb = new TestEndpointFactory(false, received::add);
