@@ -15,14 +15,17 @@ record Credentials(String user, char[] password) {
 
     static final Credentials CONFIGURED = new Credentials(null, null);
 
-    /** @return the container's credential for this factory in the subject, or {@link #CONFIGURED} */
+    /** @return the container's credential for this factory in the subject, or {@link #CONFIGURED} where it has none with a user */
     static Credentials from(Subject subject, ManagedConnectionFactory factory) {
         if (subject == null) {
             return CONFIGURED;
         }
         for (PasswordCredential credential : subject.getPrivateCredentials(PasswordCredential.class)) {
-            if (credential.getManagedConnectionFactory() == null
-                    || factory.equals(credential.getManagedConnectionFactory())) {
+            boolean forThisFactory = credential.getManagedConnectionFactory() == null
+                    || factory.equals(credential.getManagedConnectionFactory());
+            // Payara signs on with a blank user when the factory's definition names none: that means "no sign-on"
+            boolean blank = credential.getUserName() == null || credential.getUserName().isBlank();
+            if (forThisFactory && !blank) {
                 return new Credentials(credential.getUserName(), credential.getPassword());
             }
         }

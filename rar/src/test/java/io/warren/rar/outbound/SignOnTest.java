@@ -70,6 +70,19 @@ class SignOnTest {
     }
 
     @Test
+    void aBlankContainerCredentialMeansTheConfiguredUser() throws ResourceException {
+        WarrenManagedConnectionFactory managedFactory = factory[0];
+        PasswordCredential blank = new PasswordCredential("", new char[0]);
+        blank.setManagedConnectionFactory(managedFactory);
+        Subject payaraWithoutSignOn = new Subject(false, Set.of(), Set.of(), Set.of(blank));
+        ManagedConnection managed = managedFactory.createManagedConnection(payaraWithoutSignOn, null);
+        try (Connection connection = (Connection) managed.getConnection(payaraWithoutSignOn, null)) {
+            connection.checkExists(declareProbe(connection));
+        }
+        managed.destroy();
+    }
+
+    @Test
     void aWrongPasswordFailsWithoutShowingIt() {
         WarrenManagedConnectionFactory managedFactory = factory[0];
         ResourceException error = assertThrows(ResourceException.class,
