@@ -2,6 +2,7 @@ package io.warren;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Publishes to one exchange with a default routing key and serializer. Thread-safe: each publish
@@ -15,6 +16,9 @@ import java.util.Objects;
  */
 public interface Producer {
 
+    /** How long an asynchronous confirm may take when the producer sets no confirm timeout. */
+    Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(30);
+
     /** Publishes the payload with the default routing key. */
     void publish(Object payload);
 
@@ -23,6 +27,61 @@ public interface Producer {
 
     /** Publishes a message with its own properties and headers. */
     void publish(OutgoingMessage message);
+
+    /**
+     * Publishes the payload with the default routing key, without waiting for the broker's
+     * confirm: see {@link #publishConfirmed(OutgoingMessage)}.
+     */
+    CompletableFuture<Void> publishConfirmed(Object payload);
+
+    /**
+     * Publishes the payload with that routing key, without waiting for the broker's confirm: see
+     * {@link #publishConfirmed(OutgoingMessage)}.
+     */
+    CompletableFuture<Void> publishConfirmed(Object payload, String routingKey);
+
+    /**
+     * Publishes the message with publisher confirms and returns at once, whether or not this
+     * producer was built with {@link Settings.Builder#confirms confirms}; the pooled channel goes
+     * back to the pool before the broker answers, so that many messages can be in flight. Keep
+     * their number bounded (a window of a few hundred per thread, say), as the broker's own
+     * flow control does not reach an application that never waits.
+     *
+     * <p>The future completes when the broker confirms the message, and exceptionally with:
+     * <ul>
+     * <li>{@link UnroutableException} when the producer is {@link Settings#mandatory() mandatory}
+     *     and no queue received the message;</li>
+     * <li>{@link PublishException} when the broker nacks it, when no confirm comes within the
+     *     producer's confirm timeout ({@link #DEFAULT_CONFIRM_TIMEOUT} when it sets none), or when
+     *     the channel or connection closes first; the message may or may not have been routed;</li>
+     * <li>{@link WarrenException} when no pooled channel is to be had or the payload does not encode.</li>
+     * </ul>
+     * This method itself does not throw for those: every failure is reported through the future.
+     *
+     * <p>Inside a JTA transaction the message reaches the broker when the transaction commits, and
+     * the commit is the confirm: the future completes once the transaction commits, and fails with
+     * a {@link PublishException} when it rolls back. A mandatory message the broker returns fails
+     * its own future with an {@link UnroutableException}, not the commit.
+     *
+     * <p>A mandatory message carries the header {@code x-warren-publish-id}, a number unique on
+     * its channel, by which the broker's return finds its future.
+     *
+     * <p>Futures complete on a shared pool thread ({@link java.util.concurrent.ForkJoinPool#commonPool()}),
+     * never on the AMQP client's connection thread, and outside any container context: stages that
+     * block or need the application's context should run on a managed executor
+     * ({@code whenCompleteAsync(action, managedExecutor)}).
+     *
+     * <pre>{@code
+     * producer.publishConfirmed(order).whenComplete((ok, error) -> {
+     *     if (error != null) {
+     *         retryLater(order, error);
+     *     }
+     * });
+     * }</pre>
+     *
+     * @return a future that completes when the broker has taken responsibility for the message
+     */
+    CompletableFuture<Void> publishConfirmed(OutgoingMessage message);
 
     /** @return what this producer was made with */
     Settings settings();
@@ -71,7 +130,10 @@ public interface Producer {
             return confirmTimeout != null;
         }
 
-        /** @return how long a publish waits for its confirm; null without confirms */
+        /**
+         * @return how long a publish waits for its confirm, also the timeout of
+         *     {@link Producer#publishConfirmed(OutgoingMessage)}; null without confirms
+         */
         public Duration confirmTimeout() {
             return confirmTimeout;
         }
@@ -138,7 +200,8 @@ public interface Producer {
 
             /**
              * A message no queue receives is an {@link UnroutableException}. To know, a publish
-             * waits for the broker's confirm, within the confirm timeout (30 s unless set).
+             * waits for the broker's confirm, within the confirm timeout
+             * ({@link Producer#DEFAULT_CONFIRM_TIMEOUT} unless set).
              */
             public Builder mandatory(boolean mandatory) {
                 this.mandatory = mandatory;
@@ -148,7 +211,7 @@ public interface Producer {
             /** @return the immutable settings */
             public Settings build() {
                 if (mandatory && confirmTimeout == null) {
-                    confirmTimeout = Duration.ofSeconds(30);
+                    confirmTimeout = DEFAULT_CONFIRM_TIMEOUT;
                 }
                 return new Settings(this);
             }

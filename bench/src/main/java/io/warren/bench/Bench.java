@@ -24,7 +24,9 @@ import java.util.logging.Logger;
  * <p>Modes: {@code full} (about 10 minutes; writes results.md, .png, .csv), {@code quick} (about 4
  * minutes, one round, smaller counts: a smoke run, not figures to quote; writes quick.*),
  * {@code soak} (the heap run alone, 10 million messages through one endpoint, 30 minutes at most;
- * writes soak.*).
+ * writes soak.*). The system property {@code bench.scenarios} (comma-separated: publish, confirms,
+ * consume, latency, heap; all by default) runs only some scenarios, and then writes
+ * {@code <mode>-<scenarios>.*}, never a full run's files.
  */
 public final class Bench {
 
@@ -52,33 +54,54 @@ public final class Bench {
         };
     }
 
+    static final List<String> SCENARIOS = List.of("publish", "confirms", "consume", "latency", "heap");
+
     public static void main(String[] args) throws Exception {
         WARREN_LOG.setLevel(Level.WARNING);
         Settings settings = settings(args.length > 0 ? args[0] : "full");
         Path out = Path.of(args.length > 1 ? args[1] : "docs/bench");
+        String chosen = System.getProperty("bench.scenarios", "all");
+        List<String> scenarios = chosen.equals("all") ? SCENARIOS : List.of(chosen.split(","));
+        if (!SCENARIOS.containsAll(scenarios)) {
+            throw new IllegalArgumentException("bench.scenarios is all or some of " + SCENARIOS + ", not " + chosen);
+        }
         Files.createDirectories(out);
         long started = System.nanoTime();
-        Results results = new Results(settings);
-        try (RawClient raw = new RawClient(); WarrenClient warren = new WarrenClient(); SpringClient spring = new SpringClient()) {
+        Results results = new Results(settings, scenarios);
+        boolean inWildFly = Boolean.getBoolean("bench.wildfly") && !settings.mode().equals("soak");
+        try (RawClient raw = new RawClient(); WarrenClient warren = new WarrenClient(); SpringClient spring = new SpringClient();
+             WildFlyClient wildfly = inWildFly ? new WildFlyClient() : null) {
             Admin admin = new Admin(raw.connection());
             results.brokerVersion = String.valueOf(raw.connection().getServerProperties().get("version"));
-            List<Contender> contenders = List.of(raw, warren, spring, new PerfTestClient(0));
-            if (!settings.mode().equals("soak")) {
+            List<Contender> contenders = new ArrayList<>(List.of(raw, warren, spring, new PerfTestClient(0)));
+            if (wildfly != null) {
+                contenders.add(2, wildfly);
+            }
+            boolean soak = settings.mode().equals("soak");
+            if (!soak && scenarios.contains("publish")) {
                 publishing(settings, admin, contenders, results, false);
+            }
+            if (!soak && scenarios.contains("confirms")) {
                 publishing(settings, admin, contenders, results, true);
+            }
+            if (!soak && scenarios.contains("consume")) {
                 List<Contender> consumers = new ArrayList<>(contenders);
                 consumers.add(new PerfTestClient(PREFETCH / 2));
                 consuming(settings, admin, consumers, results);
+            }
+            if (!soak && scenarios.contains("latency")) {
                 latency(settings, admin, contenders, results);
             }
-            results.heap = Heap.run(settings, admin, warren);
+            if (scenarios.contains("heap")) {
+                results.heap = Heap.run(settings, admin, warren);
+            }
         }
         results.minutes = (System.nanoTime() - started) / 60e9;
         Report.write(results, out);
         System.out.println(Files.readString(out.resolve(Report.name(results) + ".md")));
     }
 
-    private static void log(String text) {
+    static void log(String text) {
         System.err.printf("[bench %tT] %s%n", System.currentTimeMillis(), text);
     }
 
@@ -138,10 +161,13 @@ public final class Bench {
                         boolean perfTest = contender instanceof PerfTestClient;
                         admin.fill(queue, size, perfTest ? (int) (count * PerfTestClient.CONSUME_FILL_FACTOR) : count);
                         Double rate = contender.consume(queue, size, count, CONSUMERS, PREFETCH);
-                        if (perfTest) {
+                        if (perfTest || rate == null) {
                             admin.purge(queue);
                         }
                         admin.settle(queue, contender.name());
+                        if (rate == null) {
+                            continue;
+                        }
                         results.add(Results.CONSUME, size, contender.name(), rate);
                         log(String.format("consume %d B round %d %s: %.0f msg/s", size, round + 1, contender.name(), rate));
                     }
@@ -167,6 +193,9 @@ public final class Bench {
                     for (Contender contender : order(contenders, round)) {
                         double[] percentiles = contender.latency(queue, size, RATE, settings.latencySeconds(), PREFETCH);
                         admin.purge(queue);
+                        if (percentiles == null) {
+                            continue;
+                        }
                         results.addLatency(size, contender.name(), percentiles);
                         log(String.format("latency %d B round %d %s: p50 %.0f µs, p99 %.0f µs, p99.9 %.0f µs", size,
                                 round + 1, contender.name(), percentiles[0], percentiles[1], percentiles[2]));
@@ -331,14 +360,16 @@ public final class Bench {
         static final String CONSUME = "consume with ack";
 
         final Settings settings;
+        final List<String> scenarios;
         final Map<String, Map<Integer, Map<String, List<Double>>>> rates = new LinkedHashMap<>();
         final Map<Integer, Map<String, List<double[]>>> latencies = new LinkedHashMap<>();
         String brokerVersion;
         Heap.Outcome heap;
         double minutes;
 
-        Results(Settings settings) {
+        Results(Settings settings, List<String> scenarios) {
             this.settings = settings;
+            this.scenarios = scenarios;
         }
 
         void add(String scenario, int size, String contender, double rate) {

@@ -29,6 +29,7 @@ final class Report {
     private static final String RAW = "amqp-client";
     private static final String WARREN = "Warren";
     private static final String SPRING = "Spring AMQP";
+    private static final String WILDFLY = "Warren in WildFly";
 
     private Report() {
     }
@@ -93,7 +94,7 @@ final class Report {
                 .append(results.settings.publishSeconds()).append(" s per round, to a queue capped at 2,000 messages (drop-head); ")
                 .append("Warren pool ").append(WarrenClient.POOL).append(", Spring channel cache ").append(WarrenClient.POOL)
                 .append(", raw: one channel per thread; async confirms window ").append(RawClient.CONFIRM_WINDOW)
-                .append(" per thread (raw, Spring, PerfTest) |\n");
+                .append(" per thread (raw, Warren, Spring, PerfTest) |\n");
         md.append("| consume | prefetch ").append(Bench.PREFETCH).append(", ").append(Bench.CONSUMERS)
                 .append(" consumers, queue filled before each round with ")
                 .append(results.settings.consumeCounts()).append(" messages by size; rate from the first delivery to the last |\n");
@@ -104,13 +105,22 @@ final class Report {
                 .append(" per scenario and size, contenders interleaved (A B C D, then D C B A), after a warm-up pass; figures are medians |\n\n");
 
         md.append("Contenders: **amqp-client**: the raw client as its guide has it (one channel per thread, async confirms, ")
-                .append("consumer acking each message with `basicAck(tag, false)`); **Warren**: `Producer` through the ")
+                .append("consumer acking each message with `basicAck(tag, false)`); **Warren**: `Producer` (confirms with `publishConfirmed`) through the ")
                 .append("container-free JCA harness (pool ").append(WarrenClient.POOL).append("), MDB-style endpoint via ")
                 .append("activation with container-managed ack (not transacted), ack coalescing as committed; **Spring AMQP**: ")
                 .append("`RabbitTemplate` over `CachingConnectionFactory`, correlated confirms, `SimpleMessageListenerContainer` ")
                 .append("with AUTO ack; **PerfTest**: RabbitMQ's PerfTest in a child JVM, the broker's reference (acking each message, ")
                 .append("and with `--multi-ack-every ").append(Bench.PREFETCH / 2).append("` for consumption); it runs in its own, colder JVM on the same cores, so here it is a ")
-                .append("reference point, not a strict ceiling.\n\n");
+                .append("reference point, not a strict ceiling.");
+        if (results.rates.values().stream().anyMatch(bySize -> bySize.values().stream().anyMatch(c -> c.containsKey(WILDFLY)))) {
+            md.append(" **Warren in WildFly**: warren.rar deployed in WildFly ").append(WildFlyClient.WILDFLY_VERSION)
+                    .append(" (pool ").append(WarrenClient.POOL).append("); a `@Stateless` EJB, not transacted, publishing ")
+                    .append("with a `Producer` (confirms with `publishConfirmed`), called by one HTTP request per thread; ")
+                    .append("an MDB (").append(WildFlyClient.MDB_TRANSACTION)
+                    .append(" transaction, container-managed ack) deployed on the queue for each consumption run; ")
+                    .append("rates measured inside WildFly, which shares the same cores.");
+        }
+        md.append("\n\n");
 
         for (String scenario : List.of(Bench.Results.PUBLISH, Bench.Results.CONFIRMS, Bench.Results.CONSUME)) {
             Map<Integer, Map<String, List<Double>>> bySize = results.rates.get(scenario);
@@ -120,8 +130,10 @@ final class Report {
             List<String> contenders = new ArrayList<>(bySize.values().iterator().next().keySet());
             md.append("## ").append(Character.toUpperCase(scenario.charAt(0))).append(scenario.substring(1))
                     .append(" (msg/s, median of rounds)\n\n| size | ");
-            md.append(String.join(" | ", contenders)).append(" | Warren / amqp-client | Warren / Spring |\n|");
-            md.append(" --- |".repeat(contenders.size() + 3)).append('\n');
+            boolean inWildFly = contenders.contains(WILDFLY);
+            md.append(String.join(" | ", contenders)).append(" | Warren / amqp-client | Warren / Spring |")
+                    .append(inWildFly ? " Warren in WildFly / amqp-client |" : "").append("\n|");
+            md.append(" --- |".repeat(contenders.size() + 3 + (inWildFly ? 1 : 0))).append('\n');
             for (int size : bySize.keySet()) {
                 md.append("| ").append(sizeName(size)).append(" | ");
                 for (String contender : contenders) {
@@ -129,7 +141,12 @@ final class Report {
                 }
                 double warren = medianRate(results, scenario, size, WARREN);
                 md.append(ratio(warren / medianRate(results, scenario, size, RAW))).append(" | ")
-                        .append(ratio(warren / medianRate(results, scenario, size, SPRING))).append(" |\n");
+                        .append(ratio(warren / medianRate(results, scenario, size, SPRING))).append(" |");
+                if (inWildFly) {
+                    md.append(' ').append(ratio(medianRate(results, scenario, size, WILDFLY)
+                            / medianRate(results, scenario, size, RAW))).append(" |");
+                }
+                md.append('\n');
             }
             md.append("\nEvery round: ");
             List<String> rounds = new ArrayList<>();
@@ -190,16 +207,14 @@ final class Report {
 
     /** @return the files' name: results for a full run, else the mode's (quick, soak), so as not to overwrite a full run */
     static String name(Bench.Results results) {
-        return results.settings.mode().equals("full") ? "results" : results.settings.mode();
+        String name = results.settings.mode().equals("full") ? "results" : results.settings.mode();
+        return results.scenarios.equals(Bench.SCENARIOS) ? name : name + "-" + String.join("-", results.scenarios);
     }
 
     private static String targets(Bench.Results results) {
         StringBuilder md = new StringBuilder("## Targets\n\n| target | size | figure | met |\n| --- | --- | --- | --- |\n");
         for (int size : Bench.SIZES) {
             double pub = medianRate(results, Bench.Results.PUBLISH, size, WARREN);
-            if (Double.isNaN(pub)) {
-                continue;
-            }
             target(md, "publish ≥ 0.95× amqp-client", size, pub / medianRate(results, Bench.Results.PUBLISH, size, RAW), 0.95);
             target(md, "publish ahead of Spring's RabbitTemplate", size,
                     pub / medianRate(results, Bench.Results.PUBLISH, size, SPRING), 1.0);
@@ -211,6 +226,10 @@ final class Report {
             target(md, "MDB consumption ≥ 0.9× amqp-client acking each", size, consume, 0.9);
             target(md, "MDB consumption ≥ 1.5× amqp-client acking each (ack coalescing)", size, consume, 1.5);
             double p50 = (medianLatency(results, size, WARREN, 0) - medianLatency(results, size, RAW, 0)) / 1000;
+            if (Double.isNaN(p50)) {
+                // latency not run
+                continue;
+            }
             md.append("| latency p50 within 0.2 ms of amqp-client | ").append(sizeName(size)).append(" | ")
                     .append(String.format(Locale.ROOT, "%+.3f ms", p50)).append(" | ").append(p50 <= 0.2 ? "yes" : "**no**")
                     .append(" |\n");
@@ -228,9 +247,13 @@ final class Report {
         return md.append('\n').toString();
     }
 
+    /** A scenario left out of the run has no row. */
     private static void target(StringBuilder md, String what, int size, double ratio, double goal) {
+        if (Double.isNaN(ratio)) {
+            return;
+        }
         md.append("| ").append(what).append(" | ").append(sizeName(size)).append(" | ").append(ratio(ratio)).append(" | ")
-                .append(Double.isNaN(ratio) ? "n/a" : ratio >= goal ? "yes" : "**no**").append(" |\n");
+                .append(ratio >= goal ? "yes" : "**no**").append(" |\n");
     }
 
     private static void chart(Bench.Results results, Path file) throws IOException {

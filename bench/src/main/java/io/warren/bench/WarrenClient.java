@@ -6,12 +6,15 @@ import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.rar.inbound.WarrenActivationSpec;
 
-import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
  * Warren in the container-free JCA harness: a connection factory behind a pool of
- * {@value #POOL} managed connections, publishing with a {@link Producer}, and an MDB-style
+ * {@value #POOL} managed connections, publishing with a {@link Producer} (asynchronous confirms
+ * through {@link Producer#publishConfirmed}), and an MDB-style
  * endpoint activated with container-managed ack (not transacted: ack when onMessage returns).
  */
 final class WarrenClient implements Contender {
@@ -28,19 +31,43 @@ final class WarrenClient implements Contender {
     @Override
     public Double publish(String queue, int size, int threads, boolean confirms, double seconds) throws Exception {
         byte[] body = Meter.body(size);
-        Producer.Settings.Builder settings = Producer.to("").routingKey(queue);
-        if (confirms) {
-            settings.confirms(Duration.ofSeconds(30));
+        Producer producer = harness.factory().producer(Producer.to("").routingKey(queue).build());
+        return Meter.inThreads(threads, seconds, deadline -> confirms
+                ? publishConfirmed(producer, body, deadline) : publishPlain(producer, body, deadline));
+    }
+
+    private static long publishPlain(Producer producer, byte[] body, long deadline) {
+        long sent = 0;
+        while ((sent & 63) != 0 || System.nanoTime() < deadline) {
+            producer.publish(OutgoingMessage.of(body).persistent(false).build());
+            sent++;
         }
-        Producer producer = harness.factory().producer(settings.build());
-        return Meter.inThreads(threads, seconds, deadline -> {
-            long sent = 0;
-            while ((sent & 63) != 0 || System.nanoTime() < deadline) {
-                producer.publish(OutgoingMessage.of(body).persistent(false).build());
-                sent++;
-            }
-            return sent;
-        });
+        return sent;
+    }
+
+    /** As the raw client does: asynchronous confirms, at most {@link RawClient#CONFIRM_WINDOW} unconfirmed per thread. */
+    private static long publishConfirmed(Producer producer, byte[] body, long deadline) throws Exception {
+        Semaphore window = new Semaphore(RawClient.CONFIRM_WINDOW);
+        AtomicLong failed = new AtomicLong();
+        long sent = 0;
+        while ((sent & 63) != 0 || System.nanoTime() < deadline) {
+            window.acquire();
+            producer.publishConfirmed(OutgoingMessage.of(body).persistent(false).build()).whenComplete((ok, error) -> {
+                if (error != null) {
+                    failed.incrementAndGet();
+                }
+                window.release();
+            });
+            sent++;
+        }
+        if (!window.tryAcquire(RawClient.CONFIRM_WINDOW, 30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException((RawClient.CONFIRM_WINDOW - window.availablePermits())
+                    + " messages never confirmed");
+        }
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " messages not confirmed");
+        }
+        return sent;
     }
 
     @Override

@@ -5,10 +5,12 @@ package io.warren.it;
  * and how each one names and binds the adapter, which is where the servers differ.
  */
 enum Server {
-    WILDFLY, PAYARA;
+    WILDFLY, PAYARA,
+    /** Payara Micro: warren.rar deployed at boot, the application as a WAR; named and bound as in Payara Server. */
+    PAYARA_MICRO;
 
     static Server current() {
-        return valueOf(System.getProperty("it.server", "wildfly").toUpperCase());
+        return valueOf(System.getProperty("it.server", "wildfly").toUpperCase().replace('-', '_'));
     }
 
     /**
@@ -18,7 +20,7 @@ enum Server {
     String mdbBinding(String application) {
         return switch (this) {
             case WILDFLY -> application == null ? "warren.rar" : application + ".ear#warren.rar";
-            case PAYARA -> application == null ? "warren" : application + "#warren";
+            case PAYARA, PAYARA_MICRO -> application == null ? "warren" : application + "#warren";
         };
     }
 

@@ -21,9 +21,9 @@ import java.util.logging.Logger;
  *       channel's deliveries 1, 2, 3..., and the consumer settles them in that order. A tag that
  *       arrives out of order means some delivery was not settled here: from then on this channel's
  *       acks go one by one ({@code multiple=false}), never covering it;</li>
- *   <li>they are sent after {@code maxHeld} acks; the owner also sends them when its queue of
- *       deliveries is empty, when the oldest held ack is older than {@code maxDelayNanos}
- *       ({@link #flushIfOlder}), before a dead letter, a cancel or a close;</li>
+ *   <li>they are sent after {@code maxHeld} acks; the owner also sends them when the oldest held
+ *       ack is older than {@code maxDelayNanos} ({@link #flushIfOlder}), before a dead letter, a
+ *       cancel or a close;</li>
  *   <li>held acks belong to this channel only: when it dies they are dropped (the broker has
  *       requeued those messages) and never sent on another.</li>
  * </ul>

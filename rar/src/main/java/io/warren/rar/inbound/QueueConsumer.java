@@ -35,12 +35,14 @@ import java.util.logging.Logger;
  * so no container thread is held by an idle consumer.
  *
  * <p>Acks are coalesced ({@link AckCoalescer}): the acks of deliveries that succeeded are held
- * back while more deliveries wait here, and sent as one {@code multiple} ack when the queue of
- * deliveries runs empty, after {@code prefetch / 2} of them, before any reject or requeue, before
- * a dead letter, at cancel and close, and at the latest {@value #MAX_ACK_DELAY_MILLIS} ms after the
- * first was held: a small {@link HeldAcks} Work on the container's WorkManager watches them while
- * any are held (no thread of Warren's own), so that a slow delivery does not hold back the acks of
- * those before it.
+ * back and sent as one {@code multiple} ack after {@code prefetch / 2} of them, before any reject
+ * or requeue, before a dead letter, at cancel and close, and at the latest
+ * {@value #MAX_ACK_DELAY_MILLIS} ms after the first was held: a small {@link HeldAcks} Work on the
+ * container's WorkManager watches them while any are held (no thread of Warren's own), so that
+ * neither a slow delivery nor a pause in the stream holds back the acks of those before it. They
+ * are not sent merely because no delivery is waiting here: a consumer that keeps up with the
+ * broker would then ack nearly every message on its own, which is what coalescing saves. As at
+ * most {@code prefetch / 2} are held, the broker always has room to send more.
  */
 final class QueueConsumer {
 
@@ -128,8 +130,13 @@ final class QueueConsumer {
         while (true) {
             Delivery delivery = stopping || turn.released ? null : pending.poll();
             if (delivery == null) {
-                // nothing more is waiting here: the acks held back go now, before this Work may end
-                acks.flushQuietly();
+                // nothing more is waiting here, but more deliveries are likely on their way: the
+                // held acks may wait for them, within the delay, under the watch of another Work
+                if (stopping || turn.released) {
+                    acks.flushQuietly();
+                } else if (acks.isHolding()) {
+                    watchHeldAcks();
+                }
                 synchronized (this) {
                     scheduled.set(false);
                     notifyAll();
@@ -272,8 +279,12 @@ final class QueueConsumer {
         try {
             target.beforeDelivery(ON_MESSAGE);
         } catch (NoSuchMethodException | ResourceException | RuntimeException e) {
+            // the MDB never saw the message: the container is not ready for it, the message is not at fault
             transaction.bind(null);
-            inFlight.failed(e);
+            LOG.log(Level.WARNING, "The container refused a delivery to the MDB of " + activation.describe()
+                    + " (" + e + "); its message goes back to queue '" + message.queue() + "'");
+            inFlight.refused();
+            activation.pauseBeforeRetry();
             return;
         }
         try {
@@ -292,6 +303,11 @@ final class QueueConsumer {
         transaction.bind(null);
         if (!inFlight.settled) {
             inFlight.finish(manual);
+        }
+        if (inFlight.refused) {
+            // the container turns away every delivery for a while (it is stopping the MDB): don't spin
+            // through the prefetched messages, wait for the deactivation or a container ready again
+            activation.pauseBeforeRetry();
         }
     }
 
@@ -328,16 +344,26 @@ final class QueueConsumer {
         private final int attempt;
         private Throwable failure;
         private boolean settled;
+        private boolean refused;
 
         InFlight(ReceivedMessage message, int attempt) {
             this.message = message;
             this.attempt = attempt;
         }
 
+        /**
+         * A delivery that threw is not acked even though the container committed: WildFly commits
+         * when it turns the delivery away before the MDB runs (while it stops the MDB), as does any
+         * container for an application exception marked {@code rollback=false}.
+         */
         @Override
         public void committed() {
             settled = true;
-            succeeded(message);
+            if (failure == null) {
+                succeeded(message);
+            } else {
+                failed(failure);
+            }
         }
 
         @Override
@@ -365,9 +391,22 @@ final class QueueConsumer {
             }
         }
 
+        /** The MDB did not run: the message goes back without counting as a failed delivery. */
+        void refused() {
+            settled = true;
+            refused = true;
+            settle(message, Message.Outcome.REQUEUED);
+        }
+
         void failed(Throwable cause) {
             settled = true;
             failure = cause;
+            if (isContainerRefusal(cause)) {
+                LOG.log(Level.FINE, "The container turned away a delivery from queue ''{0}'' ({1}); requeued",
+                        new Object[] {message.queue(), cause});
+                refused();
+                return;
+            }
             Throwable reason = applicationCause(cause);
             if (isDecodeFailure(cause)) {
                 deadLetter(message, "the body could not be decoded", reason, attempt);
@@ -439,6 +478,20 @@ final class QueueConsumer {
     private static void refuseSettlement(long tag, Message.Outcome outcome) {
         throw new IllegalStateException("ackMode=container: Warren settles this message when the delivery ends "
                 + "(ack on success, requeue or dead-letter on failure); set ackMode=manual to settle it yourself");
+    }
+
+    /**
+     * @return whether the container, not the MDB, threw: it would not run the MDB (WildFly's
+     *     {@code EJBComponentUnavailableException} while it stops the MDB, or an {@link UnavailableException})
+     */
+    private static boolean isContainerRefusal(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnavailableException
+                    || cause.getClass().getSimpleName().equals("EJBComponentUnavailableException")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isDecodeFailure(Throwable failure) {

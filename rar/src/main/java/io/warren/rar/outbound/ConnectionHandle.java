@@ -9,6 +9,7 @@ import io.warren.Queue;
 import io.warren.WarrenException;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /** What the application holds: a thin handle on a managed connection, which the container may move. */
 final class ConnectionHandle implements Connection {
@@ -76,6 +77,11 @@ final class ConnectionHandle implements Connection {
     @Override
     public void publish(Producer.Settings settings, OutgoingMessage message) {
         managed().publish(settings, message);
+    }
+
+    /** Not on {@link Connection}: applications publish asynchronously through a {@link Producer}. */
+    CompletableFuture<Void> publishConfirmed(Producer.Settings settings, OutgoingMessage message) {
+        return managed().publishConfirmed(settings, message);
     }
 
     @Override

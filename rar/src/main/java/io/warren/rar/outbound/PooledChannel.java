@@ -6,7 +6,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.Return;
 import com.rabbitmq.client.ShutdownListener;
-import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.Message.Outcome;
 import io.warren.PublishException;
 import io.warren.UnroutableException;
@@ -24,7 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -32,11 +36,15 @@ import java.util.concurrent.TimeoutException;
  * channel's mode once chosen (tx.select and confirm.select cannot be undone, nor combined), so a
  * channel is replaced only when the work asks for another mode: a steady workload keeps its
  * channel. Used by one thread at a time, as the container hands a managed connection to one
- * caller at a time.
+ * caller at a time; only the answers to confirmed publishes outlive a caller, in the channel's
+ * {@link PendingConfirms}.
  */
 final class PooledChannel {
 
     private enum Mode { PLAIN, CONFIRM, TX }
+
+    /** Where applications' futures complete: not the client's connection thread. */
+    private static final Executor COMPLETIONS = ForkJoinPool.commonPool();
 
     private final Connection connection;
     private final ShutdownListener onShutdown;
@@ -44,8 +52,10 @@ final class PooledChannel {
     private final Map<Long, ReceivedMessage> unsettled = new LinkedHashMap<>();
     private final List<ReceivedMessage> settledInTransaction = new ArrayList<>();
     private Channel channel;
+    private PendingConfirms confirms;
     private Mode mode;
     private boolean inTransaction;
+    private long transactionPublishes;
 
     /**
      * @param onShutdown told when the channel closes for a reason other than our own close
@@ -61,13 +71,22 @@ final class PooledChannel {
         if (opened == null) {
             throw new IOException("the broker connection has no channel left (channel_max reached)");
         }
-        opened.addReturnListener(returns::add);
+        PendingConfirms pending = new PendingConfirms(COMPLETIONS);
+        opened.addConfirmListener(pending);
+        opened.addReturnListener(returned -> {
+            if (!pending.returned(returned)) {
+                returns.add(returned);
+            }
+        });
         opened.addShutdownListener(cause -> {
+            pending.failAll(cause.isInitiatedByApplication() ? "Warren closed the pooled channel"
+                    : "The channel closed (" + cause.getMessage() + ")", cause);
             if (!cause.isInitiatedByApplication()) {
                 onShutdown.shutdownCompleted(cause);
             }
         });
         channel = opened;
+        confirms = pending;
         mode = Mode.PLAIN;
         forgetUnsettled(Outcome.REQUEUED);
     }
@@ -128,18 +147,22 @@ final class PooledChannel {
         if (mandatory) {
             returns.clear();
         }
-        target.basicPublish(exchange, routingKey, mandatory, properties, body);
         if (inTransaction || confirmTimeout == null) {
+            target.basicPublish(exchange, routingKey, mandatory, properties, body);
             return;
         }
-        boolean acked;
+        // waitForConfirms would also answer for other callers' messages still pending on this
+        // channel (a nack of theirs would fail this publish): wait for this message's own confirm
+        CompletableFuture<Void> confirmed = send(target, target.getNextPublishSeqNo(), exchange, routingKey,
+                mandatory, null, true, properties, body);
         try {
-            acked = target.waitForConfirms(confirmTimeout.toMillis());
-        } catch (ShutdownSignalException e) {
-            throw new PublishException("The broker closed the channel instead of confirming a message to exchange '"
-                    + exchange + "' with routing key '" + routingKey + "': " + e.getMessage(), e);
+            confirmed.get(confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            // thrown anew for the caller's stack trace: the failure was made on the connection's thread
+            PublishException failure = (PublishException) e.getCause();
+            throw new PublishException(failure.getMessage(), failure.getCause());
         } catch (TimeoutException e) {
-            // an unanswered confirm would hold up the next caller's wait: start over on a fresh channel
+            // a channel whose broker does not answer is of no use to the next caller either
             replace();
             throw new PublishException("No confirm from the broker within " + confirmTimeout + " for a message to exchange '"
                     + exchange + "' with routing key '" + routingKey + "'; it may or may not have been routed", e);
@@ -147,11 +170,48 @@ final class PooledChannel {
             Thread.currentThread().interrupt();
             throw new PublishException("Interrupted while waiting for the broker's confirm", e);
         }
-        if (!acked) {
-            throw new PublishException("The broker nacked a message to exchange '" + exchange + "' with routing key '"
-                    + routingKey + "' (it could not take responsibility for it); publish it again", null);
-        }
         throwIfReturned();
+    }
+
+    /**
+     * Publishes in confirm mode without waiting; inside a transaction, the commit answers instead.
+     *
+     * @return the future of the broker's answer
+     */
+    CompletableFuture<Void> publishConfirmed(String exchange, String routingKey, boolean mandatory,
+                                             Duration confirmTimeout, AMQP.BasicProperties properties,
+                                             byte[] body) throws IOException {
+        Channel target = channel(true);
+        if (inTransaction) {
+            return send(target, ++transactionPublishes, exchange, routingKey, mandatory, null, false, properties, body);
+        }
+        return send(target, target.getNextPublishSeqNo(), exchange, routingKey, mandatory, confirmTimeout, false,
+                properties, body);
+    }
+
+    /**
+     * Registers the answer awaited under the key, then publishes. A mandatory message carries its
+     * key when the caller will not wait for it, so that its return finds its future.
+     */
+    private CompletableFuture<Void> send(Channel target, long key, String exchange, String routingKey,
+                                         boolean mandatory, Duration timeout, boolean waitedOn,
+                                         AMQP.BasicProperties properties, byte[] body) throws IOException {
+        CompletableFuture<Void> answer = confirms.expect(key, exchange, routingKey, timeout, waitedOn);
+        try {
+            target.basicPublish(exchange, routingKey, mandatory,
+                    mandatory && !waitedOn ? withPublishId(properties, key) : properties, body);
+        } catch (IOException | RuntimeException e) {
+            confirms.forget(key);
+            throw e;
+        }
+        return answer;
+    }
+
+    private static AMQP.BasicProperties withPublishId(AMQP.BasicProperties properties, long key) {
+        Map<String, Object> headers = properties.getHeaders() == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(properties.getHeaders());
+        headers.put(PendingConfirms.PUBLISH_ID, key);
+        return properties.builder().headers(headers).build();
     }
 
     private void throwIfReturned() {
@@ -203,6 +263,8 @@ final class PooledChannel {
     void begin() throws IOException {
         if (!channel.isOpen() || mode != Mode.TX) {
             if (mode != Mode.PLAIN || !channel.isOpen()) {
+                // closing the channel would lose the answers still due to earlier callers
+                confirms.awaitAnswers();
                 replace();
             }
             channel.txSelect();
@@ -216,6 +278,7 @@ final class PooledChannel {
         try {
             channel.txCommit();
             settledInTransaction.clear();
+            confirms.committed();
             throwIfReturned();
         } finally {
             inTransaction = false;
@@ -233,6 +296,7 @@ final class PooledChannel {
             }
             settledInTransaction.clear();
             returns.clear();
+            confirms.rolledBack();
         } finally {
             inTransaction = false;
         }

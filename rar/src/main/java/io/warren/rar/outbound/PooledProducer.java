@@ -4,6 +4,10 @@ import io.warren.Connection;
 import io.warren.ConnectionFactory;
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
+import io.warren.WarrenException;
+
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * A producer that borrows a pooled connection for each publish, so that it is thread-safe and
@@ -33,6 +37,27 @@ final class PooledProducer implements Producer {
     public void publish(OutgoingMessage message) {
         try (Connection connection = factory.getConnection()) {
             connection.publish(settings, message);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> publishConfirmed(Object payload) {
+        return publishConfirmed(OutgoingMessage.of(payload).build());
+    }
+
+    @Override
+    public CompletableFuture<Void> publishConfirmed(Object payload, String routingKey) {
+        return publishConfirmed(OutgoingMessage.of(payload).routingKey(routingKey).build());
+    }
+
+    /** The connection goes back to the pool at once: the channel's pending confirms outlive it. */
+    @Override
+    public CompletableFuture<Void> publishConfirmed(OutgoingMessage message) {
+        Objects.requireNonNull(message, "message");
+        try (Connection connection = factory.getConnection()) {
+            return ((ConnectionHandle) connection).publishConfirmed(settings, message);
+        } catch (WarrenException e) {
+            return CompletableFuture.failedFuture(e);
         }
     }
 

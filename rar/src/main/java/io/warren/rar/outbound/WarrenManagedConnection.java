@@ -5,6 +5,7 @@ import io.warren.Exchange;
 import io.warren.Message;
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
+import io.warren.PublishException;
 import io.warren.Queue;
 import io.warren.WarrenException;
 import io.warren.rar.serialization.Serializers;
@@ -21,9 +22,11 @@ import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -218,6 +221,24 @@ public final class WarrenManagedConnection implements ManagedConnection {
         run(() -> channel.publish(settings.exchange(), routingKey, settings.mandatory(), settings.confirmTimeout(),
                 OutgoingProperties.of(message, encoded), encoded.body()),
                 "publish to exchange '" + settings.exchange() + "' with routing key '" + routingKey + "'");
+    }
+
+    /** Failures to publish at all are failed futures too, as the caller handles the future only. */
+    CompletableFuture<Void> publishConfirmed(Producer.Settings settings, OutgoingMessage message) {
+        String routingKey = message.routingKey() != null ? message.routingKey() : settings.routingKey();
+        Serializers.Encoded encoded = serializers.encode(message.payload(), message.serializer(),
+                settings.serializer(), message.contentType(), message.contentEncoding());
+        Duration timeout = settings.confirms() ? settings.confirmTimeout() : Producer.DEFAULT_CONFIRM_TIMEOUT;
+        try {
+            return channel.publishConfirmed(settings.exchange(), routingKey, settings.mandatory(), timeout,
+                    OutgoingProperties.of(message, encoded), encoded.body());
+        } catch (IOException | ShutdownSignalException e) {
+            if (!channel.isUsable()) {
+                failed(e);
+            }
+            return CompletableFuture.failedFuture(new PublishException("Could not publish to exchange '"
+                    + settings.exchange() + "' with routing key '" + routingKey + "': " + reason(e), e));
+        }
     }
 
     Optional<Message> fetch(String queue) {

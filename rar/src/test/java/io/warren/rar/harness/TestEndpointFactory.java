@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * What an EJB container does for an MDB, small: endpoints that wrap the "bean" (a listener), and,
  * when delivery is transacted, a transaction per delivery begun in beforeDelivery with the
  * adapter's XAResource enlisted, committed in afterDelivery or rolled back when the bean threw or
- * marked it rollback-only.
+ * marked it rollback-only. Two things real containers do are there to be switched on: turning
+ * deliveries away while the MDB stops ({@link #stopping}) and application exceptions that keep
+ * the transaction ({@link KeepsTransaction}).
  */
 public final class TestEndpointFactory implements MessageEndpointFactory {
 
@@ -31,7 +33,27 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
     public final AtomicInteger afterDeliveries = new AtomicInteger();
     public final AtomicInteger commits = new AtomicInteger();
     public final AtomicInteger rollbacks = new AtomicInteger();
+    public final AtomicInteger turnedAway = new AtomicInteger();
     public final Set<String> deliveryThreads = ConcurrentHashMap.newKeySet();
+    /**
+     * As WildFly while it stops an MDB: onMessage throws {@link EJBComponentUnavailableException}
+     * without running the bean, and the transaction begun in beforeDelivery still commits.
+     */
+    public volatile boolean stopping;
+
+    /** Named as WildFly's exception for an MDB that is stopping, which is what the adapter looks for. */
+    public static final class EJBComponentUnavailableException extends RuntimeException {
+        EJBComponentUnavailableException() {
+            super("Invocation cannot proceed as component is shutting down");
+        }
+    }
+
+    /** Thrown by a bean, it leaves the transaction to commit: an application exception with rollback=false. */
+    public static final class KeepsTransaction extends RuntimeException {
+        public KeepsTransaction(String message) {
+            super(message);
+        }
+    }
 
     public TestEndpointFactory(boolean transacted, MessageListener bean) {
         this.transacted = transacted;
@@ -99,10 +121,16 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
 
         @Override
         public void onMessage(Message message) {
+            if (stopping) {
+                turnedAway.incrementAndGet();
+                throw new EJBComponentUnavailableException();
+            }
             deliveryThreads.add(Thread.currentThread().getName());
             current.set(this);
             try {
                 bean.onMessage(message);
+            } catch (KeepsTransaction e) {
+                throw e;
             } catch (RuntimeException e) {
                 rollbackOnly = true;
                 throw e;

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DeliveryTest {
@@ -304,6 +305,48 @@ class DeliveryTest {
         }
         assertEquals(2, mdb.rollbacks.get());
         assertEquals(1, mdb.commits.get());
+    }
+
+    @Test
+    void aDeliveryTheContainerTurnsAwayGoesBackUncountedThoughItsTransactionCommits() throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        TestEndpointFactory mdb = new TestEndpointFactory(true, message -> received.add(message.payload(String.class)));
+        mdb.stopping = true;
+        WarrenActivationSpec spec = spec();
+        spec.setMaxDeliveries("1");
+        spec.setReconnectIntervalMillis("50");
+        try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
+            publish("during a redeploy");
+            Broker.await("deliveries turned away more often than maxDeliveries", WAIT, () -> mdb.turnedAway.get() >= 3);
+            mdb.stopping = false;
+            Broker.await("the delivery once the MDB takes it", WAIT, () -> received.size() == 1);
+            Broker.await("its ack", WAIT, () -> Broker.unacknowledged(queue) == 0 && broker.messageCount(queue) == 0);
+        }
+        assertEquals(List.of("during a redeploy"), received);
+        assertTrue(mdb.commits.get() >= 4, "each turned-away delivery committed, as WildFly's do: " + mdb.commits.get());
+        assertThrows(IllegalStateException.class, () -> broker.messageCount(queue + ".dead-letters"),
+                "nothing dead-lettered: the MDB never failed");
+    }
+
+    @Test
+    void anExceptionThatKeepsTheTransactionIsNeverAcked() throws Exception {
+        AtomicInteger deliveries = new AtomicInteger();
+        TestEndpointFactory mdb = new TestEndpointFactory(true, message -> {
+            deliveries.incrementAndGet();
+            throw new TestEndpointFactory.KeepsTransaction("order 7 is on hold");
+        });
+        WarrenActivationSpec spec = spec();
+        spec.setMaxDeliveries("2");
+        try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
+            publish("on hold");
+            Map<String, Object> headers = deadLetter().getProps().getHeaders();
+            assertEquals(2, deliveries.get());
+            assertEquals(TestEndpointFactory.KeepsTransaction.class.getName(), headers.get("x-warren-exception").toString());
+            assertTrue(headers.get("x-warren-reason").toString().contains("failed 2 times"));
+            assertEquals(0, broker.messageCount(queue));
+        }
+        assertEquals(2, mdb.commits.get(), "the container committed both deliveries");
+        assertEquals(0, mdb.rollbacks.get());
     }
 
     @Test

@@ -1,0 +1,37 @@
+package io.warren.bench.wildfly.app;
+
+import jakarta.ejb.EJB;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+/** What the bench calls over HTTP: answers are "count nanoseconds". */
+@Path("")
+@Produces(MediaType.TEXT_PLAIN)
+public class BenchResource {
+
+    @EJB
+    private Publisher publisher;
+
+    @EJB
+    private Deliveries deliveries;
+
+    @POST
+    @Path("publish")
+    public String publish(@QueryParam("queue") String queue, @QueryParam("size") int size,
+                          @QueryParam("seconds") double seconds, @QueryParam("confirms") boolean confirms)
+            throws InterruptedException {
+        long[] outcome = publisher.publish(queue, size, seconds, confirms);
+        return outcome[0] + " " + outcome[1];
+    }
+
+    @GET
+    @Path("deliveries")
+    public String deliveries() {
+        long[] seen = deliveries.seen();
+        return seen[0] + " " + seen[1];
+    }
+}

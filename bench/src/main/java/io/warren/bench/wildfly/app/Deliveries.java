@@ -1,0 +1,31 @@
+package io.warren.bench.wildfly.app;
+
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Singleton;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What the MDB received since this deployment: how many, and when the first and the last came. */
+@Singleton
+@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+public class Deliveries {
+
+    private final AtomicLong count = new AtomicLong();
+    private volatile long first;
+    private volatile long last;
+
+    public void hit() {
+        long now = System.nanoTime();
+        if (count.getAndIncrement() == 0) {
+            first = now;
+        }
+        last = now;
+    }
+
+    /** @return count, nanoseconds from the first delivery to the last */
+    public long[] seen() {
+        long seen = count.get();
+        return new long[] {seen, seen == 0 ? 0 : last - first};
+    }
+}

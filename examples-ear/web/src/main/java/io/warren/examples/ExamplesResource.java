@@ -1,0 +1,86 @@
+package io.warren.examples;
+
+import io.warren.examples.feed.FeedService;
+import io.warren.examples.media.MediaFile;
+import io.warren.examples.media.MediaService;
+import io.warren.examples.poll.PollingService;
+import io.warren.examples.stocks.StockService;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Triggers each example over HTTP, e.g. (port 8180 as run-wildfly.sh starts WildFly)
+ * {@code curl -X POST 'http://127.0.0.1:8180/warren-examples/examples/feed?url=http://cnn.com/rss/edition.rss'};
+ * each answers with one line saying what it did.
+ */
+@Path("")
+@RequestScoped
+@Produces(MediaType.TEXT_PLAIN)
+public class ExamplesResource {
+
+    @Inject
+    FeedService feed;
+
+    @Inject
+    MediaService media;
+
+    @Inject
+    StockService stocks;
+
+    @Inject
+    PollingService polling;
+
+    @POST
+    @Path("feed")
+    public String feed(@QueryParam("url") @DefaultValue("http://cnn.com/rss/edition.rss") String url) {
+        feed.importFeed(url);
+        return "published {\"import_feed\": \"" + url + "\"} to exchange feed with key importer\n";
+    }
+
+    @POST
+    @Path("media/video")
+    public String video(@QueryParam("name") @DefaultValue("/tmp/lolcat1.avi") String name,
+                        @QueryParam("size") @DefaultValue("1301013") long size) {
+        media.publishVideo(new MediaFile(name, size));
+        return "published " + name + " (" + size + " bytes) to exchange media with key video\n";
+    }
+
+    @POST
+    @Path("media/image")
+    public String image(@QueryParam("name") @DefaultValue("/tmp/lolcat1.jpg") String name,
+                        @QueryParam("size") @DefaultValue("48213") long size) {
+        media.publishImage(new MediaFile(name, size));
+        return "published " + name + " (" + size + " bytes) to exchange media with key image\n";
+    }
+
+    @POST
+    @Path("stocks")
+    public String stocks(@QueryParam("keys") @DefaultValue("usd.stock,eur.stock.db,stock.nasdaq") String keys) {
+        List<String> routingKeys = Arrays.stream(keys.split(",")).map(String::trim).filter(key -> !key.isEmpty()).toList();
+        stocks.publish(routingKeys);
+        return "published to topic exchange stocks with keys " + String.join(", ", routingKeys)
+                + " (queue stock-watch is bound with *.stock.#)\n";
+    }
+
+    @POST
+    @Path("poll/put")
+    public String put(@QueryParam("text") @DefaultValue("hello from the poll example") String text) {
+        polling.put(text);
+        return "put \"" + text + "\" on queue poll\n";
+    }
+
+    @POST
+    @Path("poll")
+    public String poll() {
+        return polling.fetch() + "\n";
+    }
+}

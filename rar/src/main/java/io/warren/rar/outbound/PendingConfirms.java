@@ -1,0 +1,230 @@
+package io.warren.rar.outbound;
+
+import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.Return;
+import io.warren.PublishException;
+import io.warren.UnroutableException;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The messages published on one AMQP channel that await the broker's answer, each with its
+ * future: keyed by publish sequence number in confirm mode, by a number of our own in a
+ * transaction, where the commit answers for all of them. Acks and nacks arrive on the client's
+ * connection thread, which must never run application code: futures are completed on the
+ * executor, except the ones only Warren's own synchronous publish waits on.
+ */
+final class PendingConfirms implements ConfirmListener {
+
+    /** Carries a mandatory message's key, so that the broker's return finds its future. */
+    static final String PUBLISH_ID = "x-warren-publish-id";
+
+    private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
+    private final Executor completions;
+    /** When the next sweep runs ({@link System#nanoTime()}), or {@link #NO_SWEEP}. */
+    private final AtomicLong nextSweep = new AtomicLong(NO_SWEEP);
+    private static final long NO_SWEEP = Long.MIN_VALUE;
+
+    PendingConfirms(Executor completions) {
+        this.completions = completions;
+    }
+
+    private static final class Pending {
+        final CompletableFuture<Void> future = new CompletableFuture<>();
+        final String exchange;
+        final String routingKey;
+        final Duration timeout;
+        final long deadline;
+        final boolean waitedOn;
+        volatile Return returned;
+
+        Pending(String exchange, String routingKey, Duration timeout, boolean waitedOn) {
+            this.exchange = exchange;
+            this.routingKey = routingKey;
+            this.timeout = timeout;
+            this.deadline = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+            this.waitedOn = waitedOn;
+        }
+
+        String describe() {
+            return "a message to exchange '" + exchange + "' with routing key '" + routingKey + "'";
+        }
+    }
+
+    /**
+     * Registers a message about to be published, before it is, so that no answer can come first.
+     *
+     * @param timeout after which the future fails; null when something else bounds the wait
+     * @param waitedOn only the publishing thread waits on the future: complete it on the connection thread
+     */
+    CompletableFuture<Void> expect(long key, String exchange, String routingKey, Duration timeout, boolean waitedOn) {
+        Pending entry = new Pending(exchange, routingKey, timeout, waitedOn);
+        pending.put(key, entry);
+        if (timeout != null) {
+            scheduleSweep(entry.deadline);
+        }
+        return entry.future;
+    }
+
+    /** Forgets a message whose publish failed: the caller reports that failure. */
+    void forget(long key) {
+        pending.remove(key);
+    }
+
+    /** @return whether the returned message was one of ours, to be failed when its ack comes */
+    boolean returned(Return returned) {
+        Map<String, Object> headers = returned.getProperties().getHeaders();
+        Object key = headers == null ? null : headers.get(PUBLISH_ID);
+        Pending entry = key instanceof Long id ? pending.get(id) : null;
+        if (entry == null) {
+            return false;
+        }
+        entry.returned = returned;
+        return true;
+    }
+
+    @Override
+    public void handleAck(long tag, boolean multiple) {
+        complete(take(tag, multiple), null);
+    }
+
+    @Override
+    public void handleNack(long tag, boolean multiple) {
+        complete(take(tag, multiple), entry -> new PublishException("The broker nacked " + entry.describe()
+                + " (it could not take responsibility for it); publish it again", null));
+    }
+
+    /** The transaction committed: the broker has every message of it. */
+    void committed() {
+        complete(take(Long.MAX_VALUE, true), null);
+    }
+
+    /** The transaction rolled back: none of its messages reached a queue. */
+    void rolledBack() {
+        complete(take(Long.MAX_VALUE, true), entry -> new PublishException("The transaction rolled back, so "
+                + entry.describe() + " was not published", null));
+    }
+
+    /** Fails every message still awaiting its answer: the channel closed. */
+    void failAll(String why, Throwable cause) {
+        complete(take(Long.MAX_VALUE, true), entry -> new PublishException(why + " before the broker confirmed "
+                + entry.describe() + "; it may or may not have been routed", cause));
+    }
+
+    /** Waits, within each message's own timeout, until the broker has answered for all of them. */
+    void awaitAnswers() {
+        for (Pending entry : pending.values()) {
+            try {
+                entry.future.get(Math.max(0, entry.deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                // answered: a failure is its publisher's to handle
+            } catch (TimeoutException e) {
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private List<Pending> take(long upTo, boolean multiple) {
+        List<Pending> taken = new ArrayList<>();
+        if (!multiple) {
+            Pending entry = pending.remove(upTo);
+            if (entry != null) {
+                taken.add(entry);
+            }
+            return taken;
+        }
+        for (Map.Entry<Long, Pending> first = pending.firstEntry(); first != null && first.getKey() <= upTo;
+             first = pending.firstEntry()) {
+            if (pending.remove(first.getKey(), first.getValue())) {
+                taken.add(first.getValue());
+            }
+        }
+        return taken;
+    }
+
+    private interface Failure {
+        PublishException of(Pending entry);
+    }
+
+    /** @param failure null when the broker has the messages: each then succeeds unless it was returned */
+    private void complete(List<Pending> entries, Failure failure) {
+        List<Pending> handedOver = new ArrayList<>(entries.size());
+        for (Pending entry : entries) {
+            if (entry.waitedOn) {
+                settle(entry, failure);
+            } else {
+                handedOver.add(entry);
+            }
+        }
+        if (!handedOver.isEmpty()) {
+            completions.execute(() -> handedOver.forEach(entry -> settle(entry, failure)));
+        }
+    }
+
+    private static void settle(Pending entry, Failure failure) {
+        Return returned = entry.returned;
+        if (failure != null) {
+            entry.future.completeExceptionally(failure.of(entry));
+        } else if (returned != null) {
+            entry.future.completeExceptionally(new UnroutableException(returned.getReplyCode(),
+                    returned.getReplyText(), returned.getExchange(), returned.getRoutingKey()));
+        } else {
+            entry.future.complete(null);
+        }
+    }
+
+    /**
+     * One timer per channel rather than one per message: a sweep fails what is overdue, then comes
+     * back for the earliest deadline left. Only a deadline earlier than the scheduled sweep (a
+     * producer with a shorter timeout) schedules another. Sweeps run on the executor.
+     */
+    private void scheduleSweep(long at) {
+        long scheduled;
+        do {
+            scheduled = nextSweep.get();
+            if (scheduled != NO_SWEEP && scheduled - at <= 0) {
+                return;
+            }
+        } while (!nextSweep.compareAndSet(scheduled, at));
+        CompletableFuture.delayedExecutor(Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS, completions)
+                .execute(this::sweep);
+    }
+
+    private void sweep() {
+        nextSweep.set(NO_SWEEP);
+        long now = System.nanoTime();
+        long next = Long.MAX_VALUE;
+        for (Map.Entry<Long, Pending> item : pending.entrySet()) {
+            Pending entry = item.getValue();
+            if (entry.timeout == null) {
+                continue;
+            }
+            if (now - entry.deadline >= 0) {
+                if (pending.remove(item.getKey(), entry)) {
+                    entry.future.completeExceptionally(new PublishException("No confirm from the broker within "
+                            + entry.timeout + " for " + entry.describe() + "; it may or may not have been routed",
+                            null));
+                }
+            } else {
+                next = Math.min(next, entry.deadline - now);
+            }
+        }
+        if (next != Long.MAX_VALUE) {
+            scheduleSweep(now + next);
+        }
+    }
+}

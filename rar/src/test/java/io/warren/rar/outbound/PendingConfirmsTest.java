@@ -1,0 +1,53 @@
+package io.warren.rar.outbound;
+
+import io.warren.PublishException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The bookkeeping of confirms, without a broker: acks as the client delivers them, and timeouts. */
+class PendingConfirmsTest {
+
+    private final PendingConfirms pending = new PendingConfirms(Runnable::run);
+
+    private CompletableFuture<Void> expect(long key, Duration timeout) {
+        return pending.expect(key, "orders", "eu", timeout, false);
+    }
+
+    private static Throwable failure(CompletableFuture<Void> future) {
+        ExecutionException error = assertThrows(ExecutionException.class, () -> future.get(10, TimeUnit.SECONDS));
+        return error.getCause();
+    }
+
+    @Test
+    void aMultipleAckConfirmsEverythingUpToItsTagAndANackFailsOnlyItsOwn() {
+        CompletableFuture<Void> first = expect(1, Duration.ofMinutes(1));
+        CompletableFuture<Void> second = expect(2, Duration.ofMinutes(1));
+        CompletableFuture<Void> third = expect(3, Duration.ofMinutes(1));
+        CompletableFuture<Void> fourth = expect(4, Duration.ofMinutes(1));
+        pending.handleAck(2, true);
+        pending.handleNack(4, false);
+        assertTrue(first.isDone() && !first.isCompletedExceptionally());
+        assertTrue(second.isDone() && !second.isCompletedExceptionally());
+        assertFalse(third.isDone());
+        assertTrue(failure(fourth).getMessage().contains("nacked a message to exchange 'orders'"));
+    }
+
+    @Test
+    void aMessageWithoutConfirmFailsAfterItsTimeoutEvenBehindALongerOne() {
+        CompletableFuture<Void> patient = expect(1, Duration.ofMinutes(1));
+        CompletableFuture<Void> hurried = expect(2, Duration.ofMillis(200));
+        Throwable error = failure(hurried);
+        assertInstanceOf(PublishException.class, error);
+        assertTrue(error.getMessage().contains("No confirm from the broker within PT0.2S"), error.getMessage());
+        assertFalse(patient.isDone());
+    }
+}
