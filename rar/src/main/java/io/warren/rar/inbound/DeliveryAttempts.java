@@ -17,23 +17,31 @@ import java.util.Map;
  * activation, by message id or else by a digest of queue, routing key and body. A count kept here
  * does not survive a redeploy or reach other servers: there a message gets up to
  * {@code maxDeliveries} more attempts.
+ *
+ * <p>A delivery the container turned away (the MDB never ran) is no attempt, but a quorum queue
+ * counts it all the same: those are remembered here too and taken off the broker's count.
  */
 final class DeliveryAttempts {
 
     private static final int REMEMBERED = 10_000;
 
-    private final Map<String, Integer> failures = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
+    private final Map<String, Integer> failures = remembered();
+    private final Map<String, Integer> refusals = remembered();
+
+    private static Map<String, Integer> remembered() {
+        return new LinkedHashMap<>(256, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
+                return size() > REMEMBERED;
+            }
+        };
+    }
 
     /** @return which delivery of this message this is, 1 for the first */
     int attempt(ReceivedMessage message) {
         Object brokerCount = message.header("x-delivery-count");
         if (brokerCount instanceof Number earlier) {
-            return earlier.intValue() + 1;
+            return Math.max(1, earlier.intValue() + 1 - refusalsOf(message));
         }
         if (!message.redelivered()) {
             return 1;
@@ -52,12 +60,42 @@ final class DeliveryAttempts {
         }
     }
 
+    /** Remembers that the container turned this delivery away and the message goes back to its queue. */
+    void refused(ReceivedMessage message) {
+        String key = key(message);
+        synchronized (refusals) {
+            refusals.merge(key, 1, Integer::sum);
+        }
+    }
+
     /** Forgets the message: it was acked or dead-lettered. */
     void settled(ReceivedMessage message) {
         if (message.redelivered() && message.header("x-delivery-count") == null) {
             synchronized (failures) {
                 failures.remove(key(message));
             }
+        }
+        if (message.redelivered() && anyRefused()) {
+            String key = key(message);
+            synchronized (refusals) {
+                refusals.remove(key);
+            }
+        }
+    }
+
+    private int refusalsOf(ReceivedMessage message) {
+        if (!anyRefused()) {
+            return 0; // the usual case: no digest of the body on the delivery path
+        }
+        String key = key(message);
+        synchronized (refusals) {
+            return refusals.getOrDefault(key, 0);
+        }
+    }
+
+    private boolean anyRefused() {
+        synchronized (refusals) {
+            return !refusals.isEmpty();
         }
     }
 

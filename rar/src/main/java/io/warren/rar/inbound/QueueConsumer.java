@@ -330,6 +330,7 @@ final class QueueConsumer {
             } catch (UnavailableException | RuntimeException e) {
                 LOG.log(Level.WARNING, "The MDB of " + activation.describe() + " is not available yet ("
                         + e.getMessage() + "); its message goes back to queue '" + message.queue() + "'");
+                activation.attempts().refused(message);
                 activation.pauseBeforeRetry();
                 settle(message, Message.Outcome.REQUEUED);
                 return null;
@@ -395,6 +396,7 @@ final class QueueConsumer {
         void refused() {
             settled = true;
             refused = true;
+            activation.attempts().refused(message);
             settle(message, Message.Outcome.REQUEUED);
         }
 

@@ -13,6 +13,8 @@ import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.rar.harness.TestWorkManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -326,6 +328,30 @@ class DeliveryTest {
         assertTrue(mdb.commits.get() >= 4, "each turned-away delivery committed, as WildFly's do: " + mdb.commits.get());
         assertThrows(IllegalStateException.class, () -> broker.messageCount(queue + ".dead-letters"),
                 "nothing dead-lettered: the MDB never failed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"classic", "quorum"})
+    void deliveriesTheContainerTurnsAwayDoNotCountTowardsMaxDeliveries(String queueType) throws Exception {
+        AtomicInteger deliveries = new AtomicInteger();
+        TestEndpointFactory mdb = new TestEndpointFactory(true, message -> {
+            deliveries.incrementAndGet();
+            throw new IllegalStateException("order 9 is broken");
+        });
+        mdb.stopping = true;
+        WarrenActivationSpec spec = spec();
+        spec.setQueueType(queueType);
+        spec.setMaxDeliveries("2");
+        spec.setReconnectIntervalMillis("50");
+        try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
+            publish(OutgoingMessage.of("broken").messageId(null).build());
+            Broker.await("deliveries turned away more often than maxDeliveries", WAIT, () -> mdb.turnedAway.get() >= 3);
+            mdb.stopping = false;
+            Map<String, Object> headers = deadLetter().getProps().getHeaders();
+            assertEquals(2, deliveries.get(), "the MDB ran maxDeliveries times, whatever the queue counted");
+            assertEquals(2, headers.get("x-warren-deliveries"));
+            assertTrue(headers.get("x-warren-reason").toString().contains("failed 2 times"));
+        }
     }
 
     @Test
