@@ -4,6 +4,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,21 +55,29 @@ public final class BrokerConnector {
         factory.setClientProperties(Map.of("connection_name", settings.connectionName(),
                 "product", "Warren", "information", "Jakarta EE resource adapter for RabbitMQ"));
         if (settings.tls()) {
-            factory.useSslProtocol(sslContext(settings));
-            if (!settings.tlsTrustAll()) {
+            if (settings.tlsTrustAll()) {
+                LOG.warning("tlsTrustAll=true: Warren accepts any broker certificate under any name; "
+                        + "use a trustStore in production");
+                useTlsWithoutVerification();
+            } else {
+                factory.useSslProtocol(sslContext(settings));
+                // recent clients turn this on with useSslProtocol already; older ones on a server's class path do not
                 factory.enableHostnameVerification();
             }
+        }
+    }
+
+    private void useTlsWithoutVerification() {
+        try {
+            factory.useTlsWithNoVerification();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("tlsTrustAll: this JVM offers no TLS (" + e.getMessage() + ")", e);
         }
     }
 
     private static SSLContext sslContext(ConnectionSettings settings) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
-            if (settings.tlsTrustAll()) {
-                LOG.warning("tlsTrustAll=true: Warren accepts any broker certificate; use a trust store in production");
-                context.init(null, new javax.net.ssl.TrustManager[] {new TrustEverything()}, null);
-                return context;
-            }
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(settings.trustStore() == null ? null : loadTrustStore(settings));
             context.init(null, trust.getTrustManagers(), null);
@@ -100,30 +111,38 @@ public final class BrokerConnector {
             thread.setDaemon(true);
             return thread;
         });
-        Connection connection = factory.newConnection(settings.addresses(), name);
+        Connection connection;
+        try {
+            connection = factory.newConnection(settings.addresses(), name);
+        } catch (SSLException e) {
+            throw new IOException(explain(e), e);
+        }
         LOG.log(Level.FINE, "Opened broker connection {0} to {1}", new Object[] {name, connection.getAddress()});
         return connection;
+    }
+
+    /** @return what went wrong in a TLS handshake, and which property would put it right */
+    private String explain(SSLException failure) {
+        String where = "TLS handshake with " + settings.addresses() + " failed";
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertPathBuilderException || cause instanceof CertPathValidatorException) {
+                return where + ": the broker's certificate is not signed by a CA in "
+                        + (settings.trustStore() == null
+                                ? "the JVM's default trust store; set trustStore to a trust store holding the broker's CA"
+                                : "trustStore '" + settings.trustStore() + "'; add the broker's CA to it")
+                        + " (" + failure.getMessage() + ")";
+            }
+            String message = String.valueOf(cause.getMessage());
+            if (message.startsWith("No subject alternative") || message.startsWith("No name matching")) {
+                return where + ": the broker's certificate does not carry the host name connected to; connect by "
+                        + "a name it carries (host, addresses or uri) (" + message + ")";
+            }
+        }
+        return where + " (" + failure.getMessage() + ")";
     }
 
     /** @return a description of where this connector goes, safe to log */
     public String describe() {
         return settings.addresses() + " vhost '" + settings.virtualHost() + "'" + (settings.tls() ? " with TLS" : "");
-    }
-
-    private static final class TrustEverything implements javax.net.ssl.X509TrustManager {
-        @Override
-        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
-            // trust-all was asked for explicitly
-        }
-
-        @Override
-        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
-            // trust-all was asked for explicitly
-        }
-
-        @Override
-        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
-            return new java.security.cert.X509Certificate[0];
-        }
     }
 }

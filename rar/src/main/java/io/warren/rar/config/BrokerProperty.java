@@ -18,7 +18,7 @@ public enum BrokerProperty {
     TRUST_STORE(null, false, "path of the trust store holding the broker's CA; without it TLS uses the JVM's default trust"),
     TRUST_STORE_PASSWORD(null, true, "trust store password; never logged"),
     TRUST_STORE_TYPE("PKCS12", false, "trust store type, PKCS12 or JKS"),
-    TLS_TRUST_ALL("false", false, "trust any broker certificate (testing only; logged as a warning)"),
+    TLS_TRUST_ALL("false", false, "trust any broker certificate under any host name (testing only; logged as a warning)"),
     HEARTBEAT_SECONDS("60", false, "AMQP heartbeat in seconds; 0 disables it"),
     CONNECTION_TIMEOUT_MILLIS("10000", false, "TCP connect and AMQP handshake timeout in milliseconds"),
     CONNECTION_NAME("warren", false, "client-provided connection name shown by the broker");

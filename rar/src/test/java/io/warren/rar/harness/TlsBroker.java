@@ -1,0 +1,235 @@
+package io.warren.rar.harness;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A second RabbitMQ node on this machine that speaks only AMQP over TLS, with a certificate for
+ * {@code localhost} signed by a CA made for the test: the same broker software as the main node,
+ * started with {@code rabbitmq-server -detached} under its own node name, ports and directories,
+ * and stopped on close. The JDK's keytool makes the certificates; the trust stores hold the CA.
+ */
+public final class TlsBroker implements AutoCloseable {
+
+    private static final String STORE_PASSWORD = "warren-test";
+    private static final Duration STARTUP = Duration.ofSeconds(90);
+
+    private final Path dir;
+    private final String node;
+    private final int port;
+    private final Path trustStore;
+    private final Path jksTrustStore;
+    private boolean started;
+
+    private TlsBroker(Path dir) throws IOException {
+        this.dir = dir;
+        this.node = "warren-tls-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
+        this.port = freePort();
+        this.trustStore = dir.resolve("trust.p12");
+        this.jksTrustStore = dir.resolve("trust.jks");
+    }
+
+    /** Makes the certificates and starts the node; fails, naming the command, if it cannot. */
+    public static TlsBroker start() throws Exception {
+        TlsBroker broker = new TlsBroker(Files.createTempDirectory("warren-tls-"));
+        try {
+            broker.makeCertificates();
+            broker.startNode();
+            return broker;
+        } catch (Exception | Error e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** @return a PKCS12 trust store holding the test CA, password {@link #trustStorePassword()} */
+    public Path trustStore() {
+        return trustStore;
+    }
+
+    /** @return the same CA in a JKS trust store */
+    public Path jksTrustStore() {
+        return jksTrustStore;
+    }
+
+    public String trustStorePassword() {
+        return STORE_PASSWORD;
+    }
+
+    /** @return the node's {@code rabbitmqctl list_connections} lines for these columns */
+    public List<String> connections(String... columns) throws Exception {
+        List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-q", "-n", node, "list_connections"));
+        command.addAll(List.of(columns));
+        return run(command, Duration.ofSeconds(30)).lines().filter(line -> !line.isBlank()).toList();
+    }
+
+    private void makeCertificates() throws Exception {
+        Path ca = dir.resolve("ca.p12");
+        Path server = dir.resolve("server.p12");
+        keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=Warren test CA", "-ext", "bc:c", "-keystore", ca.toString());
+        keytool("-genkeypair", "-alias", "server", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=localhost", "-keystore", server.toString());
+        Path request = dir.resolve("server.csr");
+        keytool("-certreq", "-alias", "server", "-keystore", server.toString(), "-file", request.toString());
+        // the certificate names localhost only: connecting by 127.0.0.1 must fail host name verification
+        keytool("-gencert", "-alias", "ca", "-keystore", ca.toString(), "-infile", request.toString(),
+                "-outfile", dir.resolve("server.pem").toString(), "-rfc", "-validity", "2",
+                "-ext", "san=dns:localhost");
+        keytool("-exportcert", "-alias", "ca", "-rfc", "-keystore", ca.toString(),
+                "-file", dir.resolve("ca.pem").toString());
+
+        KeyStore serverStore = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(server)) {
+            serverStore.load(in, STORE_PASSWORD.toCharArray());
+        }
+        PrivateKey key = (PrivateKey) serverStore.getKey("server", STORE_PASSWORD.toCharArray());
+        Files.writeString(dir.resolve("server.key"), "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n");
+
+        Certificate caCertificate;
+        try (var in = Files.newInputStream(dir.resolve("ca.pem"))) {
+            caCertificate = CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        writeTrustStore("PKCS12", trustStore, caCertificate);
+        writeTrustStore("JKS", jksTrustStore, caCertificate);
+    }
+
+    private static void writeTrustStore(String type, Path file, Certificate ca) throws Exception {
+        KeyStore store = KeyStore.getInstance(type);
+        store.load(null, null);
+        store.setCertificateEntry("warren-test-ca", ca);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, STORE_PASSWORD.toCharArray());
+        }
+    }
+
+    private void keytool(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(arguments));
+        command.addAll(List.of("-storetype", "PKCS12", "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD,
+                "-noprompt"));
+        run(command, Duration.ofSeconds(60));
+    }
+
+    private void startNode() throws Exception {
+        int distributionPort = freePort();
+        Files.createDirectories(dir.resolve("mnesia"));
+        Files.createDirectories(dir.resolve("log"));
+        Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
+        Files.writeString(dir.resolve("rabbitmq.conf"), String.join("\n",
+                "listeners.tcp = none",
+                "listeners.ssl.default = 127.0.0.1:" + port,
+                "ssl_options.cacertfile = " + dir.resolve("ca.pem"),
+                "ssl_options.certfile = " + dir.resolve("server.pem"),
+                "ssl_options.keyfile = " + dir.resolve("server.key"),
+                "ssl_options.verify = verify_none",
+                "ssl_options.fail_if_no_peer_cert = false",
+                "loopback_users = none",
+                ""));
+        if ("root".equals(System.getProperty("user.name"))) {
+            // the broker runs as the rabbitmq user, which must read the certificates and write its data
+            run(List.of("chown", "-R", "rabbitmq:rabbitmq", dir.toString()), Duration.ofSeconds(30));
+        }
+        ProcessBuilder server = new ProcessBuilder("rabbitmq-server", "-detached");
+        Map<String, String> environment = server.environment();
+        environment.put("RABBITMQ_NODENAME", node);
+        environment.put("RABBITMQ_NODE_PORT", String.valueOf(freePort()));
+        environment.put("RABBITMQ_DIST_PORT", String.valueOf(distributionPort));
+        environment.put("RABBITMQ_MNESIA_BASE", dir.resolve("mnesia").toString());
+        environment.put("RABBITMQ_LOG_BASE", dir.resolve("log").toString());
+        environment.put("RABBITMQ_PID_FILE", dir.resolve("pid").toString());
+        environment.put("RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
+        environment.put("RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq.conf").toString());
+        // the detached node may keep inherited pipes open: its start-up output goes to a file
+        server.redirectErrorStream(true).redirectOutput(dir.resolve("rabbitmq-server.out").toFile());
+        Process start = server.start();
+        started = true;
+        if (!start.waitFor(60, TimeUnit.SECONDS) || start.exitValue() != 0) {
+            throw new IllegalStateException("rabbitmq-server -detached failed for " + node + ": "
+                    + Files.readString(dir.resolve("rabbitmq-server.out")));
+        }
+        awaitStartup();
+    }
+
+    /** await_startup returns at once while the new node is not yet known to epmd: ask again until it answers. */
+    private void awaitStartup() {
+        StringBuilder last = new StringBuilder();
+        Broker.await("the TLS node " + node + " to start (logs in " + dir.resolve("log") + ")", STARTUP, () -> {
+            try {
+                run(List.of("rabbitmqctl", "-q", "-n", node, "await_startup", "--timeout", "30"), Duration.ofSeconds(40));
+                return true;
+            } catch (Exception notYet) {
+                last.setLength(0);
+                last.append(notYet.getMessage());
+                return false;
+            }
+        }, last::toString);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (started) {
+                run(List.of("rabbitmqctl", "-q", "-n", node, "stop"), Duration.ofSeconds(60));
+            }
+        } finally {
+            deleteRecursively(dir);
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    private static String run(List<String> command, Duration timeout) throws Exception {
+        return run(new ProcessBuilder(command), timeout);
+    }
+
+    private static String run(ProcessBuilder builder, Duration timeout) throws Exception {
+        Process process = builder.redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("Timed out after " + timeout + ": " + builder.command());
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException("Exit " + process.exitValue() + " from " + builder.command() + ": " + output);
+        }
+        return output;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
