@@ -93,8 +93,8 @@ final class Activation {
      */
     void start() throws ResourceException {
         try {
-            connect();
-            LOG.info(() -> "Warren consumes for " + description + " with " + settings.concurrency()
+            String node = connect();
+            LOG.info(() -> "Warren consumes for " + description + " at " + node + " with " + settings.concurrency()
                     + " consumer(s), prefetch " + settings.prefetch());
         } catch (WarrenException e) {
             throw new ResourceException("Cannot activate " + description + ": " + e.getMessage(), e);
@@ -105,7 +105,8 @@ final class Activation {
         }
     }
 
-    private void connect() throws IOException, TimeoutException {
+    /** @return the broker node connected to, host:port */
+    private String connect() throws IOException, TimeoutException {
         Connection opened = connector.open("inbound: " + description);
         List<QueueConsumer> started = new ArrayList<>();
         try {
@@ -125,7 +126,7 @@ final class Activation {
             if (stopped) {
                 started.forEach(QueueConsumer::close);
                 closeQuietly(opened);
-                return;
+                return "nowhere (stopped meanwhile)";
             }
             connection = opened;
             consumers = List.copyOf(started);
@@ -133,6 +134,7 @@ final class Activation {
             lock.unlock();
         }
         opened.addShutdownListener(this::connectionLost);
+        return opened.getAddress().getHostAddress() + ":" + opened.getPort();
     }
 
     private void declare(Connection opened) throws IOException {
@@ -218,9 +220,10 @@ final class Activation {
                         return;
                     }
                     try {
-                        connect();
+                        String node = connect();
                         int attempts = attempt;
-                        LOG.info(() -> "Reconnected " + description + " after " + attempts + " attempt(s)");
+                        LOG.info(() -> "Reconnected " + description + " to " + node + " after " + attempts
+                                + " attempt(s)");
                         return;
                     } catch (IOException | TimeoutException | RuntimeException e) {
                         LOG.log(Level.FINE, "Reconnect attempt {0} for {1} failed: {2}",

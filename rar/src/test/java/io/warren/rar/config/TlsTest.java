@@ -9,7 +9,7 @@ import io.warren.WarrenException;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
-import io.warren.rar.harness.TlsBroker;
+import io.warren.rar.harness.SecondNode;
 import io.warren.rar.inbound.WarrenActivationSpec;
 import io.warren.rar.outbound.WarrenManagedConnectionFactory;
 import org.junit.jupiter.api.AfterAll;
@@ -38,14 +38,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TlsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static TlsBroker tls;
+    private static SecondNode tls;
 
     private final List<Harness> harnesses = new CopyOnWriteArrayList<>();
     private final String queue = "warren.test.tls." + UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeAll
     static void startTlsNode() throws Exception {
-        tls = TlsBroker.start();
+        tls = SecondNode.withTls();
     }
 
     @AfterAll

@@ -19,36 +19,50 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A second RabbitMQ node on this machine that speaks only AMQP over TLS, with a certificate for
- * {@code localhost} signed by a CA made for the test: the same broker software as the main node,
- * started with {@code rabbitmq-server -detached} under its own node name, ports and directories,
- * and stopped on close. The JDK's keytool makes the certificates; the trust stores hold the CA.
+ * A second RabbitMQ node on this machine, beside the main one: the same broker software, started
+ * with {@code rabbitmq-server -detached} under its own node name, free ports and a temporary
+ * directory, and stopped on close. Either plain AMQP, or only AMQP over TLS with a certificate for
+ * {@code localhost} signed by a CA made for the test (the JDK's keytool makes the certificates;
+ * the trust stores hold the CA).
  */
-public final class TlsBroker implements AutoCloseable {
+public final class SecondNode implements AutoCloseable {
 
     private static final String STORE_PASSWORD = "warren-test";
     private static final Duration STARTUP = Duration.ofSeconds(90);
 
     private final Path dir;
+    private final boolean tls;
     private final String node;
     private final int port;
     private final Path trustStore;
     private final Path jksTrustStore;
     private boolean started;
 
-    private TlsBroker(Path dir) throws IOException {
+    private SecondNode(Path dir, boolean tls) throws IOException {
         this.dir = dir;
-        this.node = "warren-tls-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
+        this.tls = tls;
+        this.node = (tls ? "warren-tls-" : "warren-second-") + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
         this.port = freePort();
         this.trustStore = dir.resolve("trust.p12");
         this.jksTrustStore = dir.resolve("trust.jks");
     }
 
-    /** Makes the certificates and starts the node; fails, naming the command, if it cannot. */
-    public static TlsBroker start() throws Exception {
-        TlsBroker broker = new TlsBroker(Files.createTempDirectory("warren-tls-"));
+    /** Starts a node that listens only for AMQP over TLS; fails, naming the command, if it cannot. */
+    public static SecondNode withTls() throws Exception {
+        return start(true);
+    }
+
+    /** Starts a node that listens for plain AMQP; fails, naming the command, if it cannot. */
+    public static SecondNode plain() throws Exception {
+        return start(false);
+    }
+
+    private static SecondNode start(boolean tls) throws Exception {
+        SecondNode broker = new SecondNode(Files.createTempDirectory(tls ? "warren-tls-" : "warren-second-"), tls);
         try {
-            broker.makeCertificates();
+            if (tls) {
+                broker.makeCertificates();
+            }
             broker.startNode();
             return broker;
         } catch (Exception | Error e) {
@@ -57,8 +71,18 @@ public final class TlsBroker implements AutoCloseable {
         }
     }
 
+    /** @return the port of its only AMQP listener: TLS or plain, as it was started */
     public int port() {
         return port;
+    }
+
+    /** Stops the node's broker application, as a node going down does; {@link #startApp()} brings it back. */
+    public void stopApp() throws Exception {
+        run(List.of("rabbitmqctl", "-q", "-n", node, "stop_app"), Duration.ofSeconds(60));
+    }
+
+    public void startApp() throws Exception {
+        run(List.of("rabbitmqctl", "-q", "-n", node, "start_app"), Duration.ofSeconds(60));
     }
 
     /** @return a PKCS12 trust store holding the test CA, password {@link #trustStorePassword()} */
@@ -138,7 +162,7 @@ public final class TlsBroker implements AutoCloseable {
         Files.createDirectories(dir.resolve("mnesia"));
         Files.createDirectories(dir.resolve("log"));
         Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
-        Files.writeString(dir.resolve("rabbitmq.conf"), String.join("\n",
+        Files.writeString(dir.resolve("rabbitmq.conf"), tls ? String.join("\n",
                 "listeners.tcp = none",
                 "listeners.ssl.default = 127.0.0.1:" + port,
                 "ssl_options.cacertfile = " + dir.resolve("ca.pem"),
@@ -146,6 +170,9 @@ public final class TlsBroker implements AutoCloseable {
                 "ssl_options.keyfile = " + dir.resolve("server.key"),
                 "ssl_options.verify = verify_none",
                 "ssl_options.fail_if_no_peer_cert = false",
+                "loopback_users = none",
+                "") : String.join("\n",
+                "listeners.tcp.default = 127.0.0.1:" + port,
                 "loopback_users = none",
                 ""));
         if ("root".equals(System.getProperty("user.name"))) {
@@ -155,7 +182,8 @@ public final class TlsBroker implements AutoCloseable {
         ProcessBuilder server = new ProcessBuilder("rabbitmq-server", "-detached");
         Map<String, String> environment = server.environment();
         environment.put("RABBITMQ_NODENAME", node);
-        environment.put("RABBITMQ_NODE_PORT", String.valueOf(freePort()));
+        // TLS only: the configuration turns the plain listener off, whatever port this names
+        environment.put("RABBITMQ_NODE_PORT", String.valueOf(tls ? freePort() : port));
         environment.put("RABBITMQ_DIST_PORT", String.valueOf(distributionPort));
         environment.put("RABBITMQ_MNESIA_BASE", dir.resolve("mnesia").toString());
         environment.put("RABBITMQ_LOG_BASE", dir.resolve("log").toString());
@@ -176,7 +204,7 @@ public final class TlsBroker implements AutoCloseable {
     /** await_startup returns at once while the new node is not yet known to epmd: ask again until it answers. */
     private void awaitStartup() {
         StringBuilder last = new StringBuilder();
-        Broker.await("the TLS node " + node + " to start (logs in " + dir.resolve("log") + ")", STARTUP, () -> {
+        Broker.await("the node " + node + " to start (logs in " + dir.resolve("log") + ")", STARTUP, () -> {
             try {
                 run(List.of("rabbitmqctl", "-q", "-n", node, "await_startup", "--timeout", "30"), Duration.ofSeconds(40));
                 return true;

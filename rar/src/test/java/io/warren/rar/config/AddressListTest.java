@@ -1,0 +1,105 @@
+package io.warren.rar.config;
+
+import io.warren.Connection;
+import io.warren.Message;
+import io.warren.Producer;
+import io.warren.rar.harness.Broker;
+import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.SecondNode;
+import io.warren.rar.harness.TestEndpointFactory;
+import io.warren.rar.inbound.WarrenActivationSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code addresses}: the nodes are tried in order, outbound and inbound, and an activation whose
+ * node goes down reconnects to the next one, declaring its queue there.
+ */
+class AddressListTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private final Broker broker = new Broker();
+    private final String queue = broker.queueName("addresses");
+    private final List<AutoCloseable> opened = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            opened.get(i).close();
+        }
+        broker.close();
+    }
+
+    private <T extends AutoCloseable> T opened(T closeable) {
+        opened.add(closeable);
+        return closeable;
+    }
+
+    private static int portNobodyListensOn() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    @Test
+    void publishingSkipsANodeThatDoesNotAnswer() throws Exception {
+        String addresses = "127.0.0.1:" + portNobodyListensOn() + ", 127.0.0.1:5672";
+        Harness harness = opened(new Harness(2, managed -> managed.setAddresses(addresses)));
+        try (Connection connection = harness.factory().getConnection()) {
+            connection.declare(io.warren.Queue.builder(queue).build());
+            harness.factory().producer(Producer.to("").routingKey(queue).confirms(WAIT).build()).publish("via the second address");
+            Optional<Message> fetched = connection.fetch(queue);
+            assertTrue(fetched.isPresent());
+            assertEquals("via the second address", fetched.get().payload(String.class));
+            fetched.get().ack();
+        }
+    }
+
+    @Test
+    void anMdbMovesToTheNextNodeWhenItsNodeGoesDown() throws Exception {
+        SecondNode second = opened(SecondNode.plain());
+        Harness toSecond = opened(new Harness(2, managed -> managed.setPort(second.port())));
+        Harness toMain = opened(new Harness(2));
+        List<String> received = new CopyOnWriteArrayList<>();
+        TestEndpointFactory mdb = new TestEndpointFactory(false, message -> received.add(message.payload(String.class)));
+        WarrenActivationSpec spec = new WarrenActivationSpec();
+        spec.setQueue(queue);
+        spec.setConcurrency("1");
+        spec.setReconnectIntervalMillis("100");
+        spec.setAddresses("127.0.0.1:" + second.port() + ",127.0.0.1:5672");
+        try (Harness.Deployment deployment = toMain.deploy(spec, mdb)) {
+            publish(toSecond, "to the first node");
+            Broker.await("the delivery from the first node", WAIT, () -> received.size() == 1);
+
+            second.stopApp();
+            // the activation re-declares its queue on the next node; publish there once it is consumed
+            Broker.await("the queue consumed on the next node", WAIT, () -> consumers(queue) == 1);
+            publish(toMain, "to the next node");
+            Broker.await("the delivery from the next node", WAIT, () -> received.size() == 2);
+        }
+        assertEquals(List.of("to the first node", "to the next node"), received);
+    }
+
+    private void publish(Harness harness, String payload) {
+        harness.factory().producer(Producer.to("").routingKey(queue).confirms(WAIT).build()).publish(payload);
+    }
+
+    /** @return the consumers of the queue on the main node, 0 while it is not declared there */
+    private static int consumers(String queue) {
+        return Broker.rabbitmqctl("list_queues", "name", "consumers").lines()
+                .map(line -> line.split("\t"))
+                .filter(columns -> columns.length == 2 && columns[0].equals(queue))
+                .mapToInt(columns -> Integer.parseInt(columns[1].trim()))
+                .findFirst().orElse(0);
+    }
+}
