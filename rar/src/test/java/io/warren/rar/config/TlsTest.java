@@ -116,6 +116,19 @@ class TlsTest {
     }
 
     @Test
+    void aTrustStoreThatCannotBeOpenedIsNamedWithoutItsPassword() {
+        String wrongPassword = "not-the-" + tls.trustStorePassword();
+        Harness harness = harness(managed -> {
+            managed.setTrustStore(tls.trustStore().toString());
+            managed.setTrustStorePassword(wrongPassword);
+        });
+        WarrenException refused = assertThrows(WarrenException.class, () -> harness.factory().getConnection());
+        String message = refused.getMessage();
+        assertTrue(message.contains("trustStore: cannot load '" + tls.trustStore() + "' as PKCS12"), message);
+        assertFalse(message.contains(wrongPassword), "the password stays out of the message: " + message);
+    }
+
+    @Test
     void theBrokersHostNameIsVerified() {
         // the certificate names localhost; 127.0.0.1 is the same broker under a name it does not carry
         Harness harness = harness(managed -> {
