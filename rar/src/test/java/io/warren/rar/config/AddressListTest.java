@@ -3,6 +3,7 @@ package io.warren.rar.config;
 import io.warren.Connection;
 import io.warren.Message;
 import io.warren.Producer;
+import io.warren.WarrenException;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.SecondNode;
@@ -66,28 +67,38 @@ class AddressListTest {
     }
 
     @Test
-    void anMdbMovesToTheNextNodeWhenItsNodeGoesDown() throws Exception {
+    void anMdbAndTheProducerMoveToTheNextNodeWhenTheirNodeGoesDown() throws Exception {
         SecondNode second = opened(SecondNode.plain());
-        Harness toSecond = opened(new Harness(2, managed -> managed.setPort(second.port())));
-        Harness toMain = opened(new Harness(2));
+        String addresses = "127.0.0.1:" + second.port() + ",127.0.0.1:5672";
+        Harness harness = opened(new Harness(2, managed -> managed.setAddresses(addresses)));
         List<String> received = new CopyOnWriteArrayList<>();
         TestEndpointFactory mdb = new TestEndpointFactory(false, message -> received.add(message.payload(String.class)));
         WarrenActivationSpec spec = new WarrenActivationSpec();
         spec.setQueue(queue);
         spec.setConcurrency("1");
         spec.setReconnectIntervalMillis("100");
-        spec.setAddresses("127.0.0.1:" + second.port() + ",127.0.0.1:5672");
-        try (Harness.Deployment deployment = toMain.deploy(spec, mdb)) {
-            publish(toSecond, "to the first node");
+        spec.setAddresses(addresses);
+        try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
+            publish(harness, "to the first node");
             Broker.await("the delivery from the first node", WAIT, () -> received.size() == 1);
+            assertEquals(0, consumers(queue), "both started on the first node of the list");
 
             second.stopApp();
             // the activation re-declares its queue on the next node; publish there once it is consumed
             Broker.await("the queue consumed on the next node", WAIT, () -> consumers(queue) == 1);
-            publish(toMain, "to the next node");
-            Broker.await("the delivery from the next node", WAIT, () -> received.size() == 2);
+            // the pool discards the managed connections of the node that went down; a new one goes to the next node
+            Broker.await("a publish through to the next node", WAIT, () -> {
+                try {
+                    publish(harness, "to the next node");
+                    return true;
+                } catch (WarrenException onTheNodeThatWentDown) {
+                    return false;
+                }
+            });
+            Broker.await("the delivery from the next node", WAIT, () -> received.contains("to the next node"));
         }
-        assertEquals(List.of("to the first node", "to the next node"), received);
+        // at-least-once: a publish whose confirm was lost could come twice; none may be missing
+        assertEquals(List.of("to the first node", "to the next node"), received.stream().distinct().toList());
     }
 
     private void publish(Harness harness, String payload) {
