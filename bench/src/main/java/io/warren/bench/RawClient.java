@@ -25,7 +25,7 @@ final class RawClient implements Contender {
     static final AMQP.BasicProperties TRANSIENT = new AMQP.BasicProperties.Builder()
             .contentType("application/octet-stream").deliveryMode(1).build();
     /** Unconfirmed messages one publishing thread may have in flight. */
-    static final int CONFIRM_WINDOW = 1_000;
+    static final int CONFIRM_WINDOW = io.warren.bench.wildfly.app.PublishLoops.CONFIRM_WINDOW;
 
     private final Connection connection;
 

@@ -2,13 +2,11 @@ package io.warren.bench;
 
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
+import io.warren.bench.wildfly.app.PublishLoops;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.rar.inbound.WarrenActivationSpec;
 
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -33,41 +31,7 @@ final class WarrenClient implements Contender {
         byte[] body = Meter.body(size);
         Producer producer = harness.factory().producer(Producer.to("").routingKey(queue).build());
         return Meter.inThreads(threads, seconds, deadline -> confirms
-                ? publishConfirmed(producer, body, deadline) : publishPlain(producer, body, deadline));
-    }
-
-    private static long publishPlain(Producer producer, byte[] body, long deadline) {
-        long sent = 0;
-        while ((sent & 63) != 0 || System.nanoTime() < deadline) {
-            producer.publish(OutgoingMessage.of(body).persistent(false).build());
-            sent++;
-        }
-        return sent;
-    }
-
-    /** As the raw client does: asynchronous confirms, at most {@link RawClient#CONFIRM_WINDOW} unconfirmed per thread. */
-    private static long publishConfirmed(Producer producer, byte[] body, long deadline) throws Exception {
-        Semaphore window = new Semaphore(RawClient.CONFIRM_WINDOW);
-        AtomicLong failed = new AtomicLong();
-        long sent = 0;
-        while ((sent & 63) != 0 || System.nanoTime() < deadline) {
-            window.acquire();
-            producer.publishConfirmed(OutgoingMessage.of(body).persistent(false).build()).whenComplete((ok, error) -> {
-                if (error != null) {
-                    failed.incrementAndGet();
-                }
-                window.release();
-            });
-            sent++;
-        }
-        if (!window.tryAcquire(RawClient.CONFIRM_WINDOW, 30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException((RawClient.CONFIRM_WINDOW - window.availablePermits())
-                    + " messages never confirmed");
-        }
-        if (failed.get() > 0) {
-            throw new IllegalStateException(failed.get() + " messages not confirmed");
-        }
-        return sent;
+                ? PublishLoops.confirmed(producer, body, deadline) : PublishLoops.plain(producer, body, deadline));
     }
 
     @Override

@@ -70,13 +70,21 @@ final class DeliveryAttempts {
 
     /** Forgets the message: it was acked or dead-lettered. */
     void settled(ReceivedMessage message) {
-        if (message.redelivered() && message.header("x-delivery-count") == null) {
+        if (!message.redelivered()) {
+            return; // a first delivery: nothing remembered of it
+        }
+        boolean countedHere = message.header("x-delivery-count") == null;
+        boolean anyRefused = anyRefused();
+        if (!countedHere && !anyRefused) {
+            return;
+        }
+        String key = key(message);
+        if (countedHere) {
             synchronized (failures) {
-                failures.remove(key(message));
+                failures.remove(key);
             }
         }
-        if (message.redelivered() && anyRefused()) {
-            String key = key(message);
+        if (anyRefused) {
             synchronized (refusals) {
                 refusals.remove(key);
             }

@@ -330,9 +330,8 @@ final class QueueConsumer {
             } catch (UnavailableException | RuntimeException e) {
                 LOG.log(Level.WARNING, "The MDB of " + activation.describe() + " is not available yet ("
                         + e.getMessage() + "); its message goes back to queue '" + message.queue() + "'");
-                activation.attempts().refused(message);
+                requeueUncounted(message);
                 activation.pauseBeforeRetry();
-                settle(message, Message.Outcome.REQUEUED);
                 return null;
             }
         }
@@ -396,8 +395,7 @@ final class QueueConsumer {
         void refused() {
             settled = true;
             refused = true;
-            activation.attempts().refused(message);
-            settle(message, Message.Outcome.REQUEUED);
+            requeueUncounted(message);
         }
 
         void failed(Throwable cause) {
@@ -422,6 +420,12 @@ final class QueueConsumer {
                 settle(message, Message.Outcome.REQUEUED);
             }
         }
+    }
+
+    /** The MDB never saw the message: back to its queue, and no delivery attempt counted. */
+    private void requeueUncounted(ReceivedMessage message) {
+        activation.attempts().refused(message);
+        settle(message, Message.Outcome.REQUEUED);
     }
 
     private void succeeded(ReceivedMessage message) {
