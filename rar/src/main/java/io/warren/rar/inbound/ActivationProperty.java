@@ -27,7 +27,9 @@ public enum ActivationProperty {
     MAX_DELIVERIES("maxDeliveries", "5", "deliveries of one message that fail before it is dead-lettered"),
     ACCEPT("accept", "", "comma-separated content types or serializer names delivered; empty accepts every registered "
             + "serializer's; others are dead-lettered at once"),
-    RECONNECT_INTERVAL_MILLIS("reconnectIntervalMillis", "5000", "wait between reconnection attempts after the broker is lost"),
+    RECONNECT_INTERVAL_MILLIS("reconnectIntervalMillis", "1000", "after a lost connection or consumer the first attempt is at once; "
+            + "then this wait before the next, doubling with each failure"),
+    MAX_RECONNECT_INTERVAL_MILLIS("maxReconnectIntervalMillis", "30000", "the longest wait between reconnection attempts"),
     RECONNECT_ATTEMPTS("reconnectAttempts", "-1", "reconnection attempts before giving up; -1 retries forever"),
     SHUTDOWN_TIMEOUT_MILLIS("shutdownTimeoutMillis", "30000", "at undeploy, how long in-flight deliveries may take to finish");
 

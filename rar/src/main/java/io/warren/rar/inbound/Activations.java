@@ -10,6 +10,8 @@ import jakarta.resource.spi.work.WorkManager;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Timer;
+import java.util.TimerTask;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The resource adapter's running activations, keyed as JCA keys them: endpoint factory and spec. */
@@ -19,6 +21,8 @@ public final class Activations {
     }
 
     private final Map<Key, Activation> running = new ConcurrentHashMap<>();
+    /** The container's timer for retries that must wait (a refused Work asked for again), made when first needed. */
+    private Timer timer;
 
     /** Validates the spec, then starts consuming for the endpoint. */
     public void activate(MessageEndpointFactory factory, WarrenActivationSpec spec, WarrenResourceAdapter adapter,
@@ -29,7 +33,8 @@ public final class Activations {
         spec.validate();
         Activation activation;
         try {
-            activation = new Activation(factory, workManager, spec.inboundSettings(),
+            activation = new Activation(factory, workManager, (delay, task) -> later(adapter, delay, task),
+                    spec.inboundSettings(),
                     spec.connectionSettings(adapter), adapter.serializers());
         } catch (WarrenException e) {
             throw new InvalidPropertyException("Invalid Warren activation config: accept: " + e.getMessage());
@@ -52,6 +57,44 @@ public final class Activations {
     public void deactivateAll() {
         List<Key> keys = List.copyOf(running.keySet());
         keys.forEach(key -> deactivate(key.factory(), key.spec()));
+        synchronized (this) {
+            if (timer != null) {
+                timer.cancel();
+                timer = null;
+            }
+        }
+    }
+
+    private void later(WarrenResourceAdapter adapter, long delayMillis, Runnable task) {
+        TimerTask timerTask = new TimerTask() {
+            @Override
+            public void run() {
+                task.run();
+            }
+        };
+        synchronized (this) {
+            if (timer == null) {
+                timer = containerTimer(adapter);
+            }
+            try {
+                timer.schedule(timerTask, delayMillis);
+                return;
+            } catch (IllegalStateException cancelled) {
+                // the adapter is stopping: the task runs now, and finds its activation stopped
+            }
+        }
+        task.run();
+    }
+
+    private static Timer containerTimer(WarrenResourceAdapter adapter) {
+        try {
+            if (adapter.bootstrapContext() != null) {
+                return adapter.bootstrapContext().createTimer();
+            }
+        } catch (jakarta.resource.spi.UnavailableException e) {
+            // below: a timer of our own, as the container has none to give
+        }
+        return new Timer("warren-retries", true);
     }
 
     /** @return consumers running for the endpoint now, for tests and diagnostics */

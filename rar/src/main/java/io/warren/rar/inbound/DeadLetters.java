@@ -1,20 +1,37 @@
 package io.warren.rar.inbound;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.rar.config.BrokerConnector;
 import io.warren.rar.messages.ReceivedMessage;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Sends a message that cannot be delivered to its dead-letter target, with the reason in its
- * headers: to the configured exchange, or else to the queue {@code <queue>.dead-letters}, declared
- * the first time one is needed. The original is acked only once the broker has confirmed the copy.
+ * headers: to the configured exchange, or else to the queue {@code <queue>.dead-letters}. The
+ * copy is published {@code mandatory} and waits for the broker's confirm, so that the original is
+ * acked only once the copy is in a queue: a copy the broker returns (no queue for it) or nacks is
+ * a failure, and the caller requeues the original.
+ *
+ * <p>Dead letters go over a connection of their own, opened when the first one is needed: under a
+ * memory or disk alarm the broker blocks every connection that publishes, and the consumers'
+ * connection, which only acks, must keep flowing. While that connection is blocked a dead letter
+ * fails at once rather than wait for the alarm to end.
+ *
+ * <p>A parking queue is declared when the broker returns a copy for want of it, not remembered as
+ * declared: an operator may delete it at any time. One copy at a time: dead letters are rare.
  */
-final class DeadLetters {
+final class DeadLetters implements AutoCloseable {
 
     static final String REASON = "x-warren-reason";
     static final String EXCEPTION = "x-warren-exception";
@@ -24,20 +41,31 @@ final class DeadLetters {
     static final String EXCHANGE = "x-warren-exchange";
     static final String ROUTING_KEY = "x-warren-routing-key";
 
+    private static final Logger LOG = Logger.getLogger(DeadLetters.class.getName());
     private static final int MAX_TEXT = 1024;
-    private static final long CONFIRM_TIMEOUT_MILLIS = 30_000;
+    static final long CONFIRM_TIMEOUT_MILLIS = 10_000;
 
     private final String exchange;
     private final String routingKey;
-    private final java.util.Set<String> declaredParkingQueues = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final BrokerConnector connector;
+    private final String purpose;
+    private Connection connection;
+    private Channel channel;
+    private volatile String blockedBecause;
+    /** The broker's reply to the copy under way when it returned it, or null. */
+    private volatile String returned;
+    private boolean closed;
 
     /**
      * @param exchange the configured dead-letter exchange, or null to park in {@code <queue>.dead-letters}
      * @param routingKey the configured routing key, or null for the message's own
+     * @param purpose names the connection on the broker, e.g. {@code dead letters: the MDB ...}
      */
-    DeadLetters(String exchange, String routingKey) {
+    DeadLetters(String exchange, String routingKey, BrokerConnector connector, String purpose) {
         this.exchange = exchange;
         this.routingKey = routingKey;
+        this.connector = connector;
+        this.purpose = purpose;
     }
 
     /** @return where dead letters of that queue go, for the log */
@@ -50,12 +78,53 @@ final class DeadLetters {
     }
 
     /**
-     * Publishes the copy and waits for the broker's confirm; the channel must be in confirm mode.
+     * Publishes the copy and waits until the broker has put it in a queue.
      *
-     * @throws IOException when the copy is not confirmed: the caller must not ack the original
+     * @throws IOException saying why the copy is not in a queue: the caller must not ack the original
      */
-    void send(Channel channel, ReceivedMessage message, String reason, Throwable failure, int deliveries)
+    synchronized void send(ReceivedMessage message, String reason, Throwable failure, int deliveries)
             throws IOException {
+        if (closed) {
+            throw new IOException("the MDB is being undeployed");
+        }
+        String blocked = blockedBecause;
+        if (blocked != null) {
+            throw new IOException("the broker blocks publishing (" + blocked + ") until its alarm clears");
+        }
+        AMQP.BasicProperties properties = withReason(message, reason, failure, deliveries);
+        try {
+            Channel open = channel();
+            if (exchange != null) {
+                String key = routingKey != null ? routingKey : message.routingKey();
+                String refusal = publish(open, exchange, key, properties, message.rawBody());
+                if (refusal != null) {
+                    throw new IOException("exchange '" + exchange + "' routed it to no queue with routing key '" + key
+                            + "' (" + refusal + "); bind a queue to it for that key, or set deadLetterRoutingKey");
+                }
+                return;
+            }
+            String parking = parkingQueue(message.queue());
+            if (publish(open, "", parking, properties, message.rawBody()) != null) {
+                // no such queue (deleted since, or never made): make it and send again
+                open.queueDeclare(parking, true, false, false, null);
+                LOG.info(() -> "Declared the parking queue '" + parking + "' for dead letters of queue '"
+                        + message.queue() + "'");
+                String refusal = publish(open, "", parking, properties, message.rawBody());
+                if (refusal != null) {
+                    throw new IOException("queue '" + parking + "' took no copy even after it was declared (" + refusal + ")");
+                }
+            }
+        } catch (ShutdownSignalException e) {
+            dropChannel();
+            throw new IOException("the broker closed the dead-letter channel: " + e.getMessage(), e);
+        } catch (IOException e) {
+            dropChannel();
+            throw e;
+        }
+    }
+
+    private static AMQP.BasicProperties withReason(ReceivedMessage message, String reason, Throwable failure,
+                                                   int deliveries) {
         Map<String, Object> headers = new LinkedHashMap<>(message.properties().getHeaders() == null
                 ? Map.of() : message.properties().getHeaders());
         headers.put(REASON, cut(reason));
@@ -67,38 +136,91 @@ final class DeadLetters {
         headers.put(QUEUE, message.queue());
         headers.put(EXCHANGE, message.exchange());
         headers.put(ROUTING_KEY, message.routingKey());
-        AMQP.BasicProperties properties = message.properties().builder().headers(headers).build();
+        return message.properties().builder().headers(headers).build();
+    }
 
-        String targetExchange = exchange;
-        String targetKey = routingKey != null ? routingKey : message.routingKey();
-        if (targetExchange == null) {
-            String parking = parkingQueue(message.queue());
-            if (declaredParkingQueues.add(parking)) {
-                channel.queueDeclare(parking, true, false, false, null);
-            }
-            targetExchange = "";
-            targetKey = parking;
-        }
-        channel.basicPublish(targetExchange, targetKey, false, properties, message.rawBody());
+    /** @return null when the broker confirmed the copy into a queue, else the broker's reply to the return */
+    private String publish(Channel open, String targetExchange, String key, AMQP.BasicProperties properties,
+                           byte[] body) throws IOException {
+        returned = null;
+        open.basicPublish(targetExchange, key, true, properties, body);
+        boolean acked;
         try {
-            if (!channel.waitForConfirms(CONFIRM_TIMEOUT_MILLIS)) {
-                throw new IOException("the broker nacked the dead letter");
-            }
+            acked = open.waitForConfirms(CONFIRM_TIMEOUT_MILLIS);
         } catch (TimeoutException e) {
             throw new IOException("no confirm for the dead letter within " + CONFIRM_TIMEOUT_MILLIS + " ms", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted waiting for the dead letter's confirm", e);
         }
+        if (!acked) {
+            throw new IOException("the broker nacked the dead letter");
+        }
+        // the broker sends basic.return before the confirm of the same message, on the same thread
+        return returned;
+    }
+
+    private Channel channel() throws IOException {
+        if (channel != null && channel.isOpen()) {
+            return channel;
+        }
+        if (connection == null || !connection.isOpen()) {
+            try {
+                connection = connector.open(purpose);
+            } catch (TimeoutException e) {
+                throw new IOException("cannot reach the broker: " + e.getMessage(), e);
+            }
+            connection.addBlockedListener(new BlockedListener() {
+                @Override
+                public void handleBlocked(String reason) {
+                    blockedBecause = reason;
+                }
+
+                @Override
+                public void handleUnblocked() {
+                    blockedBecause = null;
+                }
+            });
+            blockedBecause = null;
+        }
+        Channel opened = connection.createChannel();
+        opened.confirmSelect();
+        opened.addReturnListener(back -> returned = back.getReplyCode() + " " + back.getReplyText());
+        channel = opened;
+        return opened;
+    }
+
+    /**
+     * Forgets a channel that failed. It is not closed here: on a connection the broker blocks, a
+     * close would wait for an answer that does not come. Its copy may still reach the queue when
+     * the alarm clears, while the original was requeued: a duplicate, never a loss. The connection,
+     * and the channel with it, is closed when the activation stops.
+     */
+    private void dropChannel() {
+        channel = null;
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        dropChannel();
+        if (connection != null) {
+            try {
+                connection.abort(1_000);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Closing the dead-letter connection failed; it is gone either way", e);
+            }
+            connection = null;
+        }
     }
 
     /** Keeps headers and log lines far below the frame size: no stack traces, at most 1 KiB of UTF-8. */
     static String cut(String text) {
-        if (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= MAX_TEXT) {
+        if (text.getBytes(StandardCharsets.UTF_8).length <= MAX_TEXT) {
             return text;
         }
         String cut = text.substring(0, Math.min(text.length(), MAX_TEXT - 3));
-        while (cut.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_TEXT - 3) {
+        while (cut.getBytes(StandardCharsets.UTF_8).length > MAX_TEXT - 3) {
             cut = cut.substring(0, cut.length() - 1);
         }
         return cut + "…";

@@ -34,7 +34,7 @@ final class InboundSettings {
     private final AckMode ackMode;
     private final int maxDeliveries;
     private final Set<String> accept;
-    private final Duration reconnectInterval;
+    private final Backoff reconnectBackoff;
     private final int reconnectAttempts;
     private final Duration shutdownTimeout;
 
@@ -48,7 +48,7 @@ final class InboundSettings {
         prefetch = integer(ActivationProperty.PREFETCH, 1, 65_535);
         concurrency = integer(ActivationProperty.CONCURRENCY, 1, 1_000);
         maxDeliveries = integer(ActivationProperty.MAX_DELIVERIES, 1, Integer.MAX_VALUE);
-        reconnectInterval = Duration.ofMillis(integer(ActivationProperty.RECONNECT_INTERVAL_MILLIS, 1, Integer.MAX_VALUE));
+        reconnectBackoff = parseBackoff();
         reconnectAttempts = integer(ActivationProperty.RECONNECT_ATTEMPTS, -1, Integer.MAX_VALUE);
         shutdownTimeout = Duration.ofMillis(integer(ActivationProperty.SHUTDOWN_TIMEOUT_MILLIS, 0, Integer.MAX_VALUE));
         ackMode = parseAckMode();
@@ -94,6 +94,17 @@ final class InboundSettings {
             problems.add(property.propertyName() + ": '" + value + "' must be true or false");
         }
         return Boolean.parseBoolean(value);
+    }
+
+    private Backoff parseBackoff() {
+        Duration first = Duration.ofMillis(integer(ActivationProperty.RECONNECT_INTERVAL_MILLIS, 1, Integer.MAX_VALUE));
+        Duration max = Duration.ofMillis(integer(ActivationProperty.MAX_RECONNECT_INTERVAL_MILLIS, 1, Integer.MAX_VALUE));
+        if (max.compareTo(first) < 0) {
+            problems.add("maxReconnectIntervalMillis: " + max.toMillis() + " is less than reconnectIntervalMillis ("
+                    + first.toMillis() + "); it must be at least that");
+            max = first;
+        }
+        return new Backoff(first, max);
     }
 
     private AckMode parseAckMode() {
@@ -259,8 +270,9 @@ final class InboundSettings {
         return value(ActivationProperty.DEAD_LETTER_ROUTING_KEY);
     }
 
-    Duration reconnectInterval() {
-        return reconnectInterval;
+    /** @return the waits between reconnection attempts */
+    Backoff reconnectBackoff() {
+        return reconnectBackoff;
     }
 
     int reconnectAttempts() {

@@ -130,6 +130,9 @@ public class WarrenActivationSpec extends BrokerProperties implements Activation
     public String getReconnectIntervalMillis() { return get(ActivationProperty.RECONNECT_INTERVAL_MILLIS); }
     public void setReconnectIntervalMillis(String millis) { set(ActivationProperty.RECONNECT_INTERVAL_MILLIS, millis); }
 
+    public String getMaxReconnectIntervalMillis() { return get(ActivationProperty.MAX_RECONNECT_INTERVAL_MILLIS); }
+    public void setMaxReconnectIntervalMillis(String millis) { set(ActivationProperty.MAX_RECONNECT_INTERVAL_MILLIS, millis); }
+
     public String getReconnectAttempts() { return get(ActivationProperty.RECONNECT_ATTEMPTS); }
     public void setReconnectAttempts(String attempts) { set(ActivationProperty.RECONNECT_ATTEMPTS, attempts); }
 

@@ -98,7 +98,19 @@ public final class Broker implements AutoCloseable {
 
     /** @return the queue's messages delivered to consumers and not yet acknowledged, as the broker counts them */
     public static int unacknowledged(String queue) {
-        for (String line : rabbitmqctl("list_queues", "name", "messages_unacknowledged").split("\n")) {
+        return count(queue, "messages_unacknowledged");
+    }
+
+    /**
+     * @return the queue's messages ready for delivery, asked of rabbitmqctl: unlike {@link #messageCount},
+     *     it answers under a memory alarm, when the broker no longer reads from this checker's connection
+     */
+    public static int ready(String queue) {
+        return count(queue, "messages_ready");
+    }
+
+    private static int count(String queue, String column) {
+        for (String line : rabbitmqctl("list_queues", "name", column).split("\n")) {
             String[] columns = line.trim().split("\\s+");
             if (columns.length == 2 && columns[0].equals(queue)) {
                 return Integer.parseInt(columns[1]);

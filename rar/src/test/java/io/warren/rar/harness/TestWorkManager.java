@@ -26,6 +26,14 @@ public final class TestWorkManager implements WorkManager {
         return thread;
     };
     private final ExecutorService executor = Executors.newCachedThreadPool(threadFactory);
+    private final AtomicInteger toRefuse = new AtomicInteger();
+    /** How many Works were refused on purpose. */
+    public final AtomicInteger refused = new AtomicInteger();
+
+    /** Refuses the next {@code works} scheduled Works, as a container whose thread pool is full does. */
+    public void refuseNext(int works) {
+        toRefuse.set(works);
+    }
 
     @Override
     public void doWork(Work work) throws WorkException {
@@ -53,6 +61,10 @@ public final class TestWorkManager implements WorkManager {
 
     @Override
     public void scheduleWork(Work work) throws WorkException {
+        if (toRefuse.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            refused.incrementAndGet();
+            throw new WorkRejectedException("the test's WorkManager refuses this Work");
+        }
         try {
             // as WildFly's does: release() is called on every Work when it ends
             executor.execute(() -> {

@@ -1,0 +1,170 @@
+package io.warren.rar.inbound;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.GetResponse;
+import io.warren.rar.harness.Broker;
+import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.TestEndpointFactory;
+import jakarta.resource.ResourceException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A dead letter is in a queue before its original is acked, whatever the operator or the broker did. */
+class DeadLetterFaultsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final AMQP.BasicProperties JSON = new AMQP.BasicProperties.Builder()
+            .contentType("application/json").deliveryMode(2).build();
+
+    record Order(String id) {
+    }
+
+    private final Broker broker = new Broker();
+    private final Harness harness = new Harness(1);
+    private final String queue = broker.queueName("dead-letter-faults");
+    private final String parking = broker.cleanUpQueue(queue + ".dead-letters");
+
+    @AfterEach
+    void cleanUp() {
+        Broker.rabbitmqctl("set_vm_memory_high_watermark", "0.4");
+        harness.close();
+        broker.close();
+    }
+
+    private WarrenActivationSpec spec() {
+        WarrenActivationSpec spec = new WarrenActivationSpec();
+        spec.setQueue(queue);
+        spec.setConcurrency("1");
+        spec.setReconnectIntervalMillis("100");
+        return spec;
+    }
+
+    /** An MDB that decodes every body as an Order: a body that is not one is dead-lettered at once. */
+    private static TestEndpointFactory decodingMdb(AtomicInteger decoded) {
+        return decodingMdb(new AtomicInteger(), decoded);
+    }
+
+    private static TestEndpointFactory decodingMdb(AtomicInteger tried, AtomicInteger decoded) {
+        return new TestEndpointFactory(false, message -> {
+            tried.incrementAndGet();
+            message.payload(Order.class);
+            decoded.incrementAndGet();
+        });
+    }
+
+    private void publishPoison(String text) {
+        broker.publish(queue, JSON, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private boolean holds(String name, int messages) {
+        try {
+            return broker.messageCount(name) == messages;
+        } catch (IllegalStateException missing) {
+            return false;
+        }
+    }
+
+    @Test
+    void aParkingQueueDeletedByAnOperatorIsDeclaredAgainAndTheDeadLetterParkedNotLost() throws Exception {
+        try (Harness.Deployment ignored = harness.deploy(spec(), decodingMdb(new AtomicInteger()))) {
+            publishPoison("not json 1");
+            Broker.await("the first dead letter parked", WAIT, () -> holds(parking, 1));
+            try (Channel channel = broker.channel()) {
+                channel.queueDelete(parking);
+            }
+            publishPoison("not json 2");
+            Broker.await("the second dead letter parked in a parking queue made anew", WAIT, () -> holds(parking, 1),
+                    () -> "queue holds " + broker.messageCount(queue));
+            GetResponse parked = broker.get(parking);
+            assertEquals("not json 2", Broker.text(parked));
+            assertEquals("the body could not be decoded", parked.getProps().getHeaders().get(DeadLetters.REASON).toString());
+            Broker.await("the original acked", WAIT, () -> broker.messageCount(queue) == 0
+                    && Broker.unacknowledged(queue) == 0);
+        }
+    }
+
+    @Test
+    void aDeadLetterExchangeThatRoutesNowhereLeavesTheOriginalInItsQueueUntilABindingTakesIt() throws Exception {
+        String exchange = broker.exchangeName("dlx-unbound");
+        String catcher = broker.queueName("dlx-catcher");
+        try (Channel channel = broker.channel()) {
+            channel.exchangeDeclare(exchange, "direct", true);
+        }
+        WarrenActivationSpec spec = spec();
+        spec.setDeadLetterExchange(exchange);
+        spec.setDeadLetterRoutingKey("poison");
+        AtomicInteger tried = new AtomicInteger();
+        try (Harness.Deployment ignored = harness.deploy(spec, decodingMdb(tried, new AtomicInteger()))) {
+            publishPoison("not json");
+            // the copy comes back unroutable: the original is not acked, and comes back to be tried again
+            Broker.await("the message back after its dead letter was refused", WAIT, () -> tried.get() >= 2);
+            assertEquals(1, broker.messageCount(queue) + Broker.unacknowledged(queue), "the original is still there");
+            try (Channel channel = broker.channel()) {
+                channel.queueDeclare(catcher, true, false, false, null);
+                channel.queueBind(catcher, exchange, "poison");
+            }
+            Broker.await("the dead letter in the queue bound at last", WAIT, () -> holds(catcher, 1));
+            Broker.await("the original acked", WAIT, () -> broker.messageCount(queue) == 0
+                    && Broker.unacknowledged(queue) == 0);
+            assertEquals("not json", Broker.text(broker.get(catcher)));
+        }
+    }
+
+    @Test
+    void aMissingDeadLetterExchangeFailsTheActivationNamingTheProperty() {
+        WarrenActivationSpec spec = spec();
+        spec.setDeadLetterExchange("warren.test.no-such-exchange");
+        ResourceException refused = assertThrows(ResourceException.class,
+                () -> harness.deploy(spec, decodingMdb(new AtomicInteger())));
+        assertTrue(refused.getMessage().contains("deadLetterExchange"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("warren.test.no-such-exchange"), refused.getMessage());
+    }
+
+    @Test
+    void underAMemoryAlarmTheMdbKeepsAckingAndAPoisonMessageWaitsInItsQueue() throws Exception {
+        AtomicInteger decoded = new AtomicInteger();
+        int good = 20;
+        byte[][] bodies = new byte[good][];
+        for (int i = 0; i < good; i++) {
+            bodies[i] = ("{\"id\":\"o-" + i + "\"}").getBytes(StandardCharsets.UTF_8);
+        }
+        try (Channel channel = broker.channel()) {
+            channel.queueDeclare(queue, true, false, false, null);
+        }
+        publishPoison("not json");
+        broker.publish(queue, JSON, bodies);
+        WarrenActivationSpec spec = spec();
+        spec.setConcurrency("2");
+        spec.setPrefetch("5");
+        Broker.rabbitmqctl("set_vm_memory_high_watermark", "0.0000001");
+        try (Harness.Deployment ignored = harness.deploy(spec, decodingMdb(decoded))) {
+            Broker.await("every good message handled and acked while the broker blocks publishers", WAIT,
+                    () -> decoded.get() == good && Broker.ready(queue) + Broker.unacknowledged(queue) == 1,
+                    () -> "decoded " + decoded.get() + ", ready " + Broker.ready(queue) + ", unacked "
+                            + Broker.unacknowledged(queue));
+            Broker.rabbitmqctl("set_vm_memory_high_watermark", "0.4");
+            Broker.await("the poison message parked once the alarm cleared", WAIT, () -> {
+                try {
+                    return broker.messageCount(parking) >= 1;
+                } catch (IllegalStateException missing) {
+                    return false;
+                }
+            });
+            Broker.await("its original acked", WAIT, () -> broker.messageCount(queue) == 0
+                    && Broker.unacknowledged(queue) == 0);
+            GetResponse parked = broker.get(parking);
+            assertNotNull(parked);
+            assertEquals("not json", Broker.text(parked));
+        }
+    }
+}
