@@ -2,6 +2,7 @@ package io.warren.it;
 
 import io.warren.it.app.EchoMdb;
 import io.warren.it.app.FailingMdb;
+import io.warren.it.app.HoldingMdb;
 import io.warren.it.app.ItApplication;
 import io.warren.it.app.RollbackMdb;
 import io.warren.it.app.SlowMdb;
@@ -24,7 +25,8 @@ final class Deployments {
     static final String OUTBOUND_CONNECTION = "warren-it-outbound";
     static final int POOL = 8;
 
-    private static final List<Class<?>> MDBS = List.of(EchoMdb.class, FailingMdb.class, RollbackMdb.class, SlowMdb.class);
+    private static final List<Class<?>> MDBS = List.of(EchoMdb.class, FailingMdb.class, RollbackMdb.class, SlowMdb.class,
+            HoldingMdb.class);
 
     private Deployments() {
     }

@@ -114,6 +114,29 @@ final class ItBroker implements AutoCloseable {
         return -1;
     }
 
+    /** @return the consumers the broker counts on the queue, or -1 when there is no such queue */
+    static int consumers(String queue) throws Exception {
+        for (String line : rabbitmqctl("list_queues", "name", "consumers").split("\n")) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length == 2 && columns[0].equals(queue)) {
+                return Integer.parseInt(columns[1]);
+            }
+        }
+        return -1;
+    }
+
+    /** Closes, from the broker's side, every connection whose client-provided name contains the text. */
+    static void closeConnectionsNamed(String text) throws Exception {
+        String json = rabbitmqctl("list_connections", "pid", "client_properties", "--formatter", "json");
+        for (JsonNode connection : new ObjectMapper().readTree(json.substring(json.indexOf('[')))) {
+            for (JsonNode property : connection.get("client_properties")) {
+                if (property.get(0).asText().equals("connection_name") && property.get(2).asText().contains(text)) {
+                    rabbitmqctl("close_connection", connection.get("pid").asText(), "closed by a Warren test");
+                }
+            }
+        }
+    }
+
     /** @return channels open on connections whose client-provided name contains the text */
     static int channelsOfConnectionsNamed(String text) throws Exception {
         String json = rabbitmqctl("list_connections", "client_properties", "channels", "--formatter", "json");

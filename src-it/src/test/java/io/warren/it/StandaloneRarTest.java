@@ -49,7 +49,7 @@ class StandaloneRarTest {
     @BeforeEach
     void emptyQueues() throws Exception {
         try (ItBroker broker = new ItBroker()) {
-            broker.resetQueues(Queues.OUT, Queues.TX, Queues.LOAD);
+            broker.resetQueues(Queues.OUT, Queues.TX, Queues.LOAD, Queues.HOLD_DONE);
             broker.purge(Queues.IN, Queues.FAIL, Queues.ROLLBACK);
             broker.delete(Queues.FAIL + ".dead-letters");
         }
@@ -58,7 +58,7 @@ class StandaloneRarTest {
     @AfterAll
     static void deleteQueues() throws Exception {
         try (ItBroker broker = new ItBroker()) {
-            broker.delete(Queues.OUT, Queues.TX, Queues.LOAD, Queues.FAIL + ".dead-letters");
+            broker.delete(Queues.OUT, Queues.TX, Queues.LOAD, Queues.FAIL + ".dead-letters", Queues.HOLD_DONE);
         }
     }
 
@@ -94,6 +94,58 @@ class StandaloneRarTest {
             assertEquals(IllegalStateException.class.getName(), headers.get("x-warren-exception").toString());
             assertEquals("cannot handle poison", headers.get("x-warren-exception-message").toString());
             assertEquals(0, broker.count(Queues.FAIL));
+        }
+    }
+
+    @Test
+    void aPoisonMessageWhoseParkingQueueAnOperatorDeletedIsParkedNotLost() throws Exception {
+        String deadLetters = Queues.FAIL + ".dead-letters";
+        try (ItBroker broker = new ItBroker()) {
+            broker.publish(Queues.FAIL, "poison-1");
+            ItBroker.await("the first dead letter", WAIT, () -> broker.count(deadLetters) == 1);
+            broker.delete(deadLetters);
+            broker.publish(Queues.FAIL, "poison-2");
+            ItBroker.await("the second dead letter in a parking queue made anew", WAIT,
+                    () -> broker.count(deadLetters) == 1);
+            assertEquals("poison-2", ItBroker.text(broker.get(deadLetters)));
+            ItBroker.await("the original acked", WAIT, () -> broker.count(Queues.FAIL) == 0
+                    && unacked(Queues.FAIL) == 0);
+        }
+    }
+
+    @Test
+    void consumersWhoseChannelsTheBrokerClosesAreReplacedAndTheirMessagesComeBack() throws Exception {
+        try (ItBroker broker = new ItBroker()) {
+            ItBroker.rabbitmqctl("eval", "application:set_env(rabbit, consumer_timeout, 1000), "
+                    + "application:set_env(rabbit, channel_tick_interval, 500).");
+            try {
+                // the timeout holds for channels opened after it is set: make the MDB open new ones
+                ItBroker.closeConnectionsNamed("'" + Queues.HOLD + "'");
+                ItBroker.await("the MDB's two consumers back", WAIT, () -> consumersOf(Queues.HOLD) == 2);
+                broker.publish(Queues.HOLD, "hold-1");
+                broker.publish(Queues.HOLD, "hold-2");
+                // each consumer holds one past the timeout: the broker closes both channels
+                ItBroker.await("both messages handled on new consumers", WAIT,
+                        () -> broker.count(Queues.HOLD_DONE) == 2);
+                for (GetResponse done : broker.drain(Queues.HOLD_DONE)) {
+                    assertEquals(true, done.getProps().getHeaders().get("redelivered"));
+                }
+                ItBroker.await("two consumers again, nothing unacked", WAIT,
+                        () -> consumersOf(Queues.HOLD) == 2 && unacked(Queues.HOLD) == 0);
+            } finally {
+                ItBroker.rabbitmqctl("eval", "application:set_env(rabbit, consumer_timeout, 1800000), "
+                        + "application:set_env(rabbit, channel_tick_interval, 60000).");
+                // channels opened meanwhile keep the short timeout: let the MDB open new ones
+                ItBroker.closeConnectionsNamed("'" + Queues.HOLD + "'");
+            }
+        }
+    }
+
+    private static int consumersOf(String queue) {
+        try {
+            return ItBroker.consumers(queue);
+        } catch (Exception e) {
+            return -1;
         }
     }
 

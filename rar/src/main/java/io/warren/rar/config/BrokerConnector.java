@@ -14,6 +14,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,8 +53,13 @@ public final class BrokerConnector {
         factory.setRequestedHeartbeat(settings.heartbeatSeconds());
         factory.setConnectionTimeout(settings.connectionTimeoutMillis());
         factory.setHandshakeTimeout(settings.connectionTimeoutMillis());
-        factory.setClientProperties(Map.of("connection_name", settings.connectionName(),
-                "product", "Warren", "information", "Jakarta EE resource adapter for RabbitMQ"));
+        // added to the client's own properties, never instead of them: their capabilities are what
+        // make the broker send basic.cancel (a deleted queue) and connection.blocked (an alarm)
+        Map<String, Object> clientProperties = new HashMap<>(factory.getClientProperties());
+        clientProperties.put("connection_name", settings.connectionName());
+        clientProperties.put("product", "Warren");
+        clientProperties.put("information", "Jakarta EE resource adapter for RabbitMQ");
+        factory.setClientProperties(clientProperties);
         if (settings.tls()) {
             if (settings.tlsTrustAll()) {
                 LOG.warning("tlsTrustAll=true: Warren accepts any broker certificate under any name; "

@@ -1,20 +1,14 @@
 package io.warren.rar.inbound;
 
-import com.rabbitmq.client.AuthenticationFailureException;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.DeclarationException;
 import io.warren.Queue;
 import io.warren.rar.config.BrokerConnector;
 import io.warren.rar.config.ConnectionSettings;
-import io.warren.rar.declarations.Declarer;
 import io.warren.rar.serialization.Serializers;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
-import jakarta.resource.spi.work.Work;
-import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
 
 import java.io.IOException;
@@ -26,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
@@ -48,8 +41,6 @@ final class Activation {
     private static final Logger LOG = Logger.getLogger(Activation.class.getName());
     /** How long the deployment waits for the first connection before it goes on and lets it finish in the background. */
     static final long FIRST_CONNECT_WAIT_MILLIS = 5_000;
-    /** While the broker cannot be reached, a warning at most this often; the failures between log at FINE. */
-    static final long FAILURE_WARNING_EVERY_MILLIS = 60_000;
 
     private final MessageEndpointFactory endpointFactory;
     private final WorkManager workManager;
@@ -64,15 +55,13 @@ final class Activation {
     private final String description;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final AtomicBoolean convergeRequested = new AtomicBoolean();
     private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
-    private boolean converging;
+    private final Reconnector reconnector;
+    private final InboundDeclarations declarations;
     private volatile boolean stopped;
     private Connection connection;
     private final List<QueueConsumer> consumers = new ArrayList<>();
     private final List<QueueConsumer> lost = new ArrayList<>();
-    private long lastConvergedNanos;
-    private int refusedConverges;
 
     /** Runs a task after a wait, on a timer of the container's. */
     interface Later {
@@ -94,13 +83,44 @@ final class Activation {
                 + String.join(", ", names.stream().map(name -> "'" + name + "'").toList());
         this.deadLetters = new DeadLetters(settings.deadLetterExchange(), settings.deadLetterRoutingKey(), connector,
                 "dead letters: " + description);
+        this.declarations = new InboundDeclarations(settings, connectionSettings.virtualHost());
+        this.reconnector = new Reconnector(new Reconnecting(), workManager, later, settings, description,
+                connector.describe() + " as user '" + connectionSettings.user() + "'", connectionSettings.virtualHost());
+    }
+
+    /** What the reconnector brings back, and how it tells the deployment about its first attempt. */
+    private final class Reconnecting implements Reconnector.Target {
+        @Override
+        public void converge(int failuresBefore) throws IOException, TimeoutException {
+            convergeOnce(failuresBefore);
+        }
+
+        @Override
+        public boolean isStopped() {
+            return stopped;
+        }
+
+        @Override
+        public boolean pause(long millis) {
+            return Activation.this.pause(millis);
+        }
+
+        @Override
+        public boolean failsDeployment(DeclarationException refusal) {
+            return firstConnect.completeExceptionally(refusal);
+        }
+
+        @Override
+        public void firstAttemptFailed() {
+            firstConnect.complete(null);
+        }
     }
 
     /** @return the bean class where the container says it, as users know their MDB by it; else the activation's name */
     private static String endpointName(MessageEndpointFactory factory) {
         try {
             Class<?> bean = factory.getEndpointClass();
-            if (bean != null && !bean.getName().startsWith("io.warren.")) {
+            if (bean != null && !bean.isInterface()) {
                 return bean.getName();
             }
         } catch (RuntimeException | AbstractMethodError e) {
@@ -132,7 +152,7 @@ final class Activation {
      * activation; a broker that cannot be reached, or is slow to answer, is retried in the background.
      */
     void start() throws ResourceException {
-        requestConverge();
+        reconnector.request();
         try {
             firstConnect.get(FIRST_CONNECT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -150,138 +170,18 @@ final class Activation {
         }
     }
 
-    /** Brings back what is missing, on a container thread: one such Work at a time. */
-    private void requestConverge() {
-        convergeRequested.set(true);
-        lock.lock();
-        try {
-            if (stopped || converging) {
-                return;
-            }
-            converging = true;
-        } finally {
-            lock.unlock();
-        }
-        try {
-            workManager.scheduleWork(new Converge());
-            refusedConverges = 0;
-        } catch (WorkException e) {
-            endConverging();
-            long wait = settings.reconnectBackoff().millis(++refusedConverges);
-            LOG.log(refusedConverges == 1 ? Level.WARNING : Level.FINE, "The WorkManager refused Warren''s "
-                    + "reconnect Work for {0} ({1}); asking again in {2} ms", new Object[] {description, e, wait});
-            later.run(wait, this::requestConverge);
-        }
-    }
-
-    private void endConverging() {
-        lock.lock();
-        try {
-            converging = false;
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private final class Converge implements Work {
-        private volatile boolean released;
-
-        @Override
-        public void run() {
-            try {
-                while (!stopped && !released && convergeRequested.getAndSet(false)) {
-                    convergeWithRetries(this);
-                }
-            } finally {
-                endConverging();
-                if (!stopped && convergeRequested.get()) {
-                    requestConverge(); // asked again while this one ended, or the container took its thread back
-                }
-            }
-        }
-
-        /** The container wants its thread back (at shutdown; WildFly after every Work): end after this attempt. */
-        @Override
-        public void release() {
-            released = true;
-        }
-    }
-
-    private void convergeWithRetries(Converge work) {
-        if (System.nanoTime() - lastConvergedNanos < settings.reconnectBackoff().first().toNanos()
-                && !pause(settings.reconnectBackoff().first().toMillis())) {
-            return; // lost again right after coming back: no tight loop of losses and replacements
-        }
-        long firstFailure = 0;
-        long lastWarning = 0;
-        int failures = 0;
-        while (!stopped && !work.released) {
-            try {
-                convergeOnce(failures);
-                return;
-            } catch (DeclarationException e) {
-                if (firstConnect.completeExceptionally(e)) {
-                    return; // the deployment fails with it
-                }
-                failures++;
-                LOG.severe(() -> "The broker refuses a declaration of " + description + ": " + e.getMessage()
-                        + " Warren retries with a growing wait until it is put right");
-            } catch (IOException | TimeoutException | RuntimeException e) {
-                firstConnect.complete(null);
-                failures++;
-                long now = System.nanoTime();
-                long wait = settings.reconnectBackoff().millis(failures);
-                if (failures == 1) {
-                    firstFailure = now;
-                    lastWarning = now;
-                    LOG.warning("Cannot connect " + description + " to the broker at " + connector.describe()
-                            + " as user '" + connectionSettings.user() + "': " + describe(e) + ". Retrying in " + wait
-                            + " ms, the wait doubling up to " + settings.reconnectBackoff().max().toMillis() + " ms");
-                } else if (now - lastWarning >= TimeUnit.MILLISECONDS.toNanos(FAILURE_WARNING_EVERY_MILLIS)) {
-                    lastWarning = now;
-                    LOG.warning("Still cannot connect " + description + " to the broker at " + connector.describe()
-                            + " as user '" + connectionSettings.user() + "' after " + failures + " attempts in "
-                            + TimeUnit.NANOSECONDS.toSeconds(now - firstFailure) + " s: " + describe(e)
-                            + ". Next attempt in " + wait + " ms");
-                } else {
-                    LOG.log(Level.FINE, "Attempt {0} to connect {1} failed: {2}",
-                            new Object[] {failures, description, describe(e)});
-                }
-                if (settings.reconnectAttempts() >= 0 && failures >= settings.reconnectAttempts()) {
-                    LOG.severe("Gave up connecting " + description + " after " + failures
-                            + " attempts (reconnectAttempts); redeploy the MDB to try again");
-                    return;
-                }
-            }
-            if (!pause(settings.reconnectBackoff().millis(failures))) {
-                return;
-            }
-        }
-    }
-
-    private String describe(Exception e) {
-        if (e instanceof AuthenticationFailureException
-                || e instanceof PossibleAuthenticationFailureException) {
-            return "the broker refused the login (ACCESS_REFUSED: a wrong password, an unknown user, or no access to "
-                    + "virtual host '" + connectionSettings.virtualHost() + "'; check user and password)";
-        }
-        return e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
-    }
-
     /**
      * One round: a connection if there is none, the declarations, and a new consumer for each missing one.
      *
      * @param failuresBefore attempts that failed before this one, to say so once it succeeds
-     * @return the node connected to, host:port, or null when stopped meanwhile
      */
-    private String convergeOnce(int failuresBefore) throws IOException, TimeoutException {
+    private void convergeOnce(int failuresBefore) throws IOException, TimeoutException {
         List<QueueConsumer> retired;
         Connection current;
         lock.lock();
         try {
             if (stopped) {
-                return null;
+                return;
             }
             retired = List.copyOf(lost);
             lost.clear();
@@ -296,7 +196,7 @@ final class Activation {
             abandonConnection();
             current = connector.open("inbound: " + description);
             try {
-                declare(current);
+                declarations.declare(current);
             } catch (IOException | RuntimeException e) {
                 closeQuietly(current);
                 throw e;
@@ -305,7 +205,7 @@ final class Activation {
             try {
                 if (stopped) {
                     closeQuietly(current);
-                    return null;
+                    return;
                 }
                 connection = current;
             } finally {
@@ -314,10 +214,9 @@ final class Activation {
             // on a connection already closed, the listener is called at once
             current.addShutdownListener(this::connectionLost);
         } else if (!retired.isEmpty()) {
-            declare(current); // a cancelled consumer's queue may have been deleted: it comes back
+            declarations.declare(current); // a cancelled consumer's queue may have been deleted: it comes back
         }
         int started = startMissingConsumers(current);
-        lastConvergedNanos = System.nanoTime();
         String node = current.getAddress().getHostAddress() + ":" + current.getPort();
         firstConnect.complete(null);
         if (failuresBefore > 0) {
@@ -330,7 +229,6 @@ final class Activation {
             LOG.info(() -> "Warren replaced " + started + " consumer(s) of " + description + "; it runs "
                     + settings.concurrency() + " again");
         }
-        return node;
     }
 
     /** @return how many consumers it started */
@@ -366,47 +264,6 @@ final class Activation {
         }
     }
 
-    private void declare(Connection opened) throws IOException {
-        try (Channel channel = opened.createChannel()) {
-            Declarer declarer = new Declarer(channel);
-            for (Queue queue : settings.queues()) {
-                if (settings.declare()) {
-                    declarer.declare(queue);
-                } else {
-                    declarer.checkExists(queue.name());
-                }
-            }
-        } catch (TimeoutException e) {
-            throw new IOException(e);
-        } catch (ShutdownSignalException e) {
-            // the declarer has explained the refusal; closing the refused channel fails harmlessly
-            LOG.log(Level.FINE, "Declaration channel already closed", e);
-        }
-        if (settings.deadLetterExchange() != null) {
-            checkDeadLetterExchange(opened);
-        }
-    }
-
-    /** A dead letter sent to an exchange that does not exist would close its channel and stay undelivered. */
-    private void checkDeadLetterExchange(Connection opened) throws IOException {
-        String name = settings.deadLetterExchange();
-        try (Channel channel = opened.createChannel()) {
-            channel.exchangeDeclarePassive(name);
-        } catch (TimeoutException e) {
-            throw new IOException(e);
-        } catch (IOException e) {
-            if (e.getCause() instanceof ShutdownSignalException signal && !signal.isHardError()) {
-                throw new DeclarationException("deadLetterExchange: the broker has no exchange '" + name
-                        + "' on virtual host '" + connectionSettings.virtualHost() + "' (" + signal.getMessage()
-                        + "). Declare it and bind a queue to it, or leave deadLetterExchange unset to park dead "
-                        + "letters in the queue '<queue>.dead-letters'.", "exchange '" + name + "'", null, e);
-            }
-            throw e;
-        } catch (ShutdownSignalException e) {
-            LOG.log(Level.FINE, "Exchange check channel already closed", e);
-        }
-    }
-
     private void connectionLost(ShutdownSignalException cause) {
         if (stopped || cause.isInitiatedByApplication()) {
             return;
@@ -415,7 +272,7 @@ final class Activation {
                 + "); reconnecting at once, then with a wait from " + settings.reconnectBackoff().first().toMillis()
                 + " ms doubling up to " + settings.reconnectBackoff().max().toMillis() + " ms. Deliveries in flight "
                 + "cannot be acked and come back from the broker (at-least-once)");
-        requestConverge();
+        reconnector.request();
     }
 
     /**
@@ -435,7 +292,7 @@ final class Activation {
         }
         LOG.warning(() -> "A consumer of " + description + " stopped: " + reason + ". A new consumer replaces it; "
                 + "its deliveries not yet acked come back from the broker");
-        requestConverge();
+        reconnector.request();
     }
 
     /** Lets go of the consumers of a lost connection; their deliveries under way finish, unacked. */
@@ -505,24 +362,25 @@ final class Activation {
             }
             stopped = true;
             changed.signalAll();
-            while (converging) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    LOG.warning(() -> "Warren's connecting Work for " + description + " is still waiting for the "
-                            + "broker at undeploy; it closes what it opens");
-                    break;
-                }
-                changed.awaitNanos(left);
+        } finally {
+            lock.unlock();
+        }
+        try {
+            if (!reconnector.awaitIdle(deadline)) {
+                LOG.warning(() -> "Warren's connecting Work for " + description + " is still waiting for the "
+                        + "broker at undeploy; it closes what it opens");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lock.lock();
+        try {
             stopping.addAll(consumers);
             stopping.addAll(lost);
             consumers.clear();
             lost.clear();
             closing = connection;
             connection = null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closing = connection;
         } finally {
             lock.unlock();
         }

@@ -107,8 +107,7 @@ final class DeadLetters implements AutoCloseable {
             if (publish(open, "", parking, properties, message.rawBody()) != null) {
                 // no such queue (deleted since, or never made): make it and send again
                 open.queueDeclare(parking, true, false, false, null);
-                LOG.info(() -> "Declared the parking queue '" + parking + "' for dead letters of queue '"
-                        + message.queue() + "'");
+                LOG.info(() -> "Declared the parking queue '" + parking + "' for " + purpose);
                 String refusal = publish(open, "", parking, properties, message.rawBody());
                 if (refusal != null) {
                     throw new IOException("queue '" + parking + "' took no copy even after it was declared (" + refusal + ")");

@@ -86,7 +86,8 @@ final class Settler {
         try {
             deadLetters.send(message, reason, failure, attempt);
         } catch (IOException e) {
-            LOG.severe(() -> "Could not dead-letter a message from queue '" + message.queue() + "' to "
+            LOG.severe(() -> "Could not dead-letter a message of " + activation.describe() + " from queue '"
+                    + message.queue() + "' to "
                     + deadLetters.target(message.queue()) + " (" + e.getMessage() + "); it was to be dead-lettered "
                     + "because " + reason + ". It goes back to queue '" + message.queue() + "', not acked, and is "
                     + "dead-lettered when it comes back and the target takes it");
@@ -95,7 +96,8 @@ final class Settler {
             activation.pauseBeforeRetry();
             return;
         }
-        LOG.warning(() -> "Dead-lettered a message from queue '" + message.queue() + "' to "
+        LOG.warning(() -> "Dead-lettered a message of " + activation.describe() + " from queue '" + message.queue()
+                + "' to "
                 + deadLetters.target(message.queue()) + ": " + reason
                 + (failure == null ? "" : " (" + failure.getClass().getName() + ": "
                 + DeadLetters.cut(String.valueOf(failure.getMessage())) + ")"));

@@ -115,6 +115,24 @@ class ConsumerFaultsTest {
         }
     }
 
+    @Test
+    void aQueueDeletedUnderTheMdbIsDeclaredAgainAndConsumed() throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        TestEndpointFactory mdb = new TestEndpointFactory(false, message -> received.add(message.payload(String.class)));
+        WarrenActivationSpec spec = spec();
+        spec.setConcurrency("2");
+        try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
+            Broker.await("two consumers", WAIT, () -> consumersOnBroker() == 2);
+            try (Channel channel = broker.channel()) {
+                channel.queueDelete(queue);
+            }
+            Broker.await("the queue back, with both consumers", WAIT, () -> consumersOnBroker() == 2
+                    && deployment.consumers() == 2);
+            publish("after the delete");
+            Broker.await("the message delivered", WAIT, () -> received.contains("after the delete"));
+        }
+    }
+
     private int consumersOnBroker() {
         for (String line : Broker.rabbitmqctl("list_queues", "name", "consumers").split("\n")) {
             String[] columns = line.trim().split("\\s+");

@@ -10,6 +10,8 @@ public final class Queues {
     public static final String LOAD = "warren.it.load";
     public static final String SLOW = "warren.it.slow";
     public static final String SLOW_DONE = "warren.it.slow.done";
+    public static final String HOLD = "warren.it.hold";
+    public static final String HOLD_DONE = "warren.it.hold.done";
 
     private Queues() {
     }

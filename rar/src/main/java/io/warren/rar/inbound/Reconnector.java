@@ -1,0 +1,198 @@
+package io.warren.rar.inbound;
+
+import com.rabbitmq.client.AuthenticationFailureException;
+import com.rabbitmq.client.PossibleAuthenticationFailureException;
+import io.warren.DeclarationException;
+import jakarta.resource.spi.work.Work;
+import jakarta.resource.spi.work.WorkException;
+import jakarta.resource.spi.work.WorkManager;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * When and how often an activation tries to bring back what it lost, and what it says meanwhile:
+ * one Work at a time on the container's WorkManager; the first attempt at once, then waits that
+ * double from {@code reconnectIntervalMillis} up to {@code maxReconnectIntervalMillis}; one
+ * warning on the first failure, naming broker, virtual host, user and cause (never the password),
+ * then one a minute with the attempt count, and an INFO when back (logged by the target).
+ */
+final class Reconnector {
+
+    private static final Logger LOG = Logger.getLogger(Reconnector.class.getName());
+    /** While the broker cannot be reached, a warning at most this often; the failures between log at FINE. */
+    static final long FAILURE_WARNING_EVERY_MILLIS = 60_000;
+
+    /** What is brought back. */
+    interface Target {
+        /**
+         * One attempt: connect if need be, declare, start the missing consumers.
+         *
+         * @param failuresBefore attempts that failed before this one, to say so once it succeeds
+         */
+        void converge(int failuresBefore) throws IOException, TimeoutException;
+
+        boolean isStopped();
+
+        /** Waits, unless stopped first. @return whether still running */
+        boolean pause(long millis);
+
+        /** @return whether the activation fails with this refusal (it is still deploying), so no retry */
+        boolean failsDeployment(DeclarationException refusal);
+
+        /** The broker could not be reached on the first attempt: the deployment need not wait for it. */
+        void firstAttemptFailed();
+    }
+
+    private final Target target;
+    private final WorkManager workManager;
+    private final Activation.Later later;
+    private final InboundSettings settings;
+    private final String description;
+    private final String where;
+    private final String virtualHost;
+    private final AtomicBoolean requested = new AtomicBoolean();
+    private boolean running;
+    private int refusedWorks;
+    private volatile long lastSuccessNanos;
+
+    /**
+     * @param where the broker as the log names it: addresses, virtual host and user, no password
+     */
+    Reconnector(Target target, WorkManager workManager, Activation.Later later, InboundSettings settings,
+                String description, String where, String virtualHost) {
+        this.target = target;
+        this.workManager = workManager;
+        this.later = later;
+        this.settings = settings;
+        this.description = description;
+        this.where = where;
+        this.virtualHost = virtualHost;
+    }
+
+    /** Asks for an attempt: the Work running takes it, or a new one is scheduled. */
+    void request() {
+        requested.set(true);
+        synchronized (this) {
+            if (target.isStopped() || running) {
+                return;
+            }
+            running = true;
+        }
+        try {
+            workManager.scheduleWork(new Attempts());
+            refusedWorks = 0;
+        } catch (WorkException e) {
+            ended();
+            long wait = settings.reconnectBackoff().millis(++refusedWorks);
+            LOG.log(refusedWorks == 1 ? Level.WARNING : Level.FINE, "The WorkManager refused Warren''s reconnect Work "
+                    + "for {0} ({1}); asking again in {2} ms", new Object[] {description, e, wait});
+            later.run(wait, this::request);
+        }
+    }
+
+    private synchronized void ended() {
+        running = false;
+        notifyAll();
+    }
+
+    /** Waits until no attempt is under way. @return whether none is, in time */
+    synchronized boolean awaitIdle(long deadlineNanos) throws InterruptedException {
+        while (running) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        }
+        return true;
+    }
+
+    private final class Attempts implements Work {
+        private volatile boolean released;
+
+        @Override
+        public void run() {
+            try {
+                while (!target.isStopped() && !released && requested.getAndSet(false)) {
+                    attemptUntilDone(this);
+                }
+            } finally {
+                ended();
+                if (!target.isStopped() && requested.get()) {
+                    request(); // asked again while this one ended, or the container took its thread back
+                }
+            }
+        }
+
+        /** The container wants its thread back (at shutdown; WildFly after every Work): end after this attempt. */
+        @Override
+        public void release() {
+            released = true;
+        }
+    }
+
+    private void attemptUntilDone(Attempts work) {
+        long first = settings.reconnectBackoff().first().toMillis();
+        if (System.nanoTime() - lastSuccessNanos < TimeUnit.MILLISECONDS.toNanos(first) && !target.pause(first)) {
+            return; // lost again right after coming back: no tight loop of losses and replacements
+        }
+        long firstFailure = 0;
+        long lastWarning = 0;
+        int failures = 0;
+        while (!target.isStopped() && !work.released) {
+            try {
+                target.converge(failures);
+                lastSuccessNanos = System.nanoTime();
+                return;
+            } catch (DeclarationException e) {
+                if (target.failsDeployment(e)) {
+                    return;
+                }
+                failures++;
+                LOG.severe(() -> "The broker refuses a declaration of " + description + ": " + e.getMessage()
+                        + " Warren retries with a growing wait until it is put right");
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                target.firstAttemptFailed();
+                failures++;
+                long now = System.nanoTime();
+                long wait = settings.reconnectBackoff().millis(failures);
+                if (failures == 1) {
+                    firstFailure = now;
+                    lastWarning = now;
+                    LOG.warning("Cannot connect " + description + " to the broker at " + where + ": " + explain(e)
+                            + ". Retrying in " + wait + " ms, the wait doubling up to "
+                            + settings.reconnectBackoff().max().toMillis() + " ms");
+                } else if (now - lastWarning >= TimeUnit.MILLISECONDS.toNanos(FAILURE_WARNING_EVERY_MILLIS)) {
+                    lastWarning = now;
+                    LOG.warning("Still cannot connect " + description + " to the broker at " + where + " after "
+                            + failures + " attempts in " + TimeUnit.NANOSECONDS.toSeconds(now - firstFailure) + " s: "
+                            + explain(e) + ". Next attempt in " + wait + " ms");
+                } else {
+                    LOG.log(Level.FINE, "Attempt {0} to connect {1} failed: {2}",
+                            new Object[] {failures, description, explain(e)});
+                }
+                if (settings.reconnectAttempts() >= 0 && failures >= settings.reconnectAttempts()) {
+                    LOG.severe("Gave up connecting " + description + " after " + failures
+                            + " attempts (reconnectAttempts); redeploy the MDB to try again");
+                    return;
+                }
+            }
+            if (!target.pause(settings.reconnectBackoff().millis(failures))) {
+                return;
+            }
+        }
+    }
+
+    private String explain(Exception e) {
+        if (e instanceof AuthenticationFailureException || e instanceof PossibleAuthenticationFailureException) {
+            return "the broker refused the login (ACCESS_REFUSED: a wrong password, an unknown user, or no access to "
+                    + "virtual host '" + virtualHost + "'; check user and password)";
+        }
+        return e.getMessage() == null ? e.toString() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+}
