@@ -58,7 +58,8 @@ final class Reconnector {
     private final AtomicBoolean requested = new AtomicBoolean();
     private boolean running;
     private int refusedWorks;
-    private volatile long lastSuccessNanos;
+    /** When the last attempt succeeded; long ago at first (nanoTime may be negative, so not 0). */
+    private volatile long lastSuccessNanos = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
     /**
      * @param where the broker as the log names it: addresses, virtual host and user, no password
