@@ -34,6 +34,8 @@ final class BrokerQueue {
     private int nextConsumer;
     boolean hadConsumers;
     long readyBytes;
+    /** Deliveries of this queue waiting for an ack, on every channel. */
+    int unacked;
 
     BrokerQueue(String name, boolean durable, boolean exclusive, boolean autoDelete, Map<String, Object> args,
                 ServerConnection owner) {

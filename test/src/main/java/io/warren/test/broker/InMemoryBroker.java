@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -98,6 +99,30 @@ public final class InMemoryBroker implements AutoCloseable {
 
     void forget(ServerConnection connection) {
         connections.remove(connection);
+    }
+
+    /**
+     * What a queue holds now, as {@code rabbitmqctl list_queues messages_ready messages_unacknowledged consumers}
+     * would say.
+     *
+     * @return the queue's counts, or empty when there is no such queue
+     */
+    public Optional<QueueStats> queue(String name) {
+        synchronized (host) {
+            BrokerQueue queue = host.queues.get(name);
+            return queue == null ? Optional.empty()
+                    : Optional.of(new QueueStats(queue.ready.size(), queue.unacked, queue.consumerCount()));
+        }
+    }
+
+    /**
+     * A queue's counts at one moment.
+     *
+     * @param ready messages waiting for a consumer
+     * @param unacked messages delivered and not yet acknowledged
+     * @param consumers consumers subscribed
+     */
+    public record QueueStats(int ready, int unacked, int consumers) {
     }
 
     /** Drops every client connection, as {@code rabbitmqctl close_all_connections} does; the broker stays up. */

@@ -231,6 +231,7 @@ final class ServerChannel {
         long tag = nextDeliveryTag++;
         if (!get.getNoAck()) {
             unacked.put(tag, new Unacked(queue, entry, null));
+            queue.unacked++;
         }
         StoredMessage message = entry.message;
         send(new AMQImpl.Basic.GetOk(tag, entry.redelivered, message.exchange(), message.routingKey(),
@@ -244,6 +245,7 @@ final class ServerChannel {
         if (!consumer.noAck) {
             unacked.put(tag, new Unacked(queue, entry, consumer));
             consumer.unacked++;
+            queue.unacked++;
         }
         StoredMessage message = entry.message;
         send(new AMQImpl.Basic.Deliver(consumer.tag, tag, entry.redelivered, message.exchange(), message.routingKey()),
@@ -280,6 +282,7 @@ final class ServerChannel {
                 if (settled == null) {
                     continue;
                 }
+                settled.queue().unacked--;
                 if (settled.consumer() != null) {
                     settled.consumer().unacked--;
                 }
@@ -298,6 +301,7 @@ final class ServerChannel {
 
     private void requeueAll(long now) {
         for (Unacked each : List.copyOf(unacked.values())) {
+            each.queue().unacked--;
             if (each.consumer() != null) {
                 each.consumer().unacked--;
             }
