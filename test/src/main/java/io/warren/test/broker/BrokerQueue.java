@@ -30,7 +30,6 @@ final class BrokerQueue {
     final TreeMap<Long, QueueEntry> ready = new TreeMap<>();
     final List<Consumer> consumers = new ArrayList<>();
     private long nextSeq;
-    private long returns;
     private int nextConsumer;
     boolean hadConsumers;
     long readyBytes;
@@ -75,15 +74,17 @@ final class BrokerQueue {
         return entry;
     }
 
-    /** Puts a message back: classic queues at its old place, quorum queues before every ready one. */
+    /**
+     * Puts a message back: classic queues at its old place, quorum queues (RabbitMQ 3.10) behind
+     * every ready message.
+     */
     void requeue(QueueEntry entry) {
         entry.redelivered = true;
         if (quorum) {
-            // quorum queues keep returned messages apart and deliver them first, in the order they came back
-            QueueEntry front = new QueueEntry(entry.message, Long.MIN_VALUE / 2 + returns++, entry.expiresAt);
-            front.redelivered = true;
-            front.deliveryCount = entry.deliveryCount;
-            add(front);
+            QueueEntry back = new QueueEntry(entry.message, nextSeq++, entry.expiresAt);
+            back.redelivered = true;
+            back.deliveryCount = entry.deliveryCount;
+            add(back);
         } else {
             add(entry);
         }

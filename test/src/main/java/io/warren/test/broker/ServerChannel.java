@@ -235,7 +235,7 @@ final class ServerChannel {
         }
         StoredMessage message = entry.message;
         send(new AMQImpl.Basic.GetOk(tag, entry.redelivered, message.exchange(), message.routingKey(),
-                queue.ready.size()), deliveredProperties(queue, entry), message.body());
+                queue.ready.size()), deliveredProperties(queue, entry, true), message.body());
         host.dispatch(queue, now); // the new head may have expired meanwhile
     }
 
@@ -249,12 +249,13 @@ final class ServerChannel {
         }
         StoredMessage message = entry.message;
         send(new AMQImpl.Basic.Deliver(consumer.tag, tag, entry.redelivered, message.exchange(), message.routingKey()),
-                deliveredProperties(queue, entry), message.body());
+                deliveredProperties(queue, entry, false), message.body());
     }
 
-    private static AMQP.BasicProperties deliveredProperties(BrokerQueue queue, QueueEntry entry) {
+    /** Quorum queues tell the delivery count: on basic.get always, to consumers once it is not 0 (RabbitMQ 3.10). */
+    private static AMQP.BasicProperties deliveredProperties(BrokerQueue queue, QueueEntry entry, boolean viaGet) {
         AMQP.BasicProperties properties = entry.message.properties();
-        if (!queue.quorum || entry.deliveryCount == 0) {
+        if (!queue.quorum || (entry.deliveryCount == 0 && !viaGet)) {
             return properties;
         }
         Map<String, Object> headers = new HashMap<>();
