@@ -26,12 +26,11 @@ import java.util.function.Supplier;
  */
 final class MdbEndpointFactory<T extends MessageListener> implements MessageEndpointFactory {
 
-    private static final AtomicLong XIDS = new AtomicLong();
-
     private final Class<T> type;
     private final Supplier<? extends T> beans;
     private final Mdb<T> record;
     private final boolean transacted;
+    private final AtomicLong xids = new AtomicLong();
 
     MdbEndpointFactory(Class<T> type, Supplier<? extends T> beans, Mdb<T> record) {
         this.type = type;
@@ -96,7 +95,7 @@ final class MdbEndpointFactory<T extends MessageListener> implements MessageEndp
         public void beforeDelivery(Method method) {
             rollbackOnly = false;
             if (transacted && resource != null) {
-                xid = new KitXid(XIDS.incrementAndGet());
+                xid = new KitXid(xids.incrementAndGet());
                 try {
                     resource.start(xid, XAResource.TMNOFLAGS);
                 } catch (XAException e) {

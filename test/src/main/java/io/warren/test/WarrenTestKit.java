@@ -21,7 +21,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -162,7 +164,7 @@ public final class WarrenTestKit implements AutoCloseable {
                 throw new AssertionError(type.getSimpleName() + " has no consumer on queue '" + queue + "' after "
                         + TIMEOUT + "; the adapter's log says why");
             }
-            Thread.onSpinWait();
+            pause();
         }
     }
 
@@ -258,7 +260,7 @@ public final class WarrenTestKit implements AutoCloseable {
                 throw new AssertionError("queue '" + queue + "' holds " + count + " messages, not " + expected
                         + ", after " + TIMEOUT);
             }
-            Thread.onSpinWait();
+            pause();
         }
     }
 
@@ -284,8 +286,13 @@ public final class WarrenTestKit implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("queue '" + queue + "' still holds " + stats + " after " + TIMEOUT);
             }
-            Thread.onSpinWait();
+            pause();
         }
+    }
+
+    /** Between two looks at the broker: long enough to leave the CPU to the adapter, short next to a delivery. */
+    private static void pause() {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
     }
 
     private interface ChannelWork<R> {

@@ -73,7 +73,7 @@ final class ServerConnection {
             send(0, new AMQImpl.Connection.Start(0, 9, serverProperties(), longString("PLAIN AMQPLAIN"),
                     longString("en_US")), null, null);
             while (!closed) {
-                Frame frame = Frame.readFrom(in, () -> Integer.MAX_VALUE);
+                Frame frame = Frame.readFrom(in, () -> frameMax);
                 if (frame == null || frame.getType() == AMQP.FRAME_HEARTBEAT) {
                     continue;
                 }
