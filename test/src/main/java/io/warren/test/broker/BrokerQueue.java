@@ -113,9 +113,10 @@ final class BrokerQueue {
         return (maxLength != null && ready.size() > maxLength) || (maxLengthBytes != null && readyBytes > maxLengthBytes);
     }
 
-    /** @return whether a publish is refused with {@code reject-publish}: the queue is full already */
-    boolean full() {
-        return (maxLength != null && ready.size() >= maxLength) || (maxLengthBytes != null && readyBytes >= maxLengthBytes);
+    /** @return whether taking the message would put the queue over a limit (refused with {@code reject-publish}) */
+    boolean wouldOverflow(StoredMessage message) {
+        return (maxLength != null && ready.size() + 1 > maxLength)
+                || (maxLengthBytes != null && readyBytes + message.body().length > maxLengthBytes);
     }
 
     /** @return the next consumer, round-robin, that may take a message now, or null */

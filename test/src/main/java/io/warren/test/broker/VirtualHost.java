@@ -317,7 +317,8 @@ final class VirtualHost {
 
     /** @return false when the queue is full and refuses messages rather than dropping its head */
     boolean enqueue(BrokerQueue queue, StoredMessage message, long now) {
-        if (queue.overflow.startsWith("reject-publish") && queue.full()) {
+        boolean rejects = queue.overflow.startsWith("reject-publish");
+        if (rejects && queue.wouldOverflow(message)) {
             if (queue.overflow.equals("reject-publish-dlx")) {
                 deadLetters.deadLetter(queue, new QueueEntry(message, -1, Long.MAX_VALUE), "maxlen", now);
             }
@@ -330,7 +331,7 @@ final class VirtualHost {
             return true;
         }
         boolean dropped = false;
-        while (queue.overLimit()) {
+        while (!rejects && queue.overLimit()) {
             dropped = true;
             deadLetters.deadLetter(queue, queue.pollHead(), "maxlen", now);
         }

@@ -73,7 +73,11 @@ final class Scenario {
             String name = prefix + "q" + i;
             Map<String, Object> args = new LinkedHashMap<>();
             if (random.nextInt(3) == 0) {
-                args.put("x-max-length", random.nextInt(4));
+                if (random.nextInt(3) == 0) {
+                    args.put("x-max-length-bytes", random.nextInt(7)); // bodies are 2 bytes long
+                } else {
+                    args.put("x-max-length", random.nextInt(4));
+                }
                 args.put("x-overflow", pick(List.of("drop-head", "reject-publish", "reject-publish-dlx")));
             }
             if (anyDeadLetters && random.nextBoolean()) {
