@@ -1,12 +1,14 @@
 package io.warren.examples.feed;
 
 import io.warren.Producer;
+import io.warren.test.Delivered;
 import io.warren.test.Mdb;
 import io.warren.test.WarrenTestKit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,16 +43,17 @@ class FeedImporterTest {
     }
 
     @Test
-    void aMessageThatIsNotJsonEndsInTheDeadLetterQueueAfterFiveAttempts() {
+    void aBodyThatIsNotJsonIsDeadLetteredAtOnceWithoutRetries() {
         Mdb<FeedImporter> importer = kit.deploy(FeedImporter.class);
 
         kit.producer(Producer.to("feed").routingKey("importer").serializer("raw").build())
                 .publish(new byte[] {1, 2, 3});
 
-        importer.awaitDeliveries(5);
+        importer.awaitDeliveries(1);
         kit.awaitCount("feed.dead-letters", 1);
-        assertEquals(5, importer.failed().size());
-        assertEquals(1, kit.deadLetters("feed").size());
+        List<Delivered> dead = kit.deadLetters("feed");
+        assertEquals("io.warren.DecodeException", dead.get(0).header("x-warren-exception"));
+        assertEquals(1, importer.failed().size());
         kit.awaitAcked("feed");
     }
 }
