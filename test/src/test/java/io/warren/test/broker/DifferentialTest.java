@@ -35,6 +35,7 @@ class DifferentialTest {
     private static final int RANDOM_CASES = Integer.getInteger("warren.differential.randomCases", 500);
     private static final long SETTLE_MILLIS = 2_000;
     private static final int WORKERS = 4;
+    private static final int RPC_TIMEOUT_MILLIS = 15_000;
     /** Runs only that case of a seed, to look at one difference. */
     private static final int ONLY = Integer.getInteger("warren.differential.only", -1);
 
@@ -46,22 +47,29 @@ class DifferentialTest {
     @BeforeAll
     static void connect() throws IOException, TimeoutException {
         memory = InMemoryBroker.start();
-        inMemory = memory.connectionFactory().newConnection("differential (in-memory)");
+        ConnectionFactory memoryFactory = memory.connectionFactory();
+        // an unanswered call fails its case in seconds rather than after the client's 10 minutes
+        memoryFactory.setChannelRpcTimeout(RPC_TIMEOUT_MILLIS);
+        inMemory = memoryFactory.newConnection("differential (in-memory)");
         ConnectionFactory real = new ConnectionFactory();
         real.setHost("127.0.0.1");
         real.setAutomaticRecoveryEnabled(false);
+        real.setChannelRpcTimeout(RPC_TIMEOUT_MILLIS);
         rabbit = real.newConnection("warren-test differential");
     }
 
     @AfterAll
-    static void disconnect() throws IOException {
-        if (rabbit != null) {
-            rabbit.close();
+    static void disconnect() {
+        try {
+            if (rabbit != null && rabbit.isOpen()) {
+                rabbit.abort();
+            }
+            if (inMemory != null && inMemory.isOpen()) {
+                inMemory.abort();
+            }
+        } finally {
+            memory.close();
         }
-        if (inMemory != null) {
-            inMemory.close();
-        }
-        memory.close();
     }
 
     @Test
