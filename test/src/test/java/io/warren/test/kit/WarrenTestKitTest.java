@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,6 +76,28 @@ class WarrenTestKitTest {
         assertEquals("not an order", dead.text());
         assertTrue(dead.deadLetterReason().contains("text/plain"), dead.deadLetterReason());
         assertEquals(List.of(), handled);
+    }
+
+    @Test
+    void theMdbConsumesAgainAfterTheBrokerDroppedEveryConnection() {
+        Mdb<OrderListener> listener = kit.deploy(OrderListener.class, () -> new OrderListener(handled::add),
+                Map.of("reconnectIntervalMillis", "50"));
+
+        kit.inMemoryBroker().orElseThrow().closeAllConnections();
+        awaitConsumer("kit-orders");
+        kit.producer(Producer.to("kit-shop").routingKey("order").build()).publish(Map.of("id", 9));
+
+        listener.awaitDeliveries(1);
+        assertEquals(List.of(Map.of("id", 9)), handled);
+        kit.awaitAcked("kit-orders");
+    }
+
+    private void awaitConsumer(String queue) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (kit.inMemoryBroker().orElseThrow().queue(queue).map(stats -> stats.consumers()).orElse(0) == 0) {
+            assertTrue(System.nanoTime() < deadline, "no consumer came back on " + queue);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
     }
 
     @Test
