@@ -27,6 +27,8 @@ public enum ActivationProperty {
     MAX_DELIVERIES("maxDeliveries", "5", "deliveries of one message that fail before it is dead-lettered"),
     ACCEPT("accept", "", "comma-separated content types or serializer names delivered; empty accepts every registered "
             + "serializer's; others are dead-lettered at once"),
+    MAX_DECOMPRESSED_BYTES("maxDecompressedBytes", "67108864", "how many bytes a compressed body (kombu's `compression` "
+            + "header) may inflate to; a larger one is dead-lettered as undecodable, naming the limit"),
     RECONNECT_INTERVAL_MILLIS("reconnectIntervalMillis", "5000", "wait between reconnection attempts after the broker is lost"),
     RECONNECT_ATTEMPTS("reconnectAttempts", "-1", "reconnection attempts before giving up; -1 retries forever"),
     SHUTDOWN_TIMEOUT_MILLIS("shutdownTimeoutMillis", "30000", "at undeploy, how long in-flight deliveries may take to finish");

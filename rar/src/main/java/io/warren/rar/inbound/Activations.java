@@ -29,8 +29,9 @@ public final class Activations {
         spec.validate();
         Activation activation;
         try {
-            activation = new Activation(factory, workManager, spec.inboundSettings(),
-                    spec.connectionSettings(adapter), adapter.serializers());
+            InboundSettings settings = spec.inboundSettings();
+            activation = new Activation(factory, workManager, settings, spec.connectionSettings(adapter),
+                    adapter.serializers().withMaxDecompressedBytes(settings.maxDecompressedBytes()));
         } catch (WarrenException e) {
             throw new InvalidPropertyException("Invalid Warren activation config: accept: " + e.getMessage());
         } catch (IllegalArgumentException e) {
