@@ -92,8 +92,8 @@ public interface Producer {
     }
 
     /**
-     * What a producer publishes to and how: exchange, default routing key, serializer, compression, and whether
-     * each publish waits for the broker's confirm or must be routed to a queue.
+     * What a producer publishes to and how: exchange, default routing key, serializer, compression,
+     * and whether each publish waits for the broker's confirm or must be routed to a queue.
      */
     final class Settings {
         private final String exchange;
@@ -157,7 +157,8 @@ public interface Producer {
         public boolean equals(Object other) {
             return other instanceof Settings that && exchange.equals(that.exchange)
                     && routingKey.equals(that.routingKey) && serializer.equals(that.serializer)
-                    && Objects.equals(compression, that.compression) && Objects.equals(confirmTimeout, that.confirmTimeout) && mandatory == that.mandatory;
+                    && Objects.equals(compression, that.compression)
+                    && Objects.equals(confirmTimeout, that.confirmTimeout) && mandatory == that.mandatory;
         }
 
         @Override
@@ -168,7 +169,8 @@ public interface Producer {
         @Override
         public String toString() {
             return "Producer.Settings[exchange='" + exchange + "', routingKey='" + routingKey + "', serializer="
-                    + serializer + (compression != null ? ", compression=" + compression : "") + (confirms() ? ", confirms within " + confirmTimeout : "")
+                    + serializer + (compression != null ? ", compression=" + compression : "")
+                    + (confirms() ? ", confirms within " + confirmTimeout : "")
                     + (mandatory ? ", mandatory" : "") + "]";
         }
 
