@@ -230,6 +230,13 @@ class KombuInteropTest {
     }
 
     @Test
+    void aPeerThatCannotRunFailsTheTestSayingWhatToInstall() {
+        AssertionError failure = assertThrows(AssertionError.class,
+                () -> new KombuPeer("/nonexistent/python3").send(broker.queueName("no-peer")));
+        assertTrue(failure.getMessage().contains("apt-get install python3-kombu"), failure.getMessage());
+    }
+
+    @Test
     void warrensMessagesDecodeInKombuWithItsDefaultAcceptList() {
         String queue = declaredQueue("warren-to-kombu");
         Producer plain = harness.factory().producer(Producer.to("").routingKey(queue).confirms(WAIT).build());

@@ -19,11 +19,20 @@ import java.util.concurrent.TimeUnit;
 final class KombuPeer {
 
     /** Debian's interpreter, where python3-kombu installs; a python3 earlier on the PATH may lack kombu. */
-    private static final String PYTHON = System.getProperty("warren.kombu.python", "/usr/bin/python3");
+    private static final String DEBIAN_PYTHON = System.getProperty("warren.kombu.python", "/usr/bin/python3");
     private static final Path SCRIPT = Path.of("src", "test", "python", "kombu_peer.py");
     private static final long RUN_LIMIT_SECONDS = 120;
 
     private final ObjectMapper mapper = new ObjectMapper();
+    private final String python;
+
+    KombuPeer() {
+        this(DEBIAN_PYTHON);
+    }
+
+    KombuPeer(String python) {
+        this.python = python;
+    }
 
     /** Publishes every kombu case to the queue. @return the case ids kombu sent */
     List<String> send(String queue) {
@@ -41,7 +50,7 @@ final class KombuPeer {
         if (!Files.isRegularFile(SCRIPT)) {
             throw new AssertionError("The kombu peer script is missing: " + SCRIPT.toAbsolutePath());
         }
-        List<String> command = new ArrayList<>(List.of(PYTHON, SCRIPT.toString()));
+        List<String> command = new ArrayList<>(List.of(python, SCRIPT.toString()));
         command.addAll(List.of(arguments));
         Process process;
         try {
@@ -71,9 +80,9 @@ final class KombuPeer {
         }
     }
 
-    private static String cannotRun(List<String> command, String why) {
+    private String cannotRun(List<String> command, String why) {
         return "The kombu peer could not run (" + String.join(" ", command) + "): " + why
                 + "\nThe interop tests need Debian's python3-kombu (apt-get install python3-kombu; .ci/run installs it)"
-                + " and its interpreter " + PYTHON + " (another one: -Dwarren.kombu.python=...)";
+                + " and its interpreter " + python + " (another one: -Dwarren.kombu.python=...)";
     }
 }
