@@ -152,6 +152,22 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
 done
 [[ $response == *"is empty"* ]] || fail "queue poll still not empty after 10 fetches"
 
+if /usr/bin/python3 -c 'import kombu' 2>/dev/null; then
+  step "kombu: a zlib-compressed JSON message to the feed importer"
+  /usr/bin/python3 - <<'PY'
+from kombu import Connection, Producer
+with Connection('amqp://guest:guest@127.0.0.1:5672//') as connection:
+    Producer(connection.default_channel).publish(
+        {'import_feed': 'http://kombu.example/zlib.rss'}, exchange='feed', routing_key='importer',
+        serializer='json', compression='zlib')
+print('published with kombu, compression zlib')
+PY
+  KOMBU_EXPECTED="Got feed import message for: http://kombu.example/zlib.rss"
+else
+  echo "(no python3-kombu: the kombu step is left out)"
+  KOMBU_EXPECTED=
+fi
+
 step "Waiting for the MDBs"
 for expected in "Got feed import message for: http://cnn.com/rss/edition.rss" \
     "Got media message from queue video: name=/tmp/lolcat1.avi size=1301013" \
@@ -160,6 +176,7 @@ for expected in "Got feed import message for: http://cnn.com/rss/edition.rss" \
     "Got stocks message with routing key eur.stock.db:"; do
   wait_for 30 "'$expected' in $LOG" logged "$expected"
 done
+[[ -z $KOMBU_EXPECTED ]] || wait_for 30 "'$KOMBU_EXPECTED' in $LOG" logged "$KOMBU_EXPECTED"
 ! logged "routing key stock.nasdaq" || fail "stock.nasdaq reached stock-watch, whose binding is *.stock.#"
 echo "all expected messages arrived; stock.nasdaq did not (it matches no binding)"
 

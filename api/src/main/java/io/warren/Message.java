@@ -23,14 +23,22 @@ public interface Message {
         REQUEUED
     }
 
-    /** @return the raw body; a copy, so changing it changes nothing */
+    /**
+     * @return the body as it came over the wire, still compressed when the publisher compressed
+     *     it; a copy, so changing it changes nothing
+     */
     byte[] body();
 
     /**
-     * Decodes the body with the serializer for its content type.
+     * Decodes the body with the serializer for its content type. A body compressed as kombu
+     * compresses it (a {@code compression} header of {@code application/x-gzip},
+     * {@code application/x-bz2} or {@code application/x-lzma}) is decompressed first, up to the
+     * consumer's {@code maxDecompressedBytes} (64 MiB by default).
      *
-     * @param type what to decode to: any type for JSON, {@code String} for text, {@code byte[]} always
-     * @throws DecodeException naming the content type and the target type when it cannot
+     * @param type what to decode to: any type for JSON, {@code String} for text, {@code byte[]}
+     *     always (the decompressed body)
+     * @throws DecodeException naming the content type and the target type when it cannot, and
+     *     naming the compression when it is unknown, unsupported, corrupt or inflates past the limit
      */
     <T> T payload(Class<T> type);
 

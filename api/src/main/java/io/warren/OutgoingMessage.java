@@ -2,6 +2,7 @@ package io.warren;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -24,6 +25,7 @@ public final class OutgoingMessage {
     private final String serializer;
     private final String contentType;
     private final String contentEncoding;
+    private final String compression;
     private final Map<String, Object> headers;
     private final boolean persistent;
     private final Integer priority;
@@ -41,7 +43,9 @@ public final class OutgoingMessage {
         this.serializer = builder.serializer;
         this.contentType = builder.contentType;
         this.contentEncoding = builder.contentEncoding;
-        this.headers = Map.copyOf(builder.headers);
+        this.compression = builder.compression;
+        // a null value is AMQP's void, which kombu sends and reads as None
+        this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(builder.headers));
         this.persistent = builder.persistent;
         this.priority = builder.priority;
         this.expiration = builder.expiration;
@@ -81,6 +85,11 @@ public final class OutgoingMessage {
     /** @return the content encoding, or null */
     public String contentEncoding() {
         return contentEncoding;
+    }
+
+    /** @return the compression asked for ({@code zlib}, {@code bzip2}, {@code lzma}), or null to use the producer's */
+    public String compression() {
+        return compression;
     }
 
     /** @return the headers */
@@ -146,6 +155,7 @@ public final class OutgoingMessage {
         private String serializer;
         private String contentType;
         private String contentEncoding;
+        private String compression;
         private final Map<String, Object> headers = new LinkedHashMap<>();
         private boolean persistent = true;
         private Integer priority;
@@ -185,7 +195,23 @@ public final class OutgoingMessage {
             return this;
         }
 
-        /** Adds a header; values may be strings, numbers, booleans, lists, maps, dates or byte arrays. */
+        /**
+         * Compresses the encoded body as kombu does and names the method in the {@code compression}
+         * header, so that kombu consumers (and Warren's) decompress it before decoding: {@code zlib}
+         * (header {@code application/x-gzip}, a zlib stream), {@code bzip2}
+         * ({@code application/x-bz2}) or {@code lzma} ({@code application/x-lzma}, an {@code .xz}
+         * container). kombu's {@code gzip}, {@code bzip} and {@code xz} aliases and the header
+         * values themselves are understood too. An unknown or unsupported name fails the publish
+         * with a {@link WarrenException} that lists the supported ones.
+         *
+         * @param compression the method, or null to use the producer's
+         */
+        public Builder compression(String compression) {
+            this.compression = compression;
+            return this;
+        }
+
+        /** Adds a header; values may be strings, numbers, booleans, lists, maps, dates, byte arrays or null. */
         public Builder header(String name, Object value) {
             headers.put(Objects.requireNonNull(name), value);
             return this;

@@ -92,13 +92,14 @@ public interface Producer {
     }
 
     /**
-     * What a producer publishes to and how: exchange, default routing key, serializer, and whether
-     * each publish waits for the broker's confirm or must be routed to a queue.
+     * What a producer publishes to and how: exchange, default routing key, serializer, compression,
+     * and whether each publish waits for the broker's confirm or must be routed to a queue.
      */
     final class Settings {
         private final String exchange;
         private final String routingKey;
         private final String serializer;
+        private final String compression;
         private final Duration confirmTimeout;
         private final boolean mandatory;
 
@@ -106,6 +107,7 @@ public interface Producer {
             this.exchange = builder.exchange;
             this.routingKey = builder.routingKey;
             this.serializer = builder.serializer;
+            this.compression = builder.compression;
             this.confirmTimeout = builder.confirmTimeout;
             this.mandatory = builder.mandatory;
         }
@@ -123,6 +125,14 @@ public interface Producer {
         /** @return the serializer's name or content type ({@code json} by default) */
         public String serializer() {
             return serializer;
+        }
+
+        /**
+         * @return how each message is compressed unless it asks otherwise ({@code zlib},
+         *     {@code bzip2}, {@code lzma}); null for no compression
+         */
+        public String compression() {
+            return compression;
         }
 
         /** @return whether each publish waits for the broker's confirm */
@@ -147,18 +157,20 @@ public interface Producer {
         public boolean equals(Object other) {
             return other instanceof Settings that && exchange.equals(that.exchange)
                     && routingKey.equals(that.routingKey) && serializer.equals(that.serializer)
+                    && Objects.equals(compression, that.compression)
                     && Objects.equals(confirmTimeout, that.confirmTimeout) && mandatory == that.mandatory;
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(exchange, routingKey, serializer, confirmTimeout, mandatory);
+            return Objects.hash(exchange, routingKey, serializer, compression, confirmTimeout, mandatory);
         }
 
         @Override
         public String toString() {
             return "Producer.Settings[exchange='" + exchange + "', routingKey='" + routingKey + "', serializer="
-                    + serializer + (confirms() ? ", confirms within " + confirmTimeout : "")
+                    + serializer + (compression != null ? ", compression=" + compression : "")
+                    + (confirms() ? ", confirms within " + confirmTimeout : "")
                     + (mandatory ? ", mandatory" : "") + "]";
         }
 
@@ -167,6 +179,7 @@ public interface Producer {
             private final String exchange;
             private String routingKey = "";
             private String serializer = "json";
+            private String compression;
             private Duration confirmTimeout;
             private boolean mandatory;
 
@@ -183,6 +196,19 @@ public interface Producer {
             /** @param serializer {@code json} (default), {@code text}, {@code raw}, or a registered name or content type */
             public Builder serializer(String serializer) {
                 this.serializer = Objects.requireNonNull(serializer, "serializer");
+                return this;
+            }
+
+            /**
+             * Compresses every message's encoded body as kombu does, unless the message asks for
+             * another compression: {@code zlib}, {@code bzip2} or {@code lzma} (see
+             * {@link OutgoingMessage.Builder#compression}). Worth it for large, repetitive text
+             * such as JSON; small messages only grow.
+             *
+             * @param compression the method, or null for none (the default)
+             */
+            public Builder compression(String compression) {
+                this.compression = compression;
                 return this;
             }
 

@@ -33,7 +33,8 @@ public class Producers {
                 .filter(PublishTo.class::isInstance).map(PublishTo.class::cast).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no @PublishTo on " + injectionPoint));
         Producer.Settings.Builder settings = Producer.to(options.exchange()).routingKey(options.routingKey())
-                .serializer(options.serializer()).mandatory(options.mandatory());
+                .serializer(options.serializer()).mandatory(options.mandatory())
+                .compression(options.compression().isEmpty() ? null : options.compression());
         if (options.confirmTimeoutMillis() > 0) {
             settings.confirms(Duration.ofMillis(options.confirmTimeoutMillis()));
         }

@@ -38,6 +38,12 @@ public @interface PublishTo {
     /** @return the serializer: {@code json}, {@code text}, {@code raw}, or a registered name or content type */
     @Nonbinding String serializer() default "json";
 
+    /**
+     * @return how every message is compressed, as kombu compresses: {@code zlib}, {@code bzip2} or
+     *     {@code lzma}; empty (the default) for none
+     */
+    @Nonbinding String compression() default "";
+
     /** @return how long each publish waits for the broker's confirm; 0 (the default) for no confirms */
     @Nonbinding long confirmTimeoutMillis() default 0;
 

@@ -27,6 +27,8 @@ public enum ActivationProperty {
     MAX_DELIVERIES("maxDeliveries", "5", "deliveries of one message that fail before it is dead-lettered"),
     ACCEPT("accept", "", "comma-separated content types or serializer names delivered; empty accepts every registered "
             + "serializer's; others are dead-lettered at once"),
+    MAX_DECOMPRESSED_BYTES("maxDecompressedBytes", "67108864", "how many bytes a compressed body (kombu's `compression` "
+            + "header) may inflate to; a larger one is dead-lettered as undecodable, naming the limit"),
     RECONNECT_INTERVAL_MILLIS("reconnectIntervalMillis", "1000", "after a lost connection or consumer the first attempt is at once; "
             + "then this wait before the next, doubling with each failure"),
     MAX_RECONNECT_INTERVAL_MILLIS("maxReconnectIntervalMillis", "30000", "the longest wait between reconnection attempts"),

@@ -33,9 +33,10 @@ public final class Activations {
         spec.validate();
         Activation activation;
         try {
+            InboundSettings settings = spec.inboundSettings();
             activation = new Activation(factory, workManager, (delay, task) -> later(adapter, delay, task),
-                    spec.inboundSettings(),
-                    spec.connectionSettings(adapter), adapter.serializers());
+                    settings, spec.connectionSettings(adapter),
+                    adapter.serializers().withMaxDecompressedBytes(settings.maxDecompressedBytes()));
         } catch (WarrenException e) {
             throw new InvalidPropertyException("Invalid Warren activation config: accept: " + e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -37,6 +37,7 @@ final class InboundSettings {
     private final Backoff reconnectBackoff;
     private final int reconnectAttempts;
     private final Duration shutdownTimeout;
+    private final int maxDecompressedBytes;
 
     private InboundSettings(Map<ActivationProperty, String> configured) {
         values = new LinkedHashMap<>();
@@ -53,6 +54,7 @@ final class InboundSettings {
         shutdownTimeout = Duration.ofMillis(integer(ActivationProperty.SHUTDOWN_TIMEOUT_MILLIS, 0, Integer.MAX_VALUE));
         ackMode = parseAckMode();
         accept = Set.copyOf(list(ActivationProperty.ACCEPT));
+        maxDecompressedBytes = integer(ActivationProperty.MAX_DECOMPRESSED_BYTES, 1, Integer.MAX_VALUE);
         exchange = parseExchange();
         buildQueues();
     }
@@ -258,6 +260,11 @@ final class InboundSettings {
     /** @return accepted content types or serializer names as configured; empty for every registered one */
     Set<String> accept() {
         return accept;
+    }
+
+    /** @return how many bytes a compressed body may inflate to */
+    int maxDecompressedBytes() {
+        return maxDecompressedBytes;
     }
 
     /** @return the exchange dead letters go to, or null to park them in {@code <queue>.dead-letters} */

@@ -127,6 +127,9 @@ public class WarrenActivationSpec extends BrokerProperties implements Activation
     public String getAccept() { return get(ActivationProperty.ACCEPT); }
     public void setAccept(String accept) { set(ActivationProperty.ACCEPT, accept); }
 
+    public String getMaxDecompressedBytes() { return get(ActivationProperty.MAX_DECOMPRESSED_BYTES); }
+    public void setMaxDecompressedBytes(String bytes) { set(ActivationProperty.MAX_DECOMPRESSED_BYTES, bytes); }
+
     public String getReconnectIntervalMillis() { return get(ActivationProperty.RECONNECT_INTERVAL_MILLIS); }
     public void setReconnectIntervalMillis(String millis) { set(ActivationProperty.RECONNECT_INTERVAL_MILLIS, millis); }
 

@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicReference;
 /** A message as received from a queue, settled once through its {@link Settlement}. */
 public final class ReceivedMessage implements Message {
 
+    /** The header in which kombu names a body's compression. */
+    public static final String COMPRESSION_HEADER = "compression";
+
     private final String queue;
     private final Envelope envelope;
     private final AMQP.BasicProperties properties;
@@ -83,7 +86,9 @@ public final class ReceivedMessage implements Message {
 
     @Override
     public <T> T payload(Class<T> type) {
-        return serializers.decode(body, properties.getContentType(), properties.getContentEncoding(), type, accepted);
+        Object compression = headers.get(COMPRESSION_HEADER);
+        return serializers.decode(body, properties.getContentType(), properties.getContentEncoding(),
+                compression == null ? null : compression.toString(), type, accepted);
     }
 
     @Override

@@ -2,6 +2,9 @@ package io.warren.rar.outbound;
 
 import com.rabbitmq.client.AMQP;
 import io.warren.OutgoingMessage;
+import io.warren.Producer;
+import io.warren.rar.messages.ReceivedMessage;
+import io.warren.rar.serialization.Compression;
 import io.warren.rar.serialization.Serializers;
 
 import java.time.Instant;
@@ -16,7 +19,23 @@ final class OutgoingProperties {
     private OutgoingProperties() {
     }
 
-    static AMQP.BasicProperties of(OutgoingMessage message, Serializers.Encoded encoded) {
+    /** A message as it goes over the wire: encoded, compressed when asked, with its properties. */
+    record Wire(AMQP.BasicProperties properties, byte[] body) {
+    }
+
+    /** Encodes the message's payload, compresses it when the message or the producer asks, and sets the properties. */
+    static Wire wire(Serializers serializers, Producer.Settings settings, OutgoingMessage message) {
+        Serializers.Encoded encoded = serializers.encode(message.payload(), message.serializer(),
+                settings.serializer(), message.contentType(), message.contentEncoding());
+        Compression compression = Compression.forPublishing(
+                message.compression() != null ? message.compression() : settings.compression());
+        if (compression == null) {
+            return new Wire(of(message, encoded, null), encoded.body());
+        }
+        return new Wire(of(message, encoded, compression), compression.compress(encoded.body()));
+    }
+
+    static AMQP.BasicProperties of(OutgoingMessage message, Serializers.Encoded encoded, Compression compression) {
         AMQP.BasicProperties.Builder builder = new AMQP.BasicProperties.Builder()
                 .contentType(encoded.contentType())
                 .contentEncoding(encoded.contentEncoding())
@@ -27,7 +46,11 @@ final class OutgoingProperties {
                 .replyTo(message.replyTo())
                 .type(message.type())
                 .appId(message.appId());
-        if (!message.headers().isEmpty()) {
+        if (compression != null) {
+            Map<String, Object> headers = amqpHeaders(message.headers());
+            headers.put(ReceivedMessage.COMPRESSION_HEADER, compression.contentType());
+            builder.headers(headers);
+        } else if (!message.headers().isEmpty()) {
             builder.headers(amqpHeaders(message.headers()));
         }
         if (message.expiration() != null) {

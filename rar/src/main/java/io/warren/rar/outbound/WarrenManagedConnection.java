@@ -216,22 +216,20 @@ public final class WarrenManagedConnection implements ManagedConnection {
 
     void publish(Producer.Settings settings, OutgoingMessage message) {
         String routingKey = message.routingKey() != null ? message.routingKey() : settings.routingKey();
-        Serializers.Encoded encoded = serializers.encode(message.payload(), message.serializer(),
-                settings.serializer(), message.contentType(), message.contentEncoding());
+        OutgoingProperties.Wire wire = OutgoingProperties.wire(serializers, settings, message);
         run(() -> channel.publish(settings.exchange(), routingKey, settings.mandatory(), settings.confirmTimeout(),
-                OutgoingProperties.of(message, encoded), encoded.body()),
+                wire.properties(), wire.body()),
                 "publish to exchange '" + settings.exchange() + "' with routing key '" + routingKey + "'");
     }
 
     /** Failures to publish at all are failed futures too, as the caller handles the future only. */
     CompletableFuture<Void> publishConfirmed(Producer.Settings settings, OutgoingMessage message) {
         String routingKey = message.routingKey() != null ? message.routingKey() : settings.routingKey();
-        Serializers.Encoded encoded = serializers.encode(message.payload(), message.serializer(),
-                settings.serializer(), message.contentType(), message.contentEncoding());
+        OutgoingProperties.Wire wire = OutgoingProperties.wire(serializers, settings, message);
         Duration timeout = settings.confirms() ? settings.confirmTimeout() : Producer.DEFAULT_CONFIRM_TIMEOUT;
         try {
             return channel.publishConfirmed(settings.exchange(), routingKey, settings.mandatory(), timeout,
-                    OutgoingProperties.of(message, encoded), encoded.body());
+                    wire.properties(), wire.body());
         } catch (IOException | ShutdownSignalException e) {
             if (!channel.isUsable()) {
                 failed(e);

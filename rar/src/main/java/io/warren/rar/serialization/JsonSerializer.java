@@ -11,7 +11,8 @@ import java.io.UncheckedIOException;
 /**
  * JSON with Jackson, the default. No default typing: a body decodes only to the class the caller
  * names, never to a class the message names. Unknown properties are ignored, so that publishers
- * may add fields before consumers know them.
+ * may add fields before consumers know them. A content encoding other than UTF-8 (a publisher
+ * may declare {@code latin-1} or {@code utf-16}) is the charset of the JSON text.
  */
 public final class JsonSerializer implements Serializer {
 
@@ -33,7 +34,10 @@ public final class JsonSerializer implements Serializer {
     @Override
     public byte[] encode(Object payload, String contentEncoding) {
         try {
-            return mapper.writeValueAsBytes(payload);
+            if (isUtf8(contentEncoding)) {
+                return mapper.writeValueAsBytes(payload);
+            }
+            return mapper.writeValueAsString(payload).getBytes(TextSerializer.charset(contentEncoding));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -42,9 +46,18 @@ public final class JsonSerializer implements Serializer {
     @Override
     public <T> T decode(byte[] body, String contentEncoding, Class<T> type) {
         try {
-            return mapper.readValue(body, type);
+            if (isUtf8(contentEncoding)) {
+                return mapper.readValue(body, type);
+            }
+            return mapper.readValue(new String(body, TextSerializer.charset(contentEncoding)), type);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Jackson reads and writes UTF-8 bytes itself; other declared charsets go through a String. */
+    private static boolean isUtf8(String contentEncoding) {
+        return contentEncoding == null || contentEncoding.isBlank() || contentEncoding.equalsIgnoreCase("utf-8")
+                || contentEncoding.equalsIgnoreCase("utf8") || DataSerializer.isBinary(contentEncoding);
     }
 }

@@ -4,6 +4,7 @@ import io.warren.DecodeException;
 import io.warren.Serializer;
 import io.warren.WarrenException;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -16,8 +17,10 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * The serializers known to one adapter instance: json, text and raw, plus those found with
- * {@link ServiceLoader}. Found by name ({@code json}) or content type ({@code application/json}).
+ * The serializers known to one adapter instance: json, text and raw, kombu's {@code application/data}
+ * and {@code application/text}, plus those found with {@link ServiceLoader}. Found by name
+ * ({@code json}) or content type ({@code application/json}). Bodies compressed as kombu compresses
+ * them are decompressed first, up to {@link #maxDecompressedBytes()}.
  */
 public final class Serializers {
 
@@ -26,19 +29,49 @@ public final class Serializers {
     /** The content type of a body published raw without one. */
     public static final String OCTET_STREAM = "application/octet-stream";
 
-    private final Map<String, Serializer> byName = new LinkedHashMap<>();
-    private final Map<String, Serializer> byContentType = new LinkedHashMap<>();
+    /** How far a compressed body may inflate unless configured otherwise: 64 MiB. */
+    public static final int DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
+
+    private final Map<String, Serializer> byName;
+    private final Map<String, Serializer> byContentType;
+    private final int maxDecompressedBytes;
 
     private Serializers(Collection<Serializer> serializers) {
+        byName = new LinkedHashMap<>();
+        byContentType = new LinkedHashMap<>();
+        maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES;
         for (Serializer serializer : serializers) {
             byName.putIfAbsent(serializer.name().toLowerCase(Locale.ROOT), serializer);
             byContentType.putIfAbsent(mediaType(serializer.contentType()), serializer);
         }
     }
 
+    private Serializers(Serializers same, int maxDecompressedBytes) {
+        this.byName = same.byName;
+        this.byContentType = same.byContentType;
+        this.maxDecompressedBytes = maxDecompressedBytes;
+    }
+
+    /**
+     * @param limit how many bytes a compressed body may inflate to before it is refused
+     * @return the same serializers with that limit
+     */
+    public Serializers withMaxDecompressedBytes(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("the decompression limit must be positive, not " + limit);
+        }
+        return limit == maxDecompressedBytes ? this : new Serializers(this, limit);
+    }
+
+    /** @return how many bytes a compressed body may inflate to */
+    public int maxDecompressedBytes() {
+        return maxDecompressedBytes;
+    }
+
     /** @return the built-in serializers only */
     public static Serializers builtIn() {
-        return new Serializers(List.of(new JsonSerializer(), new TextSerializer(), new RawSerializer()));
+        return new Serializers(List.of(new JsonSerializer(), new TextSerializer(), new RawSerializer(),
+                new DataSerializer(), new ApplicationTextSerializer()));
     }
 
     /** @return the built-in serializers followed by those the class loaders' service files name */
@@ -83,11 +116,16 @@ public final class Serializers {
     public Encoded encode(Object payload, String messageSerializer, String producerSerializer,
                           String contentType, String contentEncoding) {
         if (payload instanceof byte[] bytes && messageSerializer == null) {
-            return new Encoded(bytes, contentType != null ? contentType : OCTET_STREAM, contentEncoding);
+            String type = contentType != null ? contentType : OCTET_STREAM;
+            boolean kombuData = contentEncoding == null && DataSerializer.CONTENT_TYPE.equals(mediaType(type));
+            return new Encoded(bytes, type, kombuData ? DataSerializer.BINARY : contentEncoding);
         }
         Serializer serializer = get(messageSerializer != null ? messageSerializer : producerSerializer);
         String encoding = contentEncoding;
-        if (encoding == null && !(serializer instanceof RawSerializer)) {
+        if (encoding == null && serializer instanceof DataSerializer && payload instanceof byte[]) {
+            // kombu reads application/data as text unless it is marked binary
+            encoding = DataSerializer.BINARY;
+        } else if (encoding == null && !(serializer instanceof RawSerializer)) {
             encoding = "utf-8";
         }
         return new Encoded(serializer.encode(payload, encoding), serializer.contentType(), encoding);
@@ -128,6 +166,46 @@ public final class Serializers {
         } catch (RuntimeException e) {
             throw new DecodeException("A body of content type '" + media + "' (" + body.length
                     + " bytes) does not decode to " + type.getName() + ": " + firstLine(e), media, e);
+        }
+    }
+
+    /**
+     * Decodes a body that may be compressed as kombu compresses it.
+     *
+     * @param compression the message's {@code compression} header, or null when the body is not compressed
+     * @see #decode(byte[], String, String, Class, Set)
+     */
+    public <T> T decode(byte[] body, String contentType, String contentEncoding, String compression,
+                        Class<T> type, Set<String> accepted) {
+        byte[] plain = compression == null ? body : decompress(body, contentType, compression);
+        return decode(plain, contentType, contentEncoding, type, accepted);
+    }
+
+    /**
+     * Undoes kombu's compression, never holding more than {@link #maxDecompressedBytes()}.
+     *
+     * @param compression the message's {@code compression} header
+     * @throws DecodeException naming the compression when it is unknown, unsupported, not what
+     *     the body holds, or when the body inflates past the limit
+     */
+    public byte[] decompress(byte[] body, String contentType, String compression) {
+        String media = contentType == null || contentType.isBlank() ? OCTET_STREAM : mediaType(contentType);
+        Compression method = Compression.find(compression);
+        if (method == null || !method.supported()) {
+            throw new DecodeException("A body of content type '" + media + "' is compressed with '" + compression
+                    + "' (header 'compression'), which Warren " + (method == null ? "does not know" : "does not support")
+                    + "; supported are " + Compression.supportedNames(), media, null);
+        }
+        try {
+            return method.decompress(body, maxDecompressedBytes);
+        } catch (Compression.LimitExceededException e) {
+            throw new DecodeException("A body of content type '" + media + "' compressed with " + method.kombuName()
+                    + " (" + body.length + " bytes) was refused: " + e.getMessage() + ", the limit set by "
+                    + "maxDecompressedBytes (" + maxDecompressedBytes + ")", media, e);
+        } catch (IOException | RuntimeException e) {
+            throw new DecodeException("A body of content type '" + media + "' (" + body.length + " bytes) does not "
+                    + "decompress with " + method.kombuName() + " (" + method.contentType() + "): " + firstLine(e),
+                    media, e);
         }
     }
 

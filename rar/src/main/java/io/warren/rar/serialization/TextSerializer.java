@@ -31,8 +31,18 @@ public final class TextSerializer implements Serializer {
         return type.cast(new String(body, charset(contentEncoding)));
     }
 
+    /** Also understands Python's codec names, such as {@code latin-1}, which a kombu publisher may declare. */
     static Charset charset(String contentEncoding) {
-        return contentEncoding == null || contentEncoding.isBlank() ? StandardCharsets.UTF_8
-                : Charset.forName(contentEncoding.trim());
+        if (contentEncoding == null || contentEncoding.isBlank()) {
+            return StandardCharsets.UTF_8;
+        }
+        String name = contentEncoding.trim();
+        if (!Charset.isSupported(name)) {
+            String python = name.replace("-", "").replace("_", "");
+            if (Charset.isSupported(python)) {
+                return Charset.forName(python);
+            }
+        }
+        return Charset.forName(name);
     }
 }

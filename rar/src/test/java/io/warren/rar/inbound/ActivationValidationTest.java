@@ -43,6 +43,7 @@ class ActivationValidationTest {
             case "reconnectAttempts" -> WarrenActivationSpec::setReconnectAttempts;
             case "shutdownTimeoutMillis" -> WarrenActivationSpec::setShutdownTimeoutMillis;
             case "accept" -> WarrenActivationSpec::setAccept;
+            case "maxDecompressedBytes" -> WarrenActivationSpec::setMaxDecompressedBytes;
             case "port" -> (spec1, text) -> spec1.setPort(Integer.valueOf(text));
             case "heartbeatSeconds" -> (spec1, text) -> spec1.setHeartbeatSeconds(Integer.valueOf(text));
             case "addresses" -> WarrenActivationSpec::setAddresses;
@@ -66,6 +67,7 @@ class ActivationValidationTest {
             "reconnectIntervalMillis, soon, 'reconnectIntervalMillis: ''soon'' must be a whole number from 1 up'",
             "reconnectAttempts, -2, 'reconnectAttempts: ''-2'' must be a whole number from -1 up'",
             "shutdownTimeoutMillis, -1, 'shutdownTimeoutMillis: ''-1'' must be a whole number from 0 up'",
+            "maxDecompressedBytes, 0, 'maxDecompressedBytes: ''0'' must be a whole number from 1 up'",
             "heartbeatSeconds, -5, 'heartbeatSeconds: ''-5'' is not a whole number of at least 0'",
             "addresses, 'node1:x', 'addresses: ''node1:x'' is not host or host:port'",
     })
