@@ -57,7 +57,14 @@ echo "created $DOMAIN_DIR"
 step "Starting Payara"
 # set before start-domain returns or fails: a half-started server is stopped too
 STARTED=1
-timeout 180 "$ASADMIN" start-domain "$DOMAIN" || fail "Payara did not start"
+if ! timeout 180 "$ASADMIN" start-domain "$DOMAIN"; then
+  pid=$(payara_pid) || true
+  ! { [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null; } || fail "Payara did not start"
+  # under CPU load Payara's start-up sometimes dies of a race among its own services (an NPE in
+  # TransactionServiceConfigListener; payara/Payara#4395); the same domain then starts
+  echo "Payara died while starting: starting it once more"
+  timeout 180 "$ASADMIN" start-domain "$DOMAIN" || fail "Payara did not start"
+fi
 
 step "Configuring and deploying Warren's resource adapter (examples-ear/payara/configure-warren.asadmin)"
 # multimode goes on after a failed command and still exits with 0: its output tells
