@@ -67,7 +67,7 @@ if ! timeout 180 "$ASADMIN" start-domain "$DOMAIN"; then
 fi
 
 step "Configuring and deploying Warren's resource adapter (examples-ear/payara/configure-warren.asadmin)"
-# multimode goes on after a failed command and still exits with 0: its output tells
+# multimode goes on after a failed command and may still exit with 0: its output tells
 output=$(timeout 180 "$ASADMIN" multimode --file "$ROOT/examples-ear/payara/configure-warren.asadmin" 2>&1) \
   || fail "asadmin multimode failed: $output"
 grep -v '^Unable to retrieve infocmp' <<<"$output"
