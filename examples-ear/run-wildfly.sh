@@ -2,7 +2,7 @@
 # Runs the examples in WildFly 37: builds warren.rar and warren-examples.ear, unpacks WildFly
 # from Maven Central into examples-ear/target, configures and starts it (ports offset by 100:
 # HTTP 8180, management 10090), deploys both, triggers each example with curl and prints what
-# the examples logged. Stops WildFly at the end, also on failure.
+# the examples logged. Stops WildFly at the end, also on failure. run-payara.sh is its twin.
 #
 # Needs Java 17, Maven 3.8 and RabbitMQ on 127.0.0.1:5672 (guest/guest). From the repository root:
 #   bash examples-ear/run-wildfly.sh
@@ -22,31 +22,8 @@ LOG=$JBOSS_HOME/standalone/log/server.log
 CONSOLE=$TARGET/wildfly-console.log
 PIDFILE=$TARGET/wildfly.pid
 WILDFLY_PID=
-LOG_MARK=0
 
-step() { printf '\n== %s\n' "$*"; }
-
-fail() {
-  echo "FAILED: $*" >&2
-  if [[ -f $LOG ]]; then
-    echo "---- last lines of $LOG" >&2
-    tail -n 80 "$LOG" >&2
-  fi
-  exit 1
-}
-
-# wait_for SECONDS WHAT COMMAND...: runs COMMAND until it succeeds, failing after SECONDS
-wait_for() {
-  local seconds=$1 what=$2
-  shift 2
-  local deadline=$((SECONDS + seconds))
-  until "$@"; do
-    ((SECONDS < deadline)) || fail "no $what after ${seconds}s"
-    sleep 0.5
-  done
-}
-
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+source "$ROOT/examples-ear/examples.sh"
 
 wildfly_alive() { [[ -n $WILDFLY_PID ]] && kill -0 "$WILDFLY_PID" 2>/dev/null; }
 
@@ -72,14 +49,6 @@ deploy() {
   echo "deployed $(basename "$1")"
 }
 
-# logged TEXT: whether server.log has TEXT since the examples were triggered
-logged() { awk -v mark="$LOG_MARK" -v text="$1" 'NR > mark && index($0, text) { found = 1 } END { exit !found }' "$LOG"; }
-
-post() {
-  echo "\$ curl -X POST '$BASE/$1'"
-  curl -sS --fail-with-body --max-time 30 -X POST "$BASE/$1" || fail "POST $1"
-}
-
 stop_wildfly() {
   wildfly_alive || return 0
   step "Stopping WildFly"
@@ -97,22 +66,9 @@ stop_wildfly() {
 }
 trap stop_wildfly EXIT
 
-listening 5672 || fail "RabbitMQ does not answer on 127.0.0.1:5672"
-for port in "$HTTP_PORT" "${CONTROLLER#*:}"; do
-  ! listening "$port" || fail "port $port is in use: is a WildFly of an earlier run still up?"
-done
-
-step "Building warren.rar and warren-examples.ear"
-# -pl examples-ear alone would build only the aggregator: Maven 3 does not add its modules
-mvn -B -q install -DskipTests -pl api,rar,cdi,examples-ear,examples-ear/web,examples-ear/ear -am
-ls -l rar/target/warren.rar examples-ear/ear/target/warren-examples.ear
-
-if [[ ! -x $JBOSS_HOME/bin/standalone.sh ]]; then
-  step "Unpacking WildFly $WILDFLY_VERSION from Maven Central into $TARGET"
-  mvn -B -q -N -f examples-ear/pom.xml org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack \
-      -Dartifact=org.wildfly:wildfly-dist:$WILDFLY_VERSION:tar.gz -DoutputDirectory="$TARGET" \
-      -DmarkersDirectory="$JBOSS_HOME/.unpacked"
-fi
+check_ports WildFly "$HTTP_PORT" "${CONTROLLER#*:}"
+build_examples
+unpack_server "org.wildfly:wildfly-dist:$WILDFLY_VERSION:tar.gz" "$JBOSS_HOME"
 
 step "Configuring Warren's resource adapter (examples-ear/wildfly/configure-warren.cli)"
 "$JBOSS_HOME/bin/jboss-cli.sh" --file="$ROOT/examples-ear/wildfly/configure-warren.cli"
@@ -132,53 +88,4 @@ step "Deploying"
 deploy rar/target/warren.rar
 deploy examples-ear/ear/target/warren-examples.ear
 
-# what the examples log from here on is this run's, not a leftover message's consumed at deployment
-LOG_MARK=$(wc -l <"$LOG")
-
-step "Feed importer"
-post "feed?url=http://cnn.com/rss/edition.rss"
-step "Media"
-post "media/video"
-post "media/image"
-step "Topic"
-post "stocks?keys=usd.stock,eur.stock.db,stock.nasdaq"
-step "Polling"
-post "poll/put?text=hello%20from%20the%20poll%20example"
-# until empty: a message a failed earlier run left in the queue comes out first
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-  response=$(post "poll")
-  echo "$response"
-  [[ $response != *"is empty"* ]] || break
-done
-[[ $response == *"is empty"* ]] || fail "queue poll still not empty after 10 fetches"
-
-if /usr/bin/python3 -c 'import kombu' 2>/dev/null; then
-  step "kombu: a zlib-compressed JSON message to the feed importer"
-  /usr/bin/python3 - <<'PY'
-from kombu import Connection, Producer
-with Connection('amqp://guest:guest@127.0.0.1:5672//') as connection:
-    Producer(connection.default_channel).publish(
-        {'import_feed': 'http://kombu.example/zlib.rss'}, exchange='feed', routing_key='importer',
-        serializer='json', compression='zlib')
-print('published with kombu, compression zlib')
-PY
-  KOMBU_EXPECTED="Got feed import message for: http://kombu.example/zlib.rss"
-else
-  echo "(no python3-kombu: the kombu step is left out)"
-  KOMBU_EXPECTED=
-fi
-
-step "Waiting for the MDBs"
-for expected in "Got feed import message for: http://cnn.com/rss/edition.rss" \
-    "Got media message from queue video: name=/tmp/lolcat1.avi size=1301013" \
-    "Got media message from queue image: name=/tmp/lolcat1.jpg" \
-    "Got stocks message with routing key usd.stock:" \
-    "Got stocks message with routing key eur.stock.db:"; do
-  wait_for 30 "'$expected' in $LOG" logged "$expected"
-done
-[[ -z $KOMBU_EXPECTED ]] || wait_for 30 "'$KOMBU_EXPECTED' in $LOG" logged "$KOMBU_EXPECTED"
-! logged "routing key stock.nasdaq" || fail "stock.nasdaq reached stock-watch, whose binding is *.stock.#"
-echo "all expected messages arrived; stock.nasdaq did not (it matches no binding)"
-
-step "What the examples logged ($LOG)"
-awk -v mark="$LOG_MARK" 'NR > mark && /\[io\.warren\.examples\./' "$LOG"
+run_examples

@@ -46,4 +46,15 @@ class DocumentationTest {
         assertTrue(readme().contains("```sh\nmvn -B verify\n```"));
         assertTrue(ci.contains("\nmvn -B verify\n"), ".ci/run runs the README's test command");
     }
+
+    @Test
+    void theReadmeQuotesThePayaraExamplesCommands() throws IOException {
+        String readme = readme();
+        for (String line : Files.readAllLines(Path.of("..", "examples-ear", "payara", "configure-warren.asadmin"))) {
+            if (!line.isBlank()) {
+                assertTrue(readme.contains("\n   " + line + "\n"),
+                        "README's Payara Server step 1 lacks the line of configure-warren.asadmin: " + line);
+            }
+        }
+    }
 }

@@ -18,7 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Triggers each example over HTTP, e.g. (port 8180 as run-wildfly.sh starts WildFly)
+ * Triggers each example over HTTP, e.g. (port 8180 as run-wildfly.sh starts WildFly, 8280 as run-payara.sh starts Payara)
  * {@code curl -X POST 'http://127.0.0.1:8180/warren-examples/examples/feed?url=http://cnn.com/rss/edition.rss'};
  * each answers with one line saying what it did.
  */

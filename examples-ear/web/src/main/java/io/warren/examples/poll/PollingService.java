@@ -19,7 +19,8 @@ public class PollingService {
 
     private static final Logger LOG = Logger.getLogger(PollingService.class.getName());
 
-    @Resource(lookup = "java:/warren/ConnectionFactory")
+    // a reference each server maps to its own JNDI name: WEB-INF/jboss-web.xml, WEB-INF/glassfish-web.xml
+    @Resource(name = "warren/ConnectionFactory")
     ConnectionFactory factory;
 
     /** Puts a text message on the queue, through the default exchange (routing key = queue name). */

@@ -1,0 +1,128 @@
+# What run-wildfly.sh and run-payara.sh do alike, sourced by both so that each server gets the same
+# build, the same curl triggers and the same expected log lines. The sourcing script sets
+#   ROOT  the repository root        TARGET  examples-ear/target
+#   LOG   the server's log file      BASE    the examples' URL, http://127.0.0.1:PORT/warren-examples/examples
+# and a trap that stops its server on exit.
+
+LOG_MARK=0
+
+step() { printf '\n== %s\n' "$*"; }
+
+fail() {
+  echo "FAILED: $*" >&2
+  if [[ -f $LOG ]]; then
+    echo "---- last lines of $LOG" >&2
+    tail -n 80 "$LOG" >&2
+  fi
+  exit 1
+}
+
+# wait_for SECONDS WHAT COMMAND...: runs COMMAND until it succeeds, failing after SECONDS
+wait_for() {
+  local seconds=$1 what=$2
+  shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    ((SECONDS < deadline)) || fail "no $what after ${seconds}s"
+    sleep 0.5
+  done
+}
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# check_ports SERVER PORT...: the broker answers, and none of the server's ports is taken
+check_ports() {
+  local server=$1 port
+  shift
+  listening 5672 || fail "RabbitMQ does not answer on 127.0.0.1:5672"
+  for port in "$@"; do
+    ! listening "$port" || fail "port $port is in use: is a $server of an earlier run still up?"
+  done
+}
+
+build_examples() {
+  step "Building warren.rar and warren-examples.ear"
+  # -pl examples-ear alone would build only the aggregator: Maven 3 does not add its modules
+  (cd "$ROOT" && mvn -B -q package -DskipTests -pl api,rar,cdi,examples-ear,examples-ear/web,examples-ear/ear -am)
+  ls -l "$ROOT/rar/target/warren.rar" "$ROOT/examples-ear/ear/target/warren-examples.ear"
+}
+
+# unpack_server GROUP:ARTIFACT:VERSION:TYPE HOME: unpacks the distribution from Maven Central into
+# TARGET, unless HOME (the directory it unpacks to) is already there
+unpack_server() {
+  [[ -d $2/bin ]] && return 0
+  step "Unpacking $1 from Maven Central into $TARGET"
+  mvn -B -q -N -f "$ROOT/examples-ear/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.8.1:unpack \
+      -Dartifact="$1" -DoutputDirectory="$TARGET" -DmarkersDirectory="$2/.unpacked"
+}
+
+# logged TEXT: whether the server's log has TEXT since the examples were triggered
+logged() { awk -v mark="$LOG_MARK" -v text="$1" 'NR > mark && index($0, text) { found = 1 } END { exit !found }' "$LOG"; }
+
+post() {
+  echo "\$ curl -X POST '$BASE/$1'"
+  curl -sS --fail-with-body --max-time 30 -X POST "$BASE/$1" || fail "POST $1"
+}
+
+# run_examples: triggers each example (the README's table) and waits for what the MDBs log
+run_examples() {
+  # what the examples log from here on is this run's, not a leftover message's consumed at deployment
+  LOG_MARK=$(wc -l <"$LOG")
+
+  step "Feed importer"
+  post "feed?url=http://cnn.com/rss/edition.rss"
+  step "Media"
+  post "media/video"
+  post "media/image"
+  step "Topic"
+  post "stocks?keys=usd.stock,eur.stock.db,stock.nasdaq"
+  step "Polling"
+  post "poll/put?text=hello%20from%20the%20poll%20example"
+  local response
+  # until empty: a message a failed earlier run left in the queue comes out first
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    response=$(post "poll")
+    echo "$response"
+    [[ $response != *"is empty"* ]] || break
+  done
+  [[ $response == *"is empty"* ]] || fail "queue poll still not empty after 10 fetches"
+
+  local kombu_expected=
+  if /usr/bin/python3 -c 'import kombu' 2>/dev/null; then
+    step "kombu: a zlib-compressed JSON message to the feed importer"
+    /usr/bin/python3 - <<'PY'
+from kombu import Connection, Producer
+with Connection('amqp://guest:guest@127.0.0.1:5672//') as connection:
+    Producer(connection.default_channel).publish(
+        {'import_feed': 'http://kombu.example/zlib.rss'}, exchange='feed', routing_key='importer',
+        serializer='json', compression='zlib')
+print('published with kombu, compression zlib')
+PY
+    kombu_expected="Got feed import message for: http://kombu.example/zlib.rss"
+  else
+    echo "(no python3-kombu: the kombu step is left out)"
+  fi
+
+  step "Waiting for the MDBs"
+  local expected
+  for expected in "Got feed import message for: http://cnn.com/rss/edition.rss" \
+      "Got media message from queue video: name=/tmp/lolcat1.avi size=1301013" \
+      "Got media message from queue image: name=/tmp/lolcat1.jpg" \
+      "Got stocks message with routing key usd.stock:" \
+      "Got stocks message with routing key eur.stock.db:"; do
+    wait_for 30 "'$expected' in $LOG" logged "$expected"
+  done
+  [[ -z $kombu_expected ]] || wait_for 30 "'$kombu_expected' in $LOG" logged "$kombu_expected"
+  ! logged "routing key stock.nasdaq" || fail "stock.nasdaq reached stock-watch, whose binding is *.stock.#"
+  echo "all expected messages arrived; stock.nasdaq did not (it matches no binding)"
+
+  step "What the examples logged ($LOG)"
+  # WildFly writes one line per record; Payara a header line ending in "[[" and the message on the
+  # next lines, up to "]]"
+  awk -v mark="$LOG_MARK" '
+    NR <= mark { next }
+    message { line = $0; sub(/^ +/, "", line); if (sub(/\]\]$/, "", line)) message = 0; print logger ": " line; next }
+    match($0, /\[io\.warren\.examples\.[A-Za-z0-9_.$]+\]/) {
+      if ($0 ~ /\[\[$/) { logger = substr($0, RSTART + 1, RLENGTH - 2); message = 1 } else print
+    }' "$LOG"
+}
