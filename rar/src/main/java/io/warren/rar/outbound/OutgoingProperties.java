@@ -1,9 +1,12 @@
 package io.warren.rar.outbound;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.LongString;
+import io.warren.EncodeException;
 import io.warren.OutgoingMessage;
 import io.warren.rar.serialization.Serializers;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -28,7 +31,7 @@ final class OutgoingProperties {
                 .type(message.type())
                 .appId(message.appId());
         if (!message.headers().isEmpty()) {
-            builder.headers(amqpHeaders(message.headers()));
+            builder.headers(amqpHeaders(message.headers(), "", encoded.contentType()));
         }
         if (message.expiration() != null) {
             builder.expiration(Long.toString(message.expiration().toMillis()));
@@ -39,24 +42,37 @@ final class OutgoingProperties {
         return builder.build();
     }
 
-    /** AMQP tables know dates but not {@link Instant}s; everything else the client writes itself. */
-    private static Map<String, Object> amqpHeaders(Map<String, Object> headers) {
+    /**
+     * AMQP tables know dates but not {@link Instant}s. Every value is checked here, as the client
+     * finds one it cannot write only while writing the frame, with an IllegalArgumentException.
+     */
+    private static Map<String, Object> amqpHeaders(Map<?, ?> headers, String prefix, String contentType) {
         Map<String, Object> table = new LinkedHashMap<>(headers.size());
-        headers.forEach((name, value) -> table.put(name, amqpValue(value)));
+        headers.forEach((name, value) -> table.put(String.valueOf(name),
+                amqpValue(value, prefix + name, contentType)));
         return table;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Object amqpValue(Object value) {
+    private static Object amqpValue(Object value, String header, String contentType) {
         if (value instanceof Instant instant) {
             return Date.from(instant);
         }
         if (value instanceof Map<?, ?> map) {
-            return amqpHeaders((Map<String, Object>) map);
+            return amqpHeaders(map, header + ".", contentType);
         }
         if (value instanceof List<?> list) {
-            return list.stream().map(OutgoingProperties::amqpValue).toList();
+            return list.stream().map(item -> amqpValue(item, header + "[]", contentType)).toList();
         }
-        return value;
+        if (value == null || value instanceof String || value instanceof Integer || value instanceof Long
+                || value instanceof Short || value instanceof Byte || value instanceof Boolean
+                || value instanceof Double || value instanceof Float || value instanceof BigDecimal
+                || value instanceof Date || value instanceof byte[] || value instanceof LongString) {
+            return value;
+        }
+        String type = value.getClass().getName();
+        throw new EncodeException("Header '" + header + "' holds a " + type + ", which AMQP headers cannot carry "
+                + "(of a message with content type " + contentType + "); use a String, Integer, Long, Short, Byte, "
+                + "Boolean, Double, Float, BigDecimal, Instant, Date, byte[], List or Map, e.g. its toString()",
+                type, contentType, null);
     }
 }

@@ -26,8 +26,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -43,10 +41,9 @@ final class PooledChannel {
 
     private enum Mode { PLAIN, CONFIRM, TX }
 
-    /** Where applications' futures complete: not the client's connection thread. */
-    private static final Executor COMPLETIONS = ForkJoinPool.commonPool();
-
     private final Connection connection;
+    /** Where applications' futures complete: not the client's connection thread. */
+    private final Completions completions;
     private final ShutdownListener onShutdown;
     private final List<Return> returns = new CopyOnWriteArrayList<>();
     private final Map<Long, ReceivedMessage> unsettled = new LinkedHashMap<>();
@@ -60,8 +57,9 @@ final class PooledChannel {
     /**
      * @param onShutdown told when the channel closes for a reason other than our own close
      */
-    PooledChannel(Connection connection, ShutdownListener onShutdown) throws IOException {
+    PooledChannel(Connection connection, Completions completions, ShutdownListener onShutdown) throws IOException {
         this.connection = connection;
+        this.completions = completions;
         this.onShutdown = onShutdown;
         open();
     }
@@ -71,7 +69,7 @@ final class PooledChannel {
         if (opened == null) {
             throw new IOException("the broker connection has no channel left (channel_max reached)");
         }
-        PendingConfirms pending = new PendingConfirms(COMPLETIONS);
+        PendingConfirms pending = new PendingConfirms(completions);
         opened.addConfirmListener(pending);
         opened.addReturnListener(returned -> {
             if (!pending.returned(returned)) {
@@ -144,6 +142,13 @@ final class PooledChannel {
     void publish(String exchange, String routingKey, boolean mandatory, Duration confirmTimeout,
                  AMQP.BasicProperties properties, byte[] body) throws IOException {
         Channel target = channel(confirmTimeout != null);
+        if (mandatory && inTransaction) {
+            // its return would come before commit-ok, and failing the commit for it would roll back the
+            // caller's other resources while the broker kept the transaction's routable messages and acks
+            throw new WarrenException("A mandatory publish to exchange '" + exchange + "' with routing key '"
+                    + routingKey + "' cannot wait for its return inside a transaction: use publishConfirmed, "
+                    + "whose future reports the return after the commit, or a producer that is not mandatory");
+        }
         if (mandatory) {
             returns.clear();
         }
@@ -162,8 +167,10 @@ final class PooledChannel {
             PublishException failure = (PublishException) e.getCause();
             throw new PublishException(failure.getMessage(), failure.getCause());
         } catch (TimeoutException e) {
-            // a channel whose broker does not answer is of no use to the next caller either
-            replace();
+            // a channel whose broker does not answer is of no use to the next caller either; a graceful
+            // close would wait for a close-ok that is no more likely to come than the confirm, and so would
+            // opening another now: the next use opens it
+            abortQuietly();
             throw new PublishException("No confirm from the broker within " + confirmTimeout + " for a message to exchange '"
                     + exchange + "' with routing key '" + routingKey + "'; it may or may not have been routed", e);
         } catch (InterruptedException e) {
@@ -274,15 +281,25 @@ final class PooledChannel {
         inTransaction = true;
     }
 
+    /**
+     * Commits; once the broker answered commit-ok nothing here throws, as the broker holds the
+     * transaction's messages and acks whatever the caller would do next. Mandatory messages in a
+     * transaction report their return through their own future (see {@link #inTransaction()}).
+     */
     void commit() throws IOException {
         try {
             channel.txCommit();
             settledInTransaction.clear();
+            returns.clear();
             confirms.committed();
-            throwIfReturned();
         } finally {
             inTransaction = false;
         }
+    }
+
+    /** @return whether a transaction is open on this channel */
+    boolean inTransaction() {
+        return inTransaction;
     }
 
     void rollback() throws IOException {
@@ -324,6 +341,19 @@ final class PooledChannel {
 
     void close() {
         closeQuietly();
+    }
+
+    /** Drops the channel without waiting for the broker; the next use opens another. */
+    void abandon() {
+        abortQuietly();
+    }
+
+    private void abortQuietly() {
+        try {
+            channel.abort();
+        } catch (IOException | RuntimeException e) {
+            // aborting never waits for the broker; a channel already closed has nothing left to release
+        }
     }
 
     private void closeQuietly() {
