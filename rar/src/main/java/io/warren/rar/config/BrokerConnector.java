@@ -2,6 +2,7 @@ package io.warren.rar.config;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.impl.AMQConnection;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -14,6 +15,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,8 +58,13 @@ public final class BrokerConnector {
         factory.setChannelRpcTimeout(settings.channelRpcTimeoutMillis());
         // an answer that comes after its call timed out must not be taken for the answer to the next call
         factory.setChannelShouldCheckRpcResponseType(true);
-        factory.setClientProperties(Map.of("connection_name", settings.connectionName(),
-                "product", "Warren", "information", "Jakarta EE resource adapter for RabbitMQ"));
+        // over the client's defaults, not instead of them: those carry the capabilities without which
+        // the broker sends neither connection.blocked nor basic.cancel
+        Map<String, Object> clientProperties = new HashMap<>(AMQConnection.defaultClientProperties());
+        clientProperties.put("connection_name", settings.connectionName());
+        clientProperties.put("product", "Warren");
+        clientProperties.put("information", "Jakarta EE resource adapter for RabbitMQ");
+        factory.setClientProperties(clientProperties);
         if (settings.tls()) {
             if (settings.tlsTrustAll()) {
                 LOG.warning("tlsTrustAll=true: Warren accepts any broker certificate under any name; "

@@ -51,6 +51,8 @@ final class PooledChannel {
     private Channel channel;
     private PendingConfirms confirms;
     private Mode mode;
+    /** Abandoned while the broker did not answer, and being closed: the next use opens another. */
+    private boolean stale;
     private boolean inTransaction;
     private long transactionPublishes;
 
@@ -86,6 +88,7 @@ final class PooledChannel {
         channel = opened;
         confirms = pending;
         mode = Mode.PLAIN;
+        stale = false;
         forgetUnsettled(Outcome.REQUEUED);
     }
 
@@ -102,7 +105,7 @@ final class PooledChannel {
     }
 
     boolean isUsable() {
-        return connection.isOpen() && (channel.isOpen() || !inTransaction);
+        return connection.isOpen() && ((channel.isOpen() && !stale) || !inTransaction);
     }
 
     /**
@@ -110,10 +113,11 @@ final class PooledChannel {
      *     outside one, a channel that is not transactional, in confirm mode when confirms are asked for
      */
     private Channel channel(boolean confirms) throws IOException {
-        if (!channel.isOpen()) {
+        if (stale || !channel.isOpen()) {
             if (inTransaction) {
-                throw new WarrenException("The channel of this transaction was closed by the broker: "
-                        + channel.getCloseReason().getMessage() + "; the transaction must roll back");
+                throw new WarrenException("The channel of this transaction was closed"
+                        + (stale ? ", as the broker did not answer" : " by the broker: "
+                        + channel.getCloseReason().getMessage()) + "; the transaction must roll back");
             }
             open();
         }
@@ -167,10 +171,8 @@ final class PooledChannel {
             PublishException failure = (PublishException) e.getCause();
             throw new PublishException(failure.getMessage(), failure.getCause());
         } catch (TimeoutException e) {
-            // a channel whose broker does not answer is of no use to the next caller either; a graceful
-            // close would wait for a close-ok that is no more likely to come than the confirm, and so would
-            // opening another now: the next use opens it
-            abortQuietly();
+            // a channel whose broker does not answer is of no use to the next caller either
+            abandon();
             throw new PublishException("No confirm from the broker within " + confirmTimeout + " for a message to exchange '"
                     + exchange + "' with routing key '" + routingKey + "'; it may or may not have been routed", e);
         } catch (InterruptedException e) {
@@ -340,20 +342,31 @@ final class PooledChannel {
     }
 
     void close() {
-        closeQuietly();
-    }
-
-    /** Drops the channel without waiting for the broker; the next use opens another. */
-    void abandon() {
-        abortQuietly();
-    }
-
-    private void abortQuietly() {
-        try {
-            channel.abort();
-        } catch (IOException | RuntimeException e) {
-            // aborting never waits for the broker; a channel already closed has nothing left to release
+        if (!stale) {
+            closeQuietly();
         }
+    }
+
+    /**
+     * Gives up a channel the broker does not answer on, without the caller waiting: the next use
+     * opens another. The old one is closed on the completion threads, within channelRpcTimeoutMillis.
+     * Not {@code abort()}: it frees the channel number at once, the next channel opened takes it
+     * before the broker has let go of it, and the broker answers that second channel.open by
+     * closing the whole connection.
+     */
+    void abandon() {
+        Channel abandoned = channel;
+        if (stale || !abandoned.isOpen()) {
+            return;
+        }
+        stale = true;
+        completions.execute(() -> {
+            try {
+                abandoned.close();
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                // not answered within channelRpcTimeoutMillis either: the client releases it all the same
+            }
+        });
     }
 
     private void closeQuietly() {

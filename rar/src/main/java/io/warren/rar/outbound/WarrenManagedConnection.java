@@ -325,17 +325,26 @@ public final class WarrenManagedConnection implements ManagedConnection {
         try {
             return operation.perform();
         } catch (ChannelContinuationTimeoutException e) {
-            // its answer may still come and be taken for the answer to the next call: the channel must go
-            channel.abandon();
-            failed(e);
-            throw new WarrenException("Could not " + what + ": the broker did not answer within "
-                    + factory.connectionSettings().channelRpcTimeoutMillis() + " ms (channelRpcTimeoutMillis)", e);
+            throw unanswered(what, e);
+        } catch (WarrenException e) {
+            if (e.getCause() instanceof ChannelContinuationTimeoutException timeout) {
+                throw unanswered(what, timeout);
+            }
+            throw e;
         } catch (IOException | ShutdownSignalException e) {
             if (!channel.isUsable()) {
                 failed(e);
             }
             throw new WarrenException("Could not " + what + ": " + reason(e), e);
         }
+    }
+
+    /** A channel whose broker did not answer in time goes, and this managed connection with it. */
+    private WarrenException unanswered(String what, ChannelContinuationTimeoutException timeout) {
+        channel.abandon();
+        failed(timeout);
+        return new WarrenException("Could not " + what + ": the broker did not answer within "
+                + factory.connectionSettings().channelRpcTimeoutMillis() + " ms (channelRpcTimeoutMillis)", timeout);
     }
 
     private static String reason(Exception e) {

@@ -184,6 +184,11 @@ public final class Broker implements AutoCloseable {
         rabbitmqctl("set_vm_memory_high_watermark", fraction);
     }
 
+    /** @return whether the broker's memory alarm is raised */
+    public static boolean memoryAlarm() {
+        return rabbitmqctl("eval", "rabbit_alarm:get_alarms().").contains("memory");
+    }
+
     /** Waits until the condition holds, failing after the timeout. */
     public static void await(String what, Duration timeout, BooleanSupplier condition) {
         await(what, timeout, condition, () -> "");

@@ -62,7 +62,7 @@ class BoundedCallsTest {
     }
 
     @Test
-    void aConfirmThatNeverComesFailsThePublishAndTheChannelIsAbortedNotClosed() throws Exception {
+    void aConfirmThatNeverComesFailsThePublishWithoutWaitingForTheChannelToClose() throws Exception {
         Producer producer = harness.factory().producer(Producer.to(exchange.name()).routingKey("k")
                 .confirms(Duration.ofSeconds(1)).build());
         producer.publish("answered");
