@@ -286,7 +286,8 @@ final class PooledChannel {
     /**
      * Commits; once the broker answered commit-ok nothing here throws, as the broker holds the
      * transaction's messages and acks whatever the caller would do next. Mandatory messages in a
-     * transaction report their return through their own future (see {@link #inTransaction()}).
+     * transaction report their return through their own future; a mandatory {@link #publish} is
+     * refused inside one.
      */
     void commit() throws IOException {
         try {
@@ -297,11 +298,6 @@ final class PooledChannel {
         } finally {
             inTransaction = false;
         }
-    }
-
-    /** @return whether a transaction is open on this channel */
-    boolean inTransaction() {
-        return inTransaction;
     }
 
     void rollback() throws IOException {

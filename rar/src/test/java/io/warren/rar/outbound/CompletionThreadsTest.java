@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,10 +51,11 @@ class CompletionThreadsTest {
         CountDownLatch release = new CountDownLatch(1);
         int parallelism = ForkJoinPool.commonPool().getParallelism();
         CountDownLatch occupied = new CountDownLatch(parallelism);
-        List<CompletableFuture<Void>> blockers = new ArrayList<>();
+        List<Future<?>> blockers = new ArrayList<>();
         try {
+            // on the pool itself: with a parallelism of 1, CompletableFuture's async methods use a thread per task
             for (int i = 0; i < parallelism; i++) {
-                blockers.add(CompletableFuture.runAsync(() -> {
+                blockers.add(ForkJoinPool.commonPool().submit(() -> {
                     occupied.countDown();
                     try {
                         release.await();
@@ -71,7 +73,9 @@ class CompletionThreadsTest {
         } finally {
             release.countDown();
         }
-        CompletableFuture.allOf(blockers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        for (Future<?> blocker : blockers) {
+            blocker.get(30, TimeUnit.SECONDS);
+        }
         Broker.await("the confirmed messages", Duration.ofSeconds(10), () -> broker.messageCount(queue) == 20);
     }
 
