@@ -10,11 +10,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Whether the broker blocks publishing on one connection ({@code connection.blocked}, sent under a
- * memory or disk alarm), and why. The broker stops reading from a blocked connection as soon as it
- * publishes, which stalls everything else on it too (acks, declarations, channel opens); a publisher
- * that asks here first and does not publish while blocked keeps the connection's other work flowing.
- * Each change is logged once: WARNING on block, INFO on unblock.
+ * Whether the broker blocks publishing on one connection, and why. Under a memory or disk alarm
+ * the broker blocks a connection when it publishes: it keeps that message, stops reading the
+ * connection (which stalls everything else on it too: acks, declarations, channel opens) and sends
+ * {@code connection.blocked}. Publishers ask here, so as to wait a bounded time and fail with the
+ * broker's reason rather than add to a connection nobody reads. Each change is logged once:
+ * WARNING on block, INFO on unblock.
  */
 public final class FlowControl implements BlockedListener {
 
