@@ -25,7 +25,19 @@ public interface Producer {
     /** Publishes the payload with that routing key. */
     void publish(Object payload, String routingKey);
 
-    /** Publishes a message with its own properties and headers. */
+    /**
+     * Publishes a message with its own properties and headers; with confirms, returns once the
+     * broker has it.
+     *
+     * @throws EncodeException when the payload or a header does not encode; nothing is sent
+     * @throws PublishException when the broker blocks publishers (a memory or disk alarm) for longer
+     *     than {@code publishBlockedTimeoutMillis}, naming its reason; when it nacks the message or
+     *     does not confirm it in time; or when the channel closes first
+     * @throws UnroutableException when the producer is mandatory and no queue received the message
+     * @throws WarrenException when the producer is mandatory and the caller is in a transaction: the
+     *     return could only be reported by failing a commit the broker made; use
+     *     {@link #publishConfirmed(OutgoingMessage)}, whose future reports it
+     */
     void publish(OutgoingMessage message);
 
     /**
@@ -54,22 +66,29 @@ public interface Producer {
      * <li>{@link PublishException} when the broker nacks it, when no confirm comes within the
      *     producer's confirm timeout ({@link #DEFAULT_CONFIRM_TIMEOUT} when it sets none), or when
      *     the channel or connection closes first; the message may or may not have been routed;</li>
-     * <li>{@link WarrenException} when no pooled channel is to be had or the payload does not encode.</li>
+     * <li>{@link PublishException} naming the broker's reason when the broker blocks publishers (a
+     *     memory or disk alarm) for longer than the connection's {@code publishBlockedTimeoutMillis};</li>
+     * <li>{@link EncodeException} when the payload or a header does not encode;</li>
+     * <li>{@link WarrenException} when no pooled channel is to be had.</li>
      * </ul>
-     * This method itself does not throw for those: every failure is reported through the future.
+     * This method itself never throws: every failure is reported through the future.
      *
      * <p>Inside a JTA transaction the message reaches the broker when the transaction commits, and
      * the commit is the confirm: the future completes once the transaction commits, and fails with
      * a {@link PublishException} when it rolls back. A mandatory message the broker returns fails
-     * its own future with an {@link UnroutableException}, not the commit.
+     * its own future with an {@link UnroutableException}, not the commit: once the broker has
+     * committed, the commit succeeds. (A mandatory {@link #publish(OutgoingMessage)} inside a
+     * transaction is refused with a {@link WarrenException}, as it has no future to report a
+     * return through.)
      *
      * <p>A mandatory message carries the header {@code x-warren-publish-id}, a number unique on
      * its channel, by which the broker's return finds its future.
      *
-     * <p>Futures complete on a shared pool thread ({@link java.util.concurrent.ForkJoinPool#commonPool()}),
-     * never on the AMQP client's connection thread, and outside any container context: stages that
-     * block or need the application's context should run on a managed executor
-     * ({@code whenCompleteAsync(action, managedExecutor)}).
+     * <p>Futures complete on the resource adapter's own threads ({@code warren-completions <connectionName>-N},
+     * a few per adapter), never on the AMQP client's connection thread nor the JDK's common pool,
+     * and outside any container context: stages that block or need the application's context
+     * should run on a managed executor ({@code whenCompleteAsync(action, managedExecutor)}), as a
+     * stage that blocks there delays the confirms of every application on the adapter.
      *
      * <pre>{@code
      * producer.publishConfirmed(order).whenComplete((ok, error) -> {

@@ -4,6 +4,8 @@ import io.warren.rar.config.BrokerProperties;
 import io.warren.rar.inbound.Activations;
 import io.warren.rar.inbound.WarrenActivationSpec;
 import io.warren.rar.outbound.WarrenManagedConnectionFactory;
+import io.warren.rar.outbound.Completions;
+import io.warren.rar.serialization.SerializerCache;
 import io.warren.rar.serialization.Serializers;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
@@ -15,8 +17,10 @@ import jakarta.resource.spi.TransactionSupport;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 
 import javax.transaction.xa.XAResource;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -37,8 +41,11 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
     private static final Logger LOG = Logger.getLogger(WarrenResourceAdapter.class.getName());
 
     private transient BootstrapContext bootstrapContext;
-    private transient Serializers serializers;
-    private final transient List<WarrenManagedConnectionFactory> factories = new CopyOnWriteArrayList<>();
+    private transient SerializerCache serializers;
+    private transient Completions completions;
+    /** By identity: factories with the same properties are equal, but each has its own broker connection. */
+    private final transient Set<WarrenManagedConnectionFactory> factories =
+            Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private final transient Activations activations = new Activations();
 
     @Override
@@ -55,15 +62,47 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
     @Override
     public void stop() {
         activations.deactivateAll();
-        factories.forEach(WarrenManagedConnectionFactory::close);
-        factories.clear();
+        List<WarrenManagedConnectionFactory> registered;
+        synchronized (factories) {
+            registered = List.copyOf(factories);
+            factories.clear();
+        }
+        registered.forEach(WarrenManagedConnectionFactory::close);
+        // after the connections closed, so that the futures they failed are completed first
+        synchronized (this) {
+            if (completions != null) {
+                completions.close();
+                completions = null;
+            }
+        }
         bootstrapContext = null;
         LOG.info("Warren stopped");
     }
 
-    /** Remembers a connection factory, to close its broker connections when the adapter stops. */
+    /** Remembers a connection factory with a broker connection, to close it when the adapter stops. */
     public void register(WarrenManagedConnectionFactory factory) {
         factories.add(factory);
+    }
+
+    /** Forgets a connection factory that closed its broker connection. */
+    public void unregister(WarrenManagedConnectionFactory factory) {
+        factories.remove(factory);
+    }
+
+    /** @return how many connection factories hold a broker connection now */
+    public int registeredFactories() {
+        return factories.size();
+    }
+
+    /**
+     * @return the threads on which applications' confirm futures complete; made anew if used
+     *     while stopped, so that a factory outliving a restart of the adapter still completes them
+     */
+    public synchronized Completions completions() {
+        if (completions == null) {
+            completions = new Completions("warren-completions " + connectionSettings().connectionName());
+        }
+        return completions;
     }
 
     /** @return the running inbound activations */
@@ -76,12 +115,15 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
         return bootstrapContext;
     }
 
-    /** @return the serializers: built in, and those on the adapter's or the deploying thread's class path */
+    /**
+     * @return the serializers of the calling thread's application (its context class loader):
+     *     built in, and those its class path or the adapter's registers
+     */
     public synchronized Serializers serializers() {
         if (serializers == null) {
-            serializers = Serializers.load(getClass().getClassLoader(), Thread.currentThread().getContextClassLoader());
+            serializers = new SerializerCache(getClass().getClassLoader());
         }
-        return serializers;
+        return serializers.forLoader(Thread.currentThread().getContextClassLoader());
     }
 
     @Override

@@ -149,6 +149,20 @@ final class ItBroker implements AutoCloseable {
         return channels;
     }
 
+    /** @return connections whose client-provided name contains the text */
+    static int connectionsNamed(String text) throws Exception {
+        String json = rabbitmqctl("list_connections", "client_properties", "--formatter", "json");
+        int connections = 0;
+        for (JsonNode connection : new ObjectMapper().readTree(json.substring(json.indexOf('[')))) {
+            for (JsonNode property : connection.get("client_properties")) {
+                if (property.get(0).asText().equals("connection_name") && property.get(2).asText().contains(text)) {
+                    connections++;
+                }
+            }
+        }
+        return connections;
+    }
+
     static void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

@@ -2,6 +2,7 @@ package io.warren.rar.config;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.impl.AMQConnection;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -53,9 +54,13 @@ public final class BrokerConnector {
         factory.setRequestedHeartbeat(settings.heartbeatSeconds());
         factory.setConnectionTimeout(settings.connectionTimeoutMillis());
         factory.setHandshakeTimeout(settings.connectionTimeoutMillis());
-        // added to the client's own properties, never instead of them: their capabilities are what
-        // make the broker send basic.cancel (a deleted queue) and connection.blocked (an alarm)
-        Map<String, Object> clientProperties = new HashMap<>(factory.getClientProperties());
+        // the client's default is 10 minutes: a broker that stops answering must not hold a caller that long
+        factory.setChannelRpcTimeout(settings.channelRpcTimeoutMillis());
+        // an answer that comes after its call timed out must not be taken for the answer to the next call
+        factory.setChannelShouldCheckRpcResponseType(true);
+        // over the client's defaults, not instead of them: those carry the capabilities without which
+        // the broker sends neither connection.blocked nor basic.cancel
+        Map<String, Object> clientProperties = new HashMap<>(AMQConnection.defaultClientProperties());
         clientProperties.put("connection_name", settings.connectionName());
         clientProperties.put("product", "Warren");
         clientProperties.put("information", "Jakarta EE resource adapter for RabbitMQ");
@@ -103,12 +108,25 @@ public final class BrokerConnector {
         return store;
     }
 
+    /** An open connection and the broker's flow control on it. */
+    public record Opened(Connection connection, FlowControl flowControl) {
+    }
+
     /**
-     * Opens a connection, trying each address in turn.
+     * Opens a connection, trying each address in turn. Every connection Warren opens logs when
+     * the broker blocks and unblocks it.
      *
      * @param purpose added to the connection name the broker shows, e.g. {@code outbound}
      */
-    public synchronized Connection open(String purpose) throws IOException, TimeoutException {
+    public Connection open(String purpose) throws IOException, TimeoutException {
+        return openWatched(purpose).connection();
+    }
+
+    /**
+     * Opens a connection as {@link #open(String)} does, with its flow control, for those that
+     * publish: they must not publish while the broker blocks the connection.
+     */
+    public synchronized Opened openWatched(String purpose) throws IOException, TimeoutException {
         String name = settings.connectionName() + (purpose == null ? "" : " (" + purpose + ")");
         // the client's I/O and dispatch threads carry the connection's name, so thread dumps say whose they are
         AtomicInteger threads = new AtomicInteger();
@@ -123,8 +141,11 @@ public final class BrokerConnector {
         } catch (SSLException e) {
             throw new IOException(explain(e), e);
         }
+        FlowControl flowControl = new FlowControl(name);
+        connection.addBlockedListener(flowControl);
+        connection.addShutdownListener(cause -> flowControl.closed());
         LOG.log(Level.FINE, "Opened broker connection {0} to {1}", new Object[] {name, connection.getAddress()});
-        return connection;
+        return new Opened(connection, flowControl);
     }
 
     /** @return what went wrong in a TLS handshake, and which property would put it right */

@@ -124,6 +124,18 @@ public abstract class BrokerProperties implements Serializable {
     @ConfigProperty
     public void setConnectionName(String name) { set(BrokerProperty.CONNECTION_NAME, name); }
 
+    public Integer getChannelRpcTimeoutMillis() { return integer(BrokerProperty.CHANNEL_RPC_TIMEOUT_MILLIS); }
+    @ConfigProperty
+    public void setChannelRpcTimeoutMillis(Integer millis) { set(BrokerProperty.CHANNEL_RPC_TIMEOUT_MILLIS, millis); }
+
+    public Integer getPublishBlockedTimeoutMillis() { return integer(BrokerProperty.PUBLISH_BLOCKED_TIMEOUT_MILLIS); }
+    @ConfigProperty
+    public void setPublishBlockedTimeoutMillis(Integer millis) { set(BrokerProperty.PUBLISH_BLOCKED_TIMEOUT_MILLIS, millis); }
+
+    public Integer getConnectRetryMillis() { return integer(BrokerProperty.CONNECT_RETRY_MILLIS); }
+    @ConfigProperty
+    public void setConnectRetryMillis(Integer millis) { set(BrokerProperty.CONNECT_RETRY_MILLIS, millis); }
+
     private Integer integer(BrokerProperty property) {
         String value = get(property);
         return value == null ? null : Integer.valueOf(value);

@@ -21,7 +21,13 @@ public enum BrokerProperty {
     TLS_TRUST_ALL("false", false, "trust any broker certificate under any host name (testing only; logged as a warning)"),
     HEARTBEAT_SECONDS("60", false, "AMQP heartbeat in seconds; 0 disables it"),
     CONNECTION_TIMEOUT_MILLIS("10000", false, "TCP connect and AMQP handshake timeout in milliseconds"),
-    CONNECTION_NAME("warren", false, "client-provided connection name shown by the broker");
+    CONNECTION_NAME("warren", false, "client-provided connection name shown by the broker"),
+    CHANNEL_RPC_TIMEOUT_MILLIS("30000", false,
+            "longest wait in milliseconds for the broker's answer to a channel call (declare, fetch, open, close, commit)"),
+    PUBLISH_BLOCKED_TIMEOUT_MILLIS("5000", false,
+            "while the broker blocks publishers (memory or disk alarm), how long a publish waits in milliseconds before it fails; 0 fails at once"),
+    CONNECT_RETRY_MILLIS("5000", false,
+            "after a failed outbound connect, how long in milliseconds requests fail at once before the next attempt");
 
     private final String defaultValue;
     private final boolean secret;

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -48,6 +49,9 @@ public final class ConnectionSettings {
         }
         integer(BrokerProperty.HEARTBEAT_SECONDS, 0);
         integer(BrokerProperty.CONNECTION_TIMEOUT_MILLIS, 1);
+        integer(BrokerProperty.CHANNEL_RPC_TIMEOUT_MILLIS, 1);
+        integer(BrokerProperty.PUBLISH_BLOCKED_TIMEOUT_MILLIS, 0);
+        integer(BrokerProperty.CONNECT_RETRY_MILLIS, 0);
         bool(BrokerProperty.TLS_TRUST_ALL);
     }
 
@@ -197,6 +201,18 @@ public final class ConnectionSettings {
 
     public String connectionName() {
         return values.get(BrokerProperty.CONNECTION_NAME);
+    }
+
+    public int channelRpcTimeoutMillis() {
+        return Integer.parseInt(values.get(BrokerProperty.CHANNEL_RPC_TIMEOUT_MILLIS));
+    }
+
+    public Duration publishBlockedTimeout() {
+        return Duration.ofMillis(Long.parseLong(values.get(BrokerProperty.PUBLISH_BLOCKED_TIMEOUT_MILLIS)));
+    }
+
+    public Duration connectRetry() {
+        return Duration.ofMillis(Long.parseLong(values.get(BrokerProperty.CONNECT_RETRY_MILLIS)));
     }
 
     @Override

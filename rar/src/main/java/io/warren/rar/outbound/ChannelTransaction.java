@@ -35,11 +35,11 @@ final class ChannelTransaction implements LocalTransaction {
     public void commit() throws ResourceException {
         try {
             channel.commit();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // only a commit-ok says the broker committed: without it (a closed channel, no answer in time)
+            // it did not, or nothing here can tell
             managed.failed(e);
-            throw new LocalTransactionException("The broker did not commit the AMQP transaction: " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new LocalTransactionException("AMQP transaction committed, but: " + e.getMessage(), e);
+            throw new LocalTransactionException("The broker did not confirm the AMQP commit: " + e.getMessage(), e);
         }
     }
 

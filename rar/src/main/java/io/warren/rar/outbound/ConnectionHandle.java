@@ -7,6 +7,7 @@ import io.warren.OutgoingMessage;
 import io.warren.Producer;
 import io.warren.Queue;
 import io.warren.WarrenException;
+import io.warren.rar.serialization.Serializers;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -71,17 +72,24 @@ final class ConnectionHandle implements Connection {
 
     @Override
     public void publish(String exchange, OutgoingMessage message) {
-        managed().publish(Producer.to(exchange).build(), message);
+        publish(Producer.to(exchange).build(), message);
     }
 
     @Override
     public void publish(Producer.Settings settings, OutgoingMessage message) {
-        managed().publish(settings, message);
+        WarrenManagedConnection target = managed();
+        target.publish(settings, message, target.serializers());
+    }
+
+    /** A producer's publish, with the serializers of the application that made the producer. */
+    void publish(Producer.Settings settings, OutgoingMessage message, Serializers serializers) {
+        managed().publish(settings, message, serializers);
     }
 
     /** Not on {@link Connection}: applications publish asynchronously through a {@link Producer}. */
-    CompletableFuture<Void> publishConfirmed(Producer.Settings settings, OutgoingMessage message) {
-        return managed().publishConfirmed(settings, message);
+    CompletableFuture<Void> publishConfirmed(Producer.Settings settings, OutgoingMessage message,
+                                             Serializers serializers) {
+        return managed().publishConfirmed(settings, message, serializers);
     }
 
     @Override

@@ -1,12 +1,15 @@
 package io.warren.rar.outbound;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.LongString;
+import io.warren.EncodeException;
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
 import io.warren.rar.messages.ReceivedMessage;
 import io.warren.rar.serialization.Compression;
 import io.warren.rar.serialization.Serializers;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -23,10 +26,8 @@ final class OutgoingProperties {
     record Wire(AMQP.BasicProperties properties, byte[] body) {
     }
 
-    /** Encodes the message's payload, compresses it when the message or the producer asks, and sets the properties. */
-    static Wire wire(Serializers serializers, Producer.Settings settings, OutgoingMessage message) {
-        Serializers.Encoded encoded = serializers.encode(message.payload(), message.serializer(),
-                settings.serializer(), message.contentType(), message.contentEncoding());
+    /** Compresses the encoded payload when the message or the producer asks, and sets the properties. */
+    static Wire wire(Serializers.Encoded encoded, Producer.Settings settings, OutgoingMessage message) {
         Compression compression = Compression.forPublishing(
                 message.compression() != null ? message.compression() : settings.compression());
         if (compression == null) {
@@ -47,11 +48,11 @@ final class OutgoingProperties {
                 .type(message.type())
                 .appId(message.appId());
         if (compression != null) {
-            Map<String, Object> headers = amqpHeaders(message.headers());
+            Map<String, Object> headers = amqpHeaders(message.headers(), "", encoded.contentType());
             headers.put(ReceivedMessage.COMPRESSION_HEADER, compression.contentType());
             builder.headers(headers);
         } else if (!message.headers().isEmpty()) {
-            builder.headers(amqpHeaders(message.headers()));
+            builder.headers(amqpHeaders(message.headers(), "", encoded.contentType()));
         }
         if (message.expiration() != null) {
             builder.expiration(Long.toString(message.expiration().toMillis()));
@@ -62,24 +63,37 @@ final class OutgoingProperties {
         return builder.build();
     }
 
-    /** AMQP tables know dates but not {@link Instant}s; everything else the client writes itself. */
-    private static Map<String, Object> amqpHeaders(Map<String, Object> headers) {
+    /**
+     * AMQP tables know dates but not {@link Instant}s. Every value is checked here, as the client
+     * finds one it cannot write only while writing the frame, with an IllegalArgumentException.
+     */
+    private static Map<String, Object> amqpHeaders(Map<?, ?> headers, String prefix, String contentType) {
         Map<String, Object> table = new LinkedHashMap<>(headers.size());
-        headers.forEach((name, value) -> table.put(name, amqpValue(value)));
+        headers.forEach((name, value) -> table.put(String.valueOf(name),
+                amqpValue(value, prefix + name, contentType)));
         return table;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Object amqpValue(Object value) {
+    private static Object amqpValue(Object value, String header, String contentType) {
         if (value instanceof Instant instant) {
             return Date.from(instant);
         }
         if (value instanceof Map<?, ?> map) {
-            return amqpHeaders((Map<String, Object>) map);
+            return amqpHeaders(map, header + ".", contentType);
         }
         if (value instanceof List<?> list) {
-            return list.stream().map(OutgoingProperties::amqpValue).toList();
+            return list.stream().map(item -> amqpValue(item, header + "[]", contentType)).toList();
         }
-        return value;
+        if (value == null || value instanceof String || value instanceof Integer || value instanceof Long
+                || value instanceof Short || value instanceof Byte || value instanceof Boolean
+                || value instanceof Double || value instanceof Float || value instanceof BigDecimal
+                || value instanceof Date || value instanceof byte[] || value instanceof LongString) {
+            return value;
+        }
+        String type = value.getClass().getName();
+        throw new EncodeException("Header '" + header + "' holds a " + type + ", which AMQP headers cannot carry "
+                + "(of a message with content type " + contentType + "); use a String, Integer, Long, Short, Byte, "
+                + "Boolean, Double, Float, BigDecimal, Instant, Date, byte[], List or Map, e.g. its toString()",
+                type, contentType, null);
     }
 }

@@ -13,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * future: keyed by publish sequence number in confirm mode, by a number of our own in a
  * transaction, where the commit answers for all of them. Acks and nacks arrive on the client's
  * connection thread, which must never run application code: futures are completed on the
- * executor, except the ones only Warren's own synchronous publish waits on.
+ * adapter's {@link Completions}, except the ones only Warren's own synchronous publish waits on.
  */
 final class PendingConfirms implements ConfirmListener {
 
@@ -31,12 +30,12 @@ final class PendingConfirms implements ConfirmListener {
     static final String PUBLISH_ID = "x-warren-publish-id";
 
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
-    private final Executor completions;
+    private final Completions completions;
     /** When the next sweep runs ({@link System#nanoTime()}), or {@link #NO_SWEEP}. */
     private final AtomicLong nextSweep = new AtomicLong(NO_SWEEP);
     private static final long NO_SWEEP = Long.MIN_VALUE;
 
-    PendingConfirms(Executor completions) {
+    PendingConfirms(Completions completions) {
         this.completions = completions;
     }
 
@@ -190,7 +189,7 @@ final class PendingConfirms implements ConfirmListener {
     /**
      * One timer per channel rather than one per message: a sweep fails what is overdue, then comes
      * back for the earliest deadline left. Only a deadline earlier than the scheduled sweep (a
-     * producer with a shorter timeout) schedules another. Sweeps run on the executor.
+     * producer with a shorter timeout) schedules another. Sweeps run on the completion threads.
      */
     private void scheduleSweep(long at) {
         long scheduled;
@@ -200,8 +199,7 @@ final class PendingConfirms implements ConfirmListener {
                 return;
             }
         } while (!nextSweep.compareAndSet(scheduled, at));
-        CompletableFuture.delayedExecutor(Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS, completions)
-                .execute(this::sweep);
+        completions.schedule(this::sweep, Math.max(0, at - System.nanoTime()));
     }
 
     private void sweep() {

@@ -26,8 +26,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -43,10 +41,9 @@ final class PooledChannel {
 
     private enum Mode { PLAIN, CONFIRM, TX }
 
-    /** Where applications' futures complete: not the client's connection thread. */
-    private static final Executor COMPLETIONS = ForkJoinPool.commonPool();
-
     private final Connection connection;
+    /** Where applications' futures complete: not the client's connection thread. */
+    private final Completions completions;
     private final ShutdownListener onShutdown;
     private final List<Return> returns = new CopyOnWriteArrayList<>();
     private final Map<Long, ReceivedMessage> unsettled = new LinkedHashMap<>();
@@ -54,14 +51,17 @@ final class PooledChannel {
     private Channel channel;
     private PendingConfirms confirms;
     private Mode mode;
+    /** Abandoned while the broker did not answer, and being closed: the next use opens another. */
+    private boolean stale;
     private boolean inTransaction;
     private long transactionPublishes;
 
     /**
      * @param onShutdown told when the channel closes for a reason other than our own close
      */
-    PooledChannel(Connection connection, ShutdownListener onShutdown) throws IOException {
+    PooledChannel(Connection connection, Completions completions, ShutdownListener onShutdown) throws IOException {
         this.connection = connection;
+        this.completions = completions;
         this.onShutdown = onShutdown;
         open();
     }
@@ -71,7 +71,7 @@ final class PooledChannel {
         if (opened == null) {
             throw new IOException("the broker connection has no channel left (channel_max reached)");
         }
-        PendingConfirms pending = new PendingConfirms(COMPLETIONS);
+        PendingConfirms pending = new PendingConfirms(completions);
         opened.addConfirmListener(pending);
         opened.addReturnListener(returned -> {
             if (!pending.returned(returned)) {
@@ -88,6 +88,7 @@ final class PooledChannel {
         channel = opened;
         confirms = pending;
         mode = Mode.PLAIN;
+        stale = false;
         forgetUnsettled(Outcome.REQUEUED);
     }
 
@@ -104,7 +105,7 @@ final class PooledChannel {
     }
 
     boolean isUsable() {
-        return connection.isOpen() && (channel.isOpen() || !inTransaction);
+        return connection.isOpen() && ((channel.isOpen() && !stale) || !inTransaction);
     }
 
     /**
@@ -112,10 +113,11 @@ final class PooledChannel {
      *     outside one, a channel that is not transactional, in confirm mode when confirms are asked for
      */
     private Channel channel(boolean confirms) throws IOException {
-        if (!channel.isOpen()) {
+        if (stale || !channel.isOpen()) {
             if (inTransaction) {
-                throw new WarrenException("The channel of this transaction was closed by the broker: "
-                        + channel.getCloseReason().getMessage() + "; the transaction must roll back");
+                throw new WarrenException("The channel of this transaction was closed"
+                        + (stale ? ", as the broker did not answer" : " by the broker: "
+                        + channel.getCloseReason().getMessage()) + "; the transaction must roll back");
             }
             open();
         }
@@ -144,6 +146,13 @@ final class PooledChannel {
     void publish(String exchange, String routingKey, boolean mandatory, Duration confirmTimeout,
                  AMQP.BasicProperties properties, byte[] body) throws IOException {
         Channel target = channel(confirmTimeout != null);
+        if (mandatory && inTransaction) {
+            // its return would come before commit-ok, and failing the commit for it would roll back the
+            // caller's other resources while the broker kept the transaction's routable messages and acks
+            throw new WarrenException("A mandatory publish to exchange '" + exchange + "' with routing key '"
+                    + routingKey + "' cannot wait for its return inside a transaction: use publishConfirmed, "
+                    + "whose future reports the return after the commit, or a producer that is not mandatory");
+        }
         if (mandatory) {
             returns.clear();
         }
@@ -163,7 +172,7 @@ final class PooledChannel {
             throw new PublishException(failure.getMessage(), failure.getCause());
         } catch (TimeoutException e) {
             // a channel whose broker does not answer is of no use to the next caller either
-            replace();
+            abandon();
             throw new PublishException("No confirm from the broker within " + confirmTimeout + " for a message to exchange '"
                     + exchange + "' with routing key '" + routingKey + "'; it may or may not have been routed", e);
         } catch (InterruptedException e) {
@@ -274,12 +283,18 @@ final class PooledChannel {
         inTransaction = true;
     }
 
+    /**
+     * Commits; once the broker answered commit-ok nothing here throws, as the broker holds the
+     * transaction's messages and acks whatever the caller would do next. Mandatory messages in a
+     * transaction report their return through their own future; a mandatory {@link #publish} is
+     * refused inside one.
+     */
     void commit() throws IOException {
         try {
             channel.txCommit();
             settledInTransaction.clear();
+            returns.clear();
             confirms.committed();
-            throwIfReturned();
         } finally {
             inTransaction = false;
         }
@@ -323,7 +338,31 @@ final class PooledChannel {
     }
 
     void close() {
-        closeQuietly();
+        if (!stale) {
+            closeQuietly();
+        }
+    }
+
+    /**
+     * Gives up a channel the broker does not answer on, without the caller waiting: the next use
+     * opens another. The old one is closed on the completion threads, within channelRpcTimeoutMillis.
+     * Not {@code abort()}: it frees the channel number at once, the next channel opened takes it
+     * before the broker has let go of it, and the broker answers that second channel.open by
+     * closing the whole connection.
+     */
+    void abandon() {
+        Channel abandoned = channel;
+        if (stale || !abandoned.isOpen()) {
+            return;
+        }
+        stale = true;
+        completions.execute(() -> {
+            try {
+                abandoned.close();
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                // not answered within channelRpcTimeoutMillis either: the client releases it all the same
+            }
+        });
     }
 
     private void closeQuietly() {

@@ -4,9 +4,10 @@ import io.warren.Connection;
 import io.warren.ConnectionFactory;
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
+import io.warren.PublishException;
 import io.warren.WarrenException;
+import io.warren.rar.serialization.Serializers;
 
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,10 +18,16 @@ final class PooledProducer implements Producer {
 
     private final ConnectionFactory factory;
     private final Settings settings;
+    /**
+     * Those of the application that made this producer, held for as long as it holds the producer,
+     * so that the adapter's cache, which holds them only weakly, keeps them meanwhile.
+     */
+    private final Serializers serializers;
 
-    PooledProducer(ConnectionFactory factory, Settings settings) {
+    PooledProducer(ConnectionFactory factory, Settings settings, Serializers serializers) {
         this.factory = factory;
         this.settings = settings;
+        this.serializers = serializers;
     }
 
     @Override
@@ -36,28 +43,43 @@ final class PooledProducer implements Producer {
     @Override
     public void publish(OutgoingMessage message) {
         try (Connection connection = factory.getConnection()) {
-            connection.publish(settings, message);
+            ((ConnectionHandle) connection).publish(settings, message, serializers);
         }
     }
 
     @Override
     public CompletableFuture<Void> publishConfirmed(Object payload) {
-        return publishConfirmed(OutgoingMessage.of(payload).build());
+        return publishConfirmed(payload, null);
     }
 
     @Override
     public CompletableFuture<Void> publishConfirmed(Object payload, String routingKey) {
-        return publishConfirmed(OutgoingMessage.of(payload).routingKey(routingKey).build());
+        OutgoingMessage message;
+        try {
+            message = OutgoingMessage.of(payload).routingKey(routingKey).build();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new WarrenException("Cannot publish " + payload + ": "
+                    + e.getMessage(), e));
+        }
+        return publishConfirmed(message);
     }
 
-    /** The connection goes back to the pool at once: the channel's pending confirms outlive it. */
+    /**
+     * The connection goes back to the pool at once: the channel's pending confirms outlive it.
+     * Never throws: whatever goes wrong fails the future, as the caller handles the future only.
+     */
     @Override
     public CompletableFuture<Void> publishConfirmed(OutgoingMessage message) {
-        Objects.requireNonNull(message, "message");
+        if (message == null) {
+            return CompletableFuture.failedFuture(new WarrenException("publishConfirmed needs a message, not null"));
+        }
         try (Connection connection = factory.getConnection()) {
-            return ((ConnectionHandle) connection).publishConfirmed(settings, message);
+            return ((ConnectionHandle) connection).publishConfirmed(settings, message, serializers);
         } catch (WarrenException e) {
             return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new PublishException("Could not publish to exchange '"
+                    + settings.exchange() + "': " + e, e));
         }
     }
 

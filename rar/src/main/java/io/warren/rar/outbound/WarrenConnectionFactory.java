@@ -4,6 +4,7 @@ import io.warren.Connection;
 import io.warren.ConnectionFactory;
 import io.warren.Producer;
 import io.warren.WarrenException;
+import io.warren.rar.serialization.Serializers;
 import jakarta.resource.Referenceable;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionManager;
@@ -37,8 +38,9 @@ public final class WarrenConnectionFactory implements ConnectionFactory, Seriali
 
     @Override
     public Producer producer(Producer.Settings settings) {
-        managedFactory.serializers().get(settings.serializer());
-        return new PooledProducer(this, settings);
+        Serializers serializers = managedFactory.serializers();
+        serializers.get(settings.serializer());
+        return new PooledProducer(this, settings, serializers);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.warren.rar.outbound;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.ChannelContinuationTimeoutException;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.EncodeException;
 import io.warren.Exchange;
 import io.warren.Message;
 import io.warren.OutgoingMessage;
@@ -8,6 +11,8 @@ import io.warren.Producer;
 import io.warren.PublishException;
 import io.warren.Queue;
 import io.warren.WarrenException;
+import io.warren.rar.config.BrokerConnector;
+import io.warren.rar.config.FlowControl;
 import io.warren.rar.serialization.Serializers;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
@@ -22,6 +27,7 @@ import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -44,19 +50,22 @@ public final class WarrenManagedConnection implements ManagedConnection {
     private final WarrenManagedConnectionFactory factory;
     private final Credentials credentials;
     private final PooledChannel channel;
-    private final Serializers serializers;
+    private final FlowControl flowControl;
+    private final Duration publishBlockedTimeout;
     private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<ConnectionHandle> handles = new java.util.concurrent.CopyOnWriteArraySet<>();
     private final AtomicBoolean broken = new AtomicBoolean();
+    private final AtomicBoolean destroyed = new AtomicBoolean();
     private final ChannelTransaction transaction;
     private PrintWriter logWriter;
 
     WarrenManagedConnection(WarrenManagedConnectionFactory factory, Credentials credentials,
-                            com.rabbitmq.client.Connection connection, Serializers serializers) throws IOException {
+                            BrokerConnector.Opened connection, Completions completions) throws IOException {
         this.factory = factory;
         this.credentials = credentials;
-        this.serializers = serializers;
-        this.channel = new PooledChannel(connection, cause -> {
+        this.flowControl = connection.flowControl();
+        this.publishBlockedTimeout = factory.connectionSettings().publishBlockedTimeout();
+        this.channel = new PooledChannel(connection.connection(), completions, cause -> {
             if (!cause.isHardError()) {
                 // a channel error (a refused declaration, say): the channel is reopened when next used
                 LOG.log(Level.FINE, "Broker closed a pooled channel: {0}", cause.getMessage());
@@ -113,6 +122,9 @@ public final class WarrenManagedConnection implements ManagedConnection {
         handles.forEach(ConnectionHandle::invalidate);
         handles.clear();
         channel.close();
+        if (destroyed.compareAndSet(false, true)) {
+            factory.destroyed(this);
+        }
     }
 
     @Override
@@ -214,20 +226,29 @@ public final class WarrenManagedConnection implements ManagedConnection {
         return call(() -> channel.declarer().purge(queue), "purge queue '" + queue + "'");
     }
 
-    void publish(Producer.Settings settings, OutgoingMessage message) {
+    /** @return the serializers of the calling application */
+    Serializers serializers() {
+        return factory.serializers();
+    }
+
+    void publish(Producer.Settings settings, OutgoingMessage message, Serializers serializers) {
         String routingKey = message.routingKey() != null ? message.routingKey() : settings.routingKey();
-        OutgoingProperties.Wire wire = OutgoingProperties.wire(serializers, settings, message);
+        String what = "publish to exchange '" + settings.exchange() + "' with routing key '" + routingKey + "'";
+        OutgoingProperties.Wire wire = OutgoingProperties.wire(encode(message, settings, serializers), settings, message);
+        awaitUnblocked(what);
         run(() -> channel.publish(settings.exchange(), routingKey, settings.mandatory(), settings.confirmTimeout(),
-                wire.properties(), wire.body()),
-                "publish to exchange '" + settings.exchange() + "' with routing key '" + routingKey + "'");
+                wire.properties(), wire.body()), what);
     }
 
     /** Failures to publish at all are failed futures too, as the caller handles the future only. */
-    CompletableFuture<Void> publishConfirmed(Producer.Settings settings, OutgoingMessage message) {
+    CompletableFuture<Void> publishConfirmed(Producer.Settings settings, OutgoingMessage message,
+                                             Serializers serializers) {
         String routingKey = message.routingKey() != null ? message.routingKey() : settings.routingKey();
-        OutgoingProperties.Wire wire = OutgoingProperties.wire(serializers, settings, message);
         Duration timeout = settings.confirms() ? settings.confirmTimeout() : Producer.DEFAULT_CONFIRM_TIMEOUT;
         try {
+            OutgoingProperties.Wire wire = OutgoingProperties.wire(encode(message, settings, serializers), settings,
+                    message);
+            awaitUnblocked("publish to exchange '" + settings.exchange() + "' with routing key '" + routingKey + "'");
             return channel.publishConfirmed(settings.exchange(), routingKey, settings.mandatory(), timeout,
                     wire.properties(), wire.body());
         } catch (IOException | ShutdownSignalException e) {
@@ -236,10 +257,51 @@ public final class WarrenManagedConnection implements ManagedConnection {
             }
             return CompletableFuture.failedFuture(new PublishException("Could not publish to exchange '"
                     + settings.exchange() + "' with routing key '" + routingKey + "': " + reason(e), e));
+        } catch (WarrenException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new PublishException("Could not publish to exchange '"
+                    + settings.exchange() + "' with routing key '" + routingKey + "': " + e, e));
         }
     }
 
+    /**
+     * Publishing on a connection the broker blocks would get it blocked for reading too, stalling
+     * this factory's declarations, fetches and acks with it: wait a bounded time instead, then fail.
+     */
+    private void awaitUnblocked(String what) {
+        String refusal = flowControl.awaitUnblocked(publishBlockedTimeout);
+        if (refusal != null) {
+            throw new PublishException("Could not " + what + ": " + refusal + " (publishBlockedTimeoutMillis); "
+                    + "nothing was sent, publish it again later", null);
+        }
+    }
+
+    private static Serializers.Encoded encode(OutgoingMessage message, Producer.Settings settings,
+                                              Serializers serializers) {
+        String serializer = message.serializer() != null ? message.serializer() : settings.serializer();
+        try {
+            return serializers.encode(message.payload(), message.serializer(), settings.serializer(),
+                    message.contentType(), message.contentEncoding());
+        } catch (WarrenException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            String payloadType = message.payload() == null ? "null" : message.payload().getClass().getName();
+            String contentType = serializers.get(serializer).contentType();
+            throw new EncodeException("Cannot encode a payload of type " + payloadType + " as " + contentType
+                    + " (serializer '" + serializer + "'): " + firstLine(e), payloadType, contentType, e);
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+        String message = String.valueOf(cause.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
     Optional<Message> fetch(String queue) {
+        Serializers serializers = serializers();
         return call(() -> channel.fetch(queue, serializers).map(Message.class::cast), "fetch from queue '" + queue + "'");
     }
 
@@ -261,12 +323,27 @@ public final class WarrenManagedConnection implements ManagedConnection {
     private <T> T call(Operation<T> operation, String what) {
         try {
             return operation.perform();
+        } catch (ChannelContinuationTimeoutException e) {
+            throw unanswered(what, e);
+        } catch (WarrenException e) {
+            if (e.getCause() instanceof ChannelContinuationTimeoutException timeout) {
+                throw unanswered(what, timeout);
+            }
+            throw e;
         } catch (IOException | ShutdownSignalException e) {
             if (!channel.isUsable()) {
                 failed(e);
             }
             throw new WarrenException("Could not " + what + ": " + reason(e), e);
         }
+    }
+
+    /** A channel whose broker did not answer in time goes, and this managed connection with it. */
+    private WarrenException unanswered(String what, ChannelContinuationTimeoutException timeout) {
+        channel.abandon();
+        failed(timeout);
+        return new WarrenException("Could not " + what + ": the broker did not answer within "
+                + factory.connectionSettings().channelRpcTimeoutMillis() + " ms (channelRpcTimeoutMillis)", timeout);
     }
 
     private static String reason(Exception e) {

@@ -42,7 +42,10 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     private transient PrintWriter logWriter;
     private transient ConnectionSettings settings;
     private transient SharedConnections connections;
-    private transient Serializers serializers;
+    /** Serializers and completion threads of its own, when used without a resource adapter. */
+    private transient Serializers ownSerializers;
+    private transient Completions ownCompletions;
+    private transient int live;
 
     @Override
     public Object createConnectionFactory(ConnectionManager manager) {
@@ -58,12 +61,44 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info)
             throws ResourceException {
         Credentials credentials = Credentials.from(subject, this);
-        try {
-            return new WarrenManagedConnection(this, credentials, connections().get(credentials), serializers());
-        } catch (IOException | TimeoutException | RuntimeException e) {
-            throw new ResourceAllocationException("Cannot open a channel to " + describe() + ": "
-                    + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
+        synchronized (this) {
+            try {
+                WarrenManagedConnection managed = new WarrenManagedConnection(this, credentials,
+                        connections().get(credentials), completions());
+                if (live++ == 0 && resourceAdapter != null) {
+                    resourceAdapter.register(this);
+                }
+                return managed;
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                throw new ResourceAllocationException("Cannot open a channel to " + describe() + ": "
+                        + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
+            }
         }
+    }
+
+    /**
+     * A managed connection was destroyed. With the last one gone the broker connection goes too,
+     * and the adapter forgets this factory: a factory an application defined (and its class
+     * loader) must not outlive the application, which redeploys leave behind as pools they
+     * emptied. The next managed connection connects and registers again.
+     */
+    synchronized void destroyed(WarrenManagedConnection managed) {
+        if (live > 0 && --live == 0) {
+            close();
+            if (resourceAdapter != null) {
+                resourceAdapter.unregister(this);
+            }
+        }
+    }
+
+    private synchronized Completions completions() {
+        if (resourceAdapter != null) {
+            return resourceAdapter.completions();
+        }
+        if (ownCompletions == null) {
+            ownCompletions = new Completions("warren-completions");
+        }
+        return ownCompletions;
     }
 
     @Override
@@ -111,12 +146,15 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
         return connections;
     }
 
+    /** @return the serializers of the calling thread's application */
     synchronized Serializers serializers() {
-        if (serializers == null) {
-            serializers = resourceAdapter != null ? resourceAdapter.serializers()
-                    : Serializers.load(getClass().getClassLoader(), Thread.currentThread().getContextClassLoader());
+        if (resourceAdapter != null) {
+            return resourceAdapter.serializers();
         }
-        return serializers;
+        if (ownSerializers == null) {
+            ownSerializers = Serializers.load(Thread.currentThread().getContextClassLoader(), getClass().getClassLoader());
+        }
+        return ownSerializers;
     }
 
     /** @return where this factory connects to, safe to log */
@@ -135,6 +173,10 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
             connections.closeAll();
             connections = null;
         }
+        if (ownCompletions != null) {
+            ownCompletions.close();
+            ownCompletions = null;
+        }
     }
 
     @Override
@@ -148,7 +190,6 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
             throw new InvalidPropertyException("Warren's connection factory needs Warren's resource adapter, not " + adapter);
         }
         this.resourceAdapter = warren;
-        warren.register(this);
     }
 
     @Override

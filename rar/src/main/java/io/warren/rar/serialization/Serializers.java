@@ -36,14 +36,33 @@ public final class Serializers {
     private final Map<String, Serializer> byContentType;
     private final int maxDecompressedBytes;
 
-    private Serializers(Collection<Serializer> serializers) {
+    /**
+     * @param builtIn json, text, raw and kombu's data and application/text
+     * @param registered found on class paths, the first of a name or content type winning; one
+     *     with a built-in's name or content type replaces that built-in
+     */
+    private Serializers(Collection<Serializer> builtIn, Collection<Serializer> registered) {
         byName = new LinkedHashMap<>();
         byContentType = new LinkedHashMap<>();
         maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES;
-        for (Serializer serializer : serializers) {
-            byName.putIfAbsent(serializer.name().toLowerCase(Locale.ROOT), serializer);
-            byContentType.putIfAbsent(mediaType(serializer.contentType()), serializer);
+        for (Serializer serializer : builtIn) {
+            boolean replaced = registered.stream().anyMatch(other -> other.name().equalsIgnoreCase(serializer.name())
+                    || mediaType(other.contentType()).equals(mediaType(serializer.contentType())));
+            if (!replaced) {
+                add(serializer);
+            }
         }
+        registered.forEach(this::add);
+    }
+
+    private void add(Serializer serializer) {
+        byName.putIfAbsent(serializer.name().toLowerCase(Locale.ROOT), serializer);
+        byContentType.putIfAbsent(mediaType(serializer.contentType()), serializer);
+    }
+
+    private static List<Serializer> builtInList() {
+        return List.of(new JsonSerializer(), new TextSerializer(), new RawSerializer(), new DataSerializer(),
+                new ApplicationTextSerializer());
     }
 
     private Serializers(Serializers same, int maxDecompressedBytes) {
@@ -70,13 +89,16 @@ public final class Serializers {
 
     /** @return the built-in serializers only */
     public static Serializers builtIn() {
-        return new Serializers(List.of(new JsonSerializer(), new TextSerializer(), new RawSerializer(),
-                new DataSerializer(), new ApplicationTextSerializer()));
+        return new Serializers(builtInList(), List.of());
     }
 
-    /** @return the built-in serializers followed by those the class loaders' service files name */
+    /**
+     * @param loaders searched in order (the application's first), each one's services file naming
+     *     serializers; one registered under a built-in's name or content type replaces it
+     * @return the built-in serializers and those the class loaders' service files name
+     */
     public static Serializers load(ClassLoader... loaders) {
-        List<Serializer> all = new ArrayList<>(builtIn().byName.values());
+        List<Serializer> all = new ArrayList<>();
         for (ClassLoader loader : loaders) {
             if (loader == null) {
                 continue;
@@ -88,7 +110,7 @@ public final class Serializers {
                         + e.getMessage());
             }
         }
-        return new Serializers(all);
+        return new Serializers(builtInList(), all);
     }
 
     /**

@@ -172,6 +172,35 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** @return how many connections the broker has whose name starts with the prefix */
+    public static int connectionsNamed(String prefix) {
+        String json = rabbitmqctl("list_connections", "client_properties", "--formatter", "json");
+        try {
+            int connections = 0;
+            for (JsonNode connection : new ObjectMapper().readTree(json.substring(json.indexOf('[')))) {
+                for (JsonNode property : connection.get("client_properties")) {
+                    if (property.get(0).asText().equals("connection_name")
+                            && property.get(2).asText().startsWith(prefix)) {
+                        connections++;
+                    }
+                }
+            }
+            return connections;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read rabbitmqctl's connection list: " + json, e);
+        }
+    }
+
+    /** Sets the memory high watermark: a tiny one raises the memory alarm, which blocks publishers. */
+    public static void memoryHighWatermark(String fraction) {
+        rabbitmqctl("set_vm_memory_high_watermark", fraction);
+    }
+
+    /** @return whether the broker's memory alarm is raised */
+    public static boolean memoryAlarm() {
+        return rabbitmqctl("eval", "rabbit_alarm:get_alarms().").contains("memory");
+    }
+
     /** Waits until the condition holds, failing after the timeout. */
     public static void await(String what, Duration timeout, BooleanSupplier condition) {
         await(what, timeout, condition, () -> "");

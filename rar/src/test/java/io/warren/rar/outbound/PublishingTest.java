@@ -122,15 +122,6 @@ class PublishingTest {
     }
 
     @Test
-    void mandatoryInsideATransactionFailsTheCommit() {
-        Producer producer = harness.factory().producer(Producer.to(exchange.name()).routingKey("nowhere")
-                .mandatory(true).build());
-        IllegalStateException error = assertThrows(IllegalStateException.class,
-                () -> harness.inTransaction(() -> producer.publish("unroutable")));
-        assertTrue(error.getMessage().contains("NO_ROUTE"), error.getMessage());
-    }
-
-    @Test
     void aPooledChannelServesTransactionsAndPlainPublishesInTurn() {
         Producer plain = harness.factory().producer(Producer.to(exchange.name()).routingKey("routed").build());
         Producer confirmed = harness.factory().producer(Producer.to(exchange.name()).routingKey("routed")

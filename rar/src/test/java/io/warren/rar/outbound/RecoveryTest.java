@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The broker goes away under the pool; publishing fails cleanly and then works again. */
 class RecoveryTest {
 
-    private final Harness harness = new Harness(4);
+    private final Harness harness = new Harness(4, managed -> managed.setConnectRetryMillis(100));
     private final Broker broker = new Broker();
 
     @AfterEach

@@ -1,0 +1,56 @@
+package io.warren.rar.outbound;
+
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The adapter's own threads for completing applications' confirm futures and timing them out: a
+ * few named daemon threads, so that a user stage that blocks delays only Warren's confirms, not
+ * the JDK's common pool (whose parallelism is 1 on a 2-core machine), and no confirm waits on
+ * someone else's work. Shut down when the adapter stops; work handed over after that runs on the
+ * caller, so that no future is left incomplete.
+ */
+public final class Completions implements Executor, AutoCloseable {
+
+    private final ScheduledThreadPoolExecutor threads;
+
+    /** @param name prefix of the threads' names */
+    public Completions(String name) {
+        AtomicInteger count = new AtomicInteger();
+        threads = new ScheduledThreadPoolExecutor(Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())),
+                runnable -> {
+                    Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        threads.setRemoveOnCancelPolicy(true);
+    }
+
+    @Override
+    public void execute(Runnable work) {
+        try {
+            threads.execute(work);
+        } catch (RejectedExecutionException stopped) {
+            work.run();
+        }
+    }
+
+    /** Runs the work on these threads after the delay; nothing at all once shut down. */
+    void schedule(Runnable work, long delayNanos) {
+        try {
+            threads.schedule(work, delayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException stopped) {
+            // shut down: the channels closed first and failed what they had pending
+        }
+    }
+
+    /** Lets the work already handed over finish; delayed timeouts are dropped. */
+    @Override
+    public void close() {
+        threads.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        threads.shutdown();
+    }
+}

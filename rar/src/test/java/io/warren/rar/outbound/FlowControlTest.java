@@ -1,0 +1,139 @@
+package io.warren.rar.outbound;
+
+import io.warren.Connection;
+import io.warren.Exchange;
+import io.warren.Producer;
+import io.warren.PublishException;
+import io.warren.Queue;
+import io.warren.rar.config.FlowControl;
+import io.warren.rar.harness.Broker;
+import io.warren.rar.harness.Harness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real memory alarm. The broker blocks a connection, and tells it so with
+ * {@code connection.blocked}, when it publishes under the alarm; from then on publishes fail within
+ * publishBlockedTimeoutMillis naming the broker's reason, or go ahead if it unblocks in time.
+ */
+class FlowControlTest {
+
+    private final Broker broker = new Broker();
+    private final Harness harness = new Harness(2, managed -> managed.setPublishBlockedTimeoutMillis(1000));
+    private final String queue = broker.queueName("blocked");
+    private final Exchange exchange = Exchange.direct(broker.exchangeName("blocked"));
+    private final Logger flowLog = Logger.getLogger(FlowControl.class.getName());
+    private final List<LogRecord> records = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            records.add(record);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    FlowControlTest() {
+        flowLog.addHandler(capture);
+        try (Connection connection = harness.factory().getConnection()) {
+            connection.declare(Queue.builder(queue).bind(exchange, "k").build());
+        }
+    }
+
+    @AfterEach
+    void cleanUp() {
+        flowLog.removeHandler(capture);
+        harness.close();
+        broker.close();
+    }
+
+    /** @return records of this harness's connections at that level */
+    private long logged(Level level) {
+        return records.stream().filter(record -> record.getLevel() == level)
+                .filter(record -> String.valueOf(record.getParameters()[0]).startsWith(harness.connectionName()))
+                .count();
+    }
+
+    private static void raiseTheAlarm() {
+        Broker.memoryHighWatermark("0.0000001");
+        Broker.await("the broker to raise its memory alarm", Duration.ofSeconds(30), Broker::memoryAlarm);
+    }
+
+    @Test
+    void publishingUnderAMemoryAlarmFailsInTimeWithTheBrokersReasonAndTheConnectionKeepsServing() throws Exception {
+        Producer plain = harness.factory().producer(Producer.to(exchange.name()).routingKey("k").build());
+        Producer confirmed = harness.factory().producer(Producer.to(exchange.name()).routingKey("k")
+                .confirms(Duration.ofSeconds(30)).build());
+        plain.publish("before the alarm");
+        try {
+            raiseTheAlarm();
+            plain.publish("sent as the alarm starts, kept until it ends");
+            Broker.await("Warren to log the block", Duration.ofSeconds(30), () -> logged(Level.WARNING) == 1);
+
+            PublishException refused = assertThrows(PublishException.class, () -> plain.publish("under the alarm"));
+            assertTrue(refused.getMessage().contains("low on memory"), refused.getMessage());
+            assertTrue(refused.getMessage().contains("PT1S"), refused.getMessage());
+
+            CompletableFuture<Void> future = confirmed.publishConfirmed("under the alarm, confirmed");
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> future.get(30, TimeUnit.SECONDS));
+            assertInstanceOf(PublishException.class, failed.getCause());
+            assertTrue(failed.getCause().getMessage().contains("low on memory"), failed.getCause().getMessage());
+        } finally {
+            Broker.memoryHighWatermark("0.4");
+        }
+        Broker.await("Warren to log the unblock", Duration.ofSeconds(30), () -> logged(Level.INFO) == 1);
+        plain.publish("after the alarm");
+        confirmed.publish("after the alarm, confirmed");
+        Broker.await("the messages sent outside the alarm and the one that started the block",
+                Duration.ofSeconds(10), () -> broker.messageCount(queue) == 4);
+        assertEquals(1, logged(Level.WARNING), "the block is logged once");
+        assertEquals(1, logged(Level.INFO), "the unblock is logged once");
+    }
+
+    @Test
+    void aPublishWaitingUnderTheAlarmGoesAheadWhenTheBrokerUnblocksInTime() throws Exception {
+        Harness patient = new Harness(2, managed -> managed.setPublishBlockedTimeoutMillis(120_000));
+        try {
+            Producer plain = patient.factory().producer(Producer.to(exchange.name()).routingKey("k").build());
+            Producer producer = patient.factory().producer(Producer.to(exchange.name()).routingKey("k")
+                    .confirms(Duration.ofSeconds(30)).build());
+            plain.publish("before the alarm");
+            CompletableFuture<Void> waiting;
+            try {
+                raiseTheAlarm();
+                plain.publish("sent as the alarm starts, kept until it ends");
+                Broker.await("Warren to log the block", Duration.ofSeconds(30), () -> records.stream()
+                        .anyMatch(record -> String.valueOf(record.getParameters()[0]).startsWith(patient.connectionName())));
+                waiting = CompletableFuture.runAsync(() -> producer.publish("waits for the unblock"));
+            } finally {
+                Broker.memoryHighWatermark("0.4");
+            }
+            waiting.get(60, TimeUnit.SECONDS);
+            assertEquals(3, broker.messageCount(queue));
+        } finally {
+            patient.close();
+        }
+    }
+}
