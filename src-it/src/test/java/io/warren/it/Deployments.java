@@ -3,6 +3,7 @@ package io.warren.it;
 import io.warren.it.app.EchoMdb;
 import io.warren.it.app.FailingMdb;
 import io.warren.it.app.HoldingMdb;
+import io.warren.it.app.SinkMdb;
 import io.warren.it.app.ItApplication;
 import io.warren.it.app.RollbackMdb;
 import io.warren.it.app.SlowMdb;
@@ -26,7 +27,7 @@ final class Deployments {
     static final int POOL = 8;
 
     private static final List<Class<?>> MDBS = List.of(EchoMdb.class, FailingMdb.class, RollbackMdb.class, SlowMdb.class,
-            HoldingMdb.class);
+            HoldingMdb.class, SinkMdb.class);
 
     private Deployments() {
     }

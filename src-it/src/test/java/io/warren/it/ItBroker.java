@@ -114,6 +114,17 @@ final class ItBroker implements AutoCloseable {
         return -1;
     }
 
+    /** @return the queue's ready messages as rabbitmqctl counts them, which it does under a memory alarm too */
+    static int ready(String queue) throws Exception {
+        for (String line : rabbitmqctl("list_queues", "name", "messages_ready").split("\n")) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length == 2 && columns[0].equals(queue)) {
+                return Integer.parseInt(columns[1]);
+            }
+        }
+        return -1;
+    }
+
     /** @return the consumers the broker counts on the queue, or -1 when there is no such queue */
     static int consumers(String queue) throws Exception {
         for (String line : rabbitmqctl("list_queues", "name", "consumers").split("\n")) {

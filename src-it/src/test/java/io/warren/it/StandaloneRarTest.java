@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -58,7 +59,8 @@ class StandaloneRarTest {
     @AfterAll
     static void deleteQueues() throws Exception {
         try (ItBroker broker = new ItBroker()) {
-            broker.delete(Queues.OUT, Queues.TX, Queues.LOAD, Queues.FAIL + ".dead-letters", Queues.HOLD_DONE);
+            broker.delete(Queues.OUT, Queues.TX, Queues.LOAD, Queues.FAIL + ".dead-letters", Queues.HOLD_DONE,
+                    Queues.SINK);
         }
     }
 
@@ -138,6 +140,44 @@ class StandaloneRarTest {
                 // channels opened meanwhile keep the short timeout: let the MDB open new ones
                 ItBroker.closeConnectionsNamed("'" + Queues.HOLD + "'");
             }
+        }
+    }
+
+    @Test
+    void underAMemoryAlarmPublishingFailsWithTheBrokersReasonWhileAnMdbKeepsAcking(
+            @ArquillianResource @OperateOnDeployment("app") URL base) throws Exception {
+        try (ItBroker broker = new ItBroker()) {
+            String[] work = new String[200];
+            java.util.Arrays.setAll(work, i -> "work " + i);
+            broker.publish(Queues.SINK, work); // about 4 s of work for the sink MDB
+            ItBroker.rabbitmqctl("set_vm_memory_high_watermark", "0.0000001");
+            try {
+                // the broker reads a connection's first publish under the alarm, then stops reading it and
+                // says so (connection.blocked): publishes written before that word arrives still go out
+                // (kept in the socket until the alarm ends); the first one after it fails in time
+                AtomicReference<String> outcome = new AtomicReference<>("");
+                ItBroker.await("a publish refused with the broker's reason", WAIT, () -> {
+                    try {
+                        outcome.set(Http.post(base, "try-load?prefix=alarm&count=1"));
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return outcome.get().startsWith("failed: ");
+                });
+                assertTrue(outcome.get().contains("low on memory"), outcome.get());
+                ItBroker.await("every message of the sink MDB acked under the alarm", WAIT,
+                        () -> ready(Queues.SINK) == 0 && unacked(Queues.SINK) == 0);
+            } finally {
+                ItBroker.rabbitmqctl("set_vm_memory_high_watermark", "0.4");
+            }
+        }
+    }
+
+    private static int ready(String queue) {
+        try {
+            return ItBroker.ready(queue);
+        } catch (Exception e) {
+            return -1;
         }
     }
 

@@ -19,6 +19,22 @@ public class ItResource {
         return "published " + count;
     }
 
+    /** Publishes as load does but outside a transaction, and says why when it could not: the test reads the reason. */
+    @POST
+    @Path("try-load")
+    public String tryLoad(@QueryParam("prefix") String prefix, @QueryParam("count") int count) {
+        try {
+            publisher.publishLoadWithoutTransaction(prefix, count);
+            return "published " + count;
+        } catch (RuntimeException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof io.warren.WarrenException)) {
+                cause = cause.getCause();
+            }
+            return "failed: " + cause.getMessage();
+        }
+    }
+
     @POST
     @Path("tx")
     public String transaction(@QueryParam("count") int count, @QueryParam("rollback") boolean rollback) {

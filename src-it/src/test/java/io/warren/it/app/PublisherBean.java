@@ -5,6 +5,8 @@ import io.warren.cdi.PublishTo;
 import jakarta.annotation.Resource;
 import jakarta.ejb.SessionContext;
 import jakarta.ejb.Stateless;
+import jakarta.ejb.TransactionAttribute;
+import jakarta.ejb.TransactionAttributeType;
 import jakarta.inject.Inject;
 
 /** An EJB with injected producers; each business method runs in its own container transaction. */
@@ -30,6 +32,12 @@ public class PublisherBean {
         for (int i = 0; i < count; i++) {
             load.publish(prefix + ":" + i);
         }
+    }
+
+    /** As publishLoad, outside any transaction: each publish reaches the broker, or fails, at once. */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public void publishLoadWithoutTransaction(String prefix, int count) {
+        publishLoad(prefix, count);
     }
 
     public void publishInTransaction(int count, boolean rollback) {

@@ -12,6 +12,7 @@ public final class Queues {
     public static final String SLOW_DONE = "warren.it.slow.done";
     public static final String HOLD = "warren.it.hold";
     public static final String HOLD_DONE = "warren.it.hold.done";
+    public static final String SINK = "warren.it.sink";
 
     private Queues() {
     }
