@@ -2,7 +2,7 @@
 # Runs the examples in Payara Server 6, the twin of run-wildfly.sh: builds warren.rar and
 # warren-examples.ear, unpacks Payara from Maven Central into examples-ear/target, creates a fresh
 # domain there with its ports based at 8200 (HTTP 8280, admin 8248: clear of WildFly's, offset or
-# not, and of a default Payara), starts it, configures the adapter with the README's asadmin
+# not, and of a default Payara), starts it, configures the adapter with the documented asadmin
 # commands (examples-ear/payara/configure-warren.asadmin), deploys the same EAR as in WildFly,
 # triggers each example with curl and checks what the examples logged. Stops Payara at the end,
 # also on failure.
@@ -21,7 +21,7 @@ DOMAIN=warren-examples
 DOMAIN_DIR=$PAYARA_HOME/glassfish/domains/$DOMAIN
 PORT_BASE=8200
 HTTP_PORT=$((PORT_BASE + 80))
-# asadmin's own variables: every command below, and the README's file, talks to this domain
+# asadmin's own variables: every command below, and docs/servers.md's file, talks to this domain
 export AS_ADMIN_HOST=127.0.0.1 AS_ADMIN_PORT=$((PORT_BASE + 48))
 BASE=http://127.0.0.1:$HTTP_PORT/warren-examples/examples
 LOG=$DOMAIN_DIR/logs/server.log
@@ -49,7 +49,7 @@ build_examples
 unpack_server "fish.payara.distributions:payara:$PAYARA_VERSION:zip" "$PAYARA_HOME"
 
 step "Creating the domain $DOMAIN (ports from $PORT_BASE)"
-# a fresh domain each run: the configuration below is the README's, applied to nothing else
+# a fresh domain each run: the configuration below is docs/servers.md's, applied to nothing else
 rm -rf "$DOMAIN_DIR"
 "$ASADMIN" create-domain --nopassword=true --portbase "$PORT_BASE" "$DOMAIN" >/dev/null
 echo "created $DOMAIN_DIR"

@@ -48,12 +48,12 @@ class DocumentationTest {
     }
 
     @Test
-    void theReadmeQuotesThePayaraExamplesCommands() throws IOException {
-        String readme = readme();
+    void theServersPageQuotesThePayaraExamplesCommands() throws IOException {
+        String readme = Files.readString(Path.of("..", "docs", "servers.md"));
         for (String line : Files.readAllLines(Path.of("..", "examples-ear", "payara", "configure-warren.asadmin"))) {
             if (!line.isBlank()) {
                 assertTrue(readme.contains("\n   " + line + "\n"),
-                        "README's Payara Server step 1 lacks the line of configure-warren.asadmin: " + line);
+                        "docs/servers.md's Payara Server step 1 lacks the line of configure-warren.asadmin: " + line);
             }
         }
     }
