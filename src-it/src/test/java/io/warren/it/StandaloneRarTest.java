@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -148,7 +149,7 @@ class StandaloneRarTest {
             @ArquillianResource @OperateOnDeployment("app") URL base) throws Exception {
         try (ItBroker broker = new ItBroker()) {
             String[] work = new String[200];
-            java.util.Arrays.setAll(work, i -> "work " + i);
+            Arrays.setAll(work, i -> "work " + i);
             broker.publish(Queues.SINK, work); // about 4 s of work for the sink MDB
             ItBroker.rabbitmqctl("set_vm_memory_high_watermark", "0.0000001");
             try {

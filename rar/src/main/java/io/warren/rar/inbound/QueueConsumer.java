@@ -5,12 +5,14 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.Message;
 import io.warren.rar.messages.ReceivedMessage;
 import io.warren.rar.serialization.Serializers;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -41,7 +43,7 @@ final class QueueConsumer {
     /** How long the ack of a delivery that succeeded may be held back. */
     static final long MAX_ACK_DELAY_MILLIS = 2;
     private static final long MAX_ACK_DELAY_NANOS = MAX_ACK_DELAY_MILLIS * 1_000_000;
-    private static final Backoff REFUSED_WORK = new Backoff(java.time.Duration.ofMillis(10), java.time.Duration.ofSeconds(1));
+    private static final Backoff REFUSED_WORK = new Backoff(Duration.ofMillis(10), Duration.ofSeconds(1));
 
     private record Delivery(String queue, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
     }
@@ -237,7 +239,7 @@ final class QueueConsumer {
         }
     }
 
-    private static void refuseSettlement(long tag, io.warren.Message.Outcome outcome) {
+    private static void refuseSettlement(long tag, Message.Outcome outcome) {
         throw new IllegalStateException("ackMode=container: Warren settles this message when the delivery ends "
                 + "(ack on success, requeue or dead-letter on failure); set ackMode=manual to settle it yourself");
     }

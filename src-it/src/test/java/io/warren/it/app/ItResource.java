@@ -1,5 +1,6 @@
 package io.warren.it.app;
 
+import io.warren.WarrenException;
 import jakarta.ejb.EJB;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -28,7 +29,7 @@ public class ItResource {
             return "published " + count;
         } catch (RuntimeException e) {
             Throwable cause = e;
-            while (cause.getCause() != null && !(cause instanceof io.warren.WarrenException)) {
+            while (cause.getCause() != null && !(cause instanceof WarrenException)) {
                 cause = cause.getCause();
             }
             return "failed: " + cause.getMessage();
