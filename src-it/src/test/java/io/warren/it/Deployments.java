@@ -42,6 +42,17 @@ final class Deployments {
         return war(null);
     }
 
+    /**
+     * The application with a connection factory of its own, defined in its web.xml, in every
+     * server (in WildFly too, where {@link #standaloneWar()} uses the server's): its broker
+     * connections carry the given name.
+     */
+    static WebArchive warWithOwnFactory(String connectionName) {
+        WebArchive war = war(null);
+        war.setWebXML(new StringAsset(webXml(Server.current().connectionFactoryAdapter(null), connectionName)));
+        return war;
+    }
+
     /** The application as an EAR that holds warren.rar itself. */
     static EnterpriseArchive ear() {
         EnterpriseArchive ear = ShrinkWrap.create(EnterpriseArchive.class, EAR + ".ear")
@@ -71,14 +82,14 @@ final class Deployments {
                 war.addAsManifestResource(new StringAsset("Dependencies: deployment.warren.rar\n"), "MANIFEST.MF");
             }
         } else {
-            war.setWebXML(new StringAsset(webXml(server.connectionFactoryAdapter(application))));
+            war.setWebXML(new StringAsset(webXml(server.connectionFactoryAdapter(application), OUTBOUND_CONNECTION)));
             war.addAsWebInfResource(new StringAsset(glassfishEjbJarXml(server.mdbBinding(application))),
                     "glassfish-ejb-jar.xml");
         }
         return war;
     }
 
-    private static String webXml(String resourceAdapter) {
+    private static String webXml(String resourceAdapter, String connectionName) {
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
@@ -93,7 +104,7 @@ final class Deployments {
                     <property><name>host</name><value>127.0.0.1</value></property>
                   </connection-factory>
                 </web-app>
-                """.formatted(resourceAdapter, POOL, OUTBOUND_CONNECTION);
+                """.formatted(resourceAdapter, POOL, connectionName);
     }
 
     private static String jbossEjb3Xml(String adapter) {

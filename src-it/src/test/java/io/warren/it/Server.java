@@ -24,7 +24,7 @@ enum Server {
         };
     }
 
-    /** @return the resource adapter name a {@code <connection-factory>} definition uses (Payara) */
+    /** @return the resource adapter name a {@code <connection-factory>} definition uses */
     String connectionFactoryAdapter(String application) {
         return application == null ? "warren" : "#warren";
     }

@@ -145,7 +145,7 @@ class StandaloneRarTest {
     }
 
     @Test
-    void underAMemoryAlarmPublishingFailsWithTheBrokersReasonWhileAnMdbKeepsAcking(
+    void underAMemoryAlarmPublishingFailsWithTheBrokersReasonInOrOutOfATransactionWhileAnMdbKeepsAcking(
             @ArquillianResource @OperateOnDeployment("app") URL base) throws Exception {
         try (ItBroker broker = new ItBroker()) {
             String[] work = new String[200];
@@ -166,6 +166,10 @@ class StandaloneRarTest {
                     return outcome.get().startsWith("failed: ");
                 });
                 assertTrue(outcome.get().contains("low on memory"), outcome.get());
+                // a transaction does not start on the blocked connection: it fails after the same wait,
+                // where a tx.select would have waited channelRpcTimeoutMillis for an answer
+                String transacted = Http.post(base, "try-tx?count=1");
+                assertTrue(transacted.startsWith("failed:") && transacted.contains("low on memory"), transacted);
                 ItBroker.await("every message of the sink MDB acked under the alarm", WAIT,
                         () -> ready(Queues.SINK) == 0 && unacked(Queues.SINK) == 0);
             } finally {

@@ -10,6 +10,13 @@ import java.io.IOException;
  * A local transaction on the managed connection's channel: AMQP's tx.select, tx.commit and
  * tx.rollback. The container drives it for JTA; publishes and acks inside it reach the broker at
  * commit, and not at all on rollback.
+ *
+ * <p>While the broker blocks the connection (a memory or disk alarm) it reads nothing sent on it,
+ * so a tx.commit or tx.rollback would wait for an answer until channelRpcTimeoutMillis. Instead the
+ * transaction waits for the unblock as a publish does, at most publishBlockedTimeoutMillis, and
+ * otherwise ends uncommitted: tx.commit is never sent, and the abandoned channel's close rolls the
+ * transaction back at the broker whenever it reads it. What the transaction manager is told is
+ * then what happened.
  */
 final class ChannelTransaction implements LocalTransaction {
 
@@ -23,6 +30,10 @@ final class ChannelTransaction implements LocalTransaction {
 
     @Override
     public void begin() throws ResourceException {
+        String refusal = managed.blockedRefusal();
+        if (refusal != null) {
+            throw new LocalTransactionException("Could not start an AMQP transaction: " + refusal);
+        }
         try {
             channel.begin();
         } catch (IOException | RuntimeException e) {
@@ -33,6 +44,12 @@ final class ChannelTransaction implements LocalTransaction {
 
     @Override
     public void commit() throws ResourceException {
+        String refusal = managed.blockedRefusal();
+        if (refusal != null) {
+            abandon();
+            throw new LocalTransactionException("Did not commit the AMQP transaction, which rolls back: " + refusal
+                    + ". The broker got no commit: it discards the transaction's messages and requeues what it acked");
+        }
         try {
             channel.commit();
         } catch (IOException | RuntimeException e) {
@@ -45,11 +62,24 @@ final class ChannelTransaction implements LocalTransaction {
 
     @Override
     public void rollback() throws ResourceException {
+        if (managed.blocked()) {
+            abandon();
+            return;
+        }
         try {
             channel.rollback();
         } catch (IOException | RuntimeException e) {
             managed.failed(e);
             throw new LocalTransactionException("Could not roll back the AMQP transaction: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The managed connection stays in the pool: its next transaction opens another channel once the
+     * broker reads the connection again. Discarding it could close the factory's broker connection,
+     * and a new one gets one more publish past the alarm before the broker blocks it too.
+     */
+    private void abandon() {
+        channel.abandonTransaction();
     }
 }

@@ -135,7 +135,9 @@ final class PooledChannel {
     }
 
     private void replace() throws IOException {
-        closeQuietly();
+        if (!stale) {
+            closeQuietly();
+        }
         open();
     }
 
@@ -270,8 +272,10 @@ final class PooledChannel {
     }
 
     void begin() throws IOException {
-        if (!channel.isOpen() || mode != Mode.TX) {
-            if (mode != Mode.PLAIN || !channel.isOpen()) {
+        if (stale || !channel.isOpen() || mode != Mode.TX) {
+            if (stale || !channel.isOpen()) {
+                open();
+            } else if (mode != Mode.PLAIN) {
                 // closing the channel would lose the answers still due to earlier callers
                 confirms.awaitAnswers();
                 replace();
@@ -312,6 +316,22 @@ final class PooledChannel {
             settledInTransaction.clear();
             returns.clear();
             confirms.rolledBack();
+        } finally {
+            inTransaction = false;
+        }
+    }
+
+    /**
+     * Ends the transaction without a word to the broker, which does not read this connection now:
+     * the channel goes, and with it the transaction, uncommitted. The broker discards its publishes
+     * and requeues the messages it acked once it reads the channel's close.
+     */
+    void abandonTransaction() {
+        try {
+            forgetUnsettled(Outcome.REQUEUED);
+            returns.clear();
+            confirms.rolledBack();
+            abandon();
         } finally {
             inTransaction = false;
         }

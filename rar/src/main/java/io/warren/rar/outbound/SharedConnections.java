@@ -76,8 +76,12 @@ final class SharedConnections {
     synchronized void closeAll() {
         for (BrokerConnector.Opened opened : open.values()) {
             try {
-                if (opened.connection().isOpen()) {
-                    // bounded: a connection the broker blocks would never answer a plain close
+                if (opened.flowControl().blocked()) {
+                    // the broker reads nothing on it until its alarm clears: no close-ok can come, and
+                    // dropping the socket rolls back what is open on it just as a close would
+                    opened.connection().abort(1);
+                } else if (opened.connection().isOpen()) {
+                    // bounded: a broker that stopped answering would never answer a plain close
                     opened.connection().close(settings.channelRpcTimeoutMillis());
                 }
             } catch (IOException | RuntimeException e) {

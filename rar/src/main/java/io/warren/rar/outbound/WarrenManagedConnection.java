@@ -270,11 +270,25 @@ public final class WarrenManagedConnection implements ManagedConnection {
      * this factory's declarations, fetches and acks with it: wait a bounded time instead, then fail.
      */
     private void awaitUnblocked(String what) {
-        String refusal = flowControl.awaitUnblocked(publishBlockedTimeout);
+        String refusal = blockedRefusal();
         if (refusal != null) {
-            throw new PublishException("Could not " + what + ": " + refusal + " (publishBlockedTimeoutMillis); "
-                    + "nothing was sent, publish it again later", null);
+            throw new PublishException("Could not " + what + ": " + refusal
+                    + "; nothing was sent, publish it again later", null);
         }
+    }
+
+    /**
+     * @return null once the broker reads this connection, waiting at most publishBlockedTimeoutMillis;
+     *     otherwise why it does not
+     */
+    String blockedRefusal() {
+        String refusal = flowControl.awaitUnblocked(publishBlockedTimeout);
+        return refusal == null ? null : refusal + " (publishBlockedTimeoutMillis)";
+    }
+
+    /** @return whether the broker blocks this connection now, and so reads nothing sent on it */
+    boolean blocked() {
+        return flowControl.blocked();
     }
 
     private static Serializers.Encoded encode(OutgoingMessage message, Producer.Settings settings,

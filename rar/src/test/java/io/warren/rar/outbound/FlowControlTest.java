@@ -136,4 +136,72 @@ class FlowControlTest {
             patient.close();
         }
     }
+
+    /** A transaction that published as the alarm started: the broker blocked it, so it cannot commit. */
+    @Test
+    void aTransactionTheBrokerBlocksEndsUncommittedWithTheBrokersReasonAndNoneStartsWhileBlocked() {
+        Producer producer = harness.factory().producer(Producer.to(exchange.name()).routingKey("k").build());
+        producer.publish("before the alarm");
+        try {
+            raiseTheAlarm();
+            IllegalStateException notCommitted = assertThrows(IllegalStateException.class,
+                    () -> harness.inTransaction(() -> {
+                        producer.publish("in a transaction, as the alarm starts");
+                        Broker.await("Warren to log the block", Duration.ofSeconds(30), () -> logged(Level.WARNING) == 1);
+                    }));
+            assertTrue(notCommitted.getMessage().contains("Did not commit"), notCommitted.getMessage());
+            assertTrue(notCommitted.getMessage().contains("low on memory"), notCommitted.getMessage());
+            assertTrue(notCommitted.getMessage().contains("publishBlockedTimeoutMillis"), notCommitted.getMessage());
+
+            RuntimeException notStarted = assertThrows(RuntimeException.class,
+                    () -> harness.inTransaction(() -> producer.publish("in a transaction, under the alarm")));
+            assertTrue(messages(notStarted).contains("Could not start an AMQP transaction"), messages(notStarted));
+            assertTrue(messages(notStarted).contains("low on memory"), messages(notStarted));
+        } finally {
+            Broker.memoryHighWatermark("0.4");
+        }
+        // the refused begin made the pool discard its last managed connection, and the factory its
+        // blocked broker connection with it: the next publish opens another
+        Broker.await("the broker to clear its alarm", Duration.ofSeconds(30), () -> !Broker.memoryAlarm());
+        producer.publish("after the alarm");
+        Broker.await("the message published after the alarm", Duration.ofSeconds(10),
+                () -> broker.messageCount(queue) >= 2);
+        assertEquals(2, broker.messageCount(queue), "the transaction's message never reaches the queue");
+    }
+
+    @Test
+    void aTransactionTheBrokerBlocksRollsBackWithoutWaitingForTheBroker() {
+        Producer producer = harness.factory().producer(Producer.to(exchange.name()).routingKey("k").build());
+        producer.publish("before the alarm");
+        try {
+            raiseTheAlarm();
+            BusinessFailure failure = assertThrows(BusinessFailure.class, () -> harness.inTransaction(() -> {
+                producer.publish("in a transaction that fails, as the alarm starts");
+                Broker.await("Warren to log the block", Duration.ofSeconds(30), () -> logged(Level.WARNING) == 1);
+                throw new BusinessFailure();
+            }), "the application's failure, not one of the rollback that waited on a blocked connection");
+            assertEquals(BusinessFailure.class, failure.getClass());
+        } finally {
+            Broker.memoryHighWatermark("0.4");
+        }
+        Broker.await("Warren to log the unblock", Duration.ofSeconds(30), () -> logged(Level.INFO) == 1);
+        producer.publish("after the alarm");
+        Broker.await("the message published after the alarm", Duration.ofSeconds(10),
+                () -> broker.messageCount(queue) >= 2);
+        assertEquals(2, broker.messageCount(queue), "the rolled back message never reaches the queue");
+    }
+
+    private static final class BusinessFailure extends RuntimeException {
+        BusinessFailure() {
+            super("the application's own failure");
+        }
+    }
+
+    private static String messages(Throwable failure) {
+        StringBuilder all = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            all.append(t.getMessage()).append(" | ");
+        }
+        return all.toString();
+    }
 }

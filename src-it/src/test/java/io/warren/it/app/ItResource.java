@@ -43,6 +43,22 @@ public class ItResource {
         return rollback ? "rolled back" : "committed";
     }
 
+    /** Publishes in a container transaction, and says why when it could not, with every cause's message. */
+    @POST
+    @Path("try-tx")
+    public String tryTransaction(@QueryParam("count") int count) {
+        try {
+            publisher.publishInTransaction(count, false);
+            return "committed";
+        } catch (RuntimeException e) {
+            StringBuilder failure = new StringBuilder("failed:");
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                failure.append(' ').append(cause.getMessage());
+            }
+            return failure.toString();
+        }
+    }
+
     @POST
     @Path("echo")
     public String echo(@QueryParam("text") String text) {
