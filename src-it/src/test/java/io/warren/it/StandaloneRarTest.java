@@ -166,8 +166,9 @@ class StandaloneRarTest {
                     return outcome.get().startsWith("failed: ");
                 });
                 assertTrue(outcome.get().contains("low on memory"), outcome.get());
-                // a transaction does not start on the blocked connection: it fails after the same wait,
-                // where a tx.select would have waited channelRpcTimeoutMillis for an answer
+                // a publish inside a container transaction fails after the same wait: the transaction sends
+                // nothing before it (a tx.select would not be read, and the transaction manager retries a
+                // failed enlistment), and its rollback sends nothing either
                 String transacted = Http.post(base, "try-tx?count=1");
                 assertTrue(transacted.startsWith("failed:") && transacted.contains("low on memory"), transacted);
                 ItBroker.await("every message of the sink MDB acked under the alarm", WAIT,

@@ -11,12 +11,13 @@ import java.io.IOException;
  * tx.rollback. The container drives it for JTA; publishes and acks inside it reach the broker at
  * commit, and not at all on rollback.
  *
- * <p>While the broker blocks the connection (a memory or disk alarm) it reads nothing sent on it,
- * so a tx.commit or tx.rollback would wait for an answer until channelRpcTimeoutMillis. Instead the
- * transaction waits for the unblock as a publish does, at most publishBlockedTimeoutMillis, and
- * otherwise ends uncommitted: tx.commit is never sent, and the abandoned channel's close rolls the
- * transaction back at the broker whenever it reads it. What the transaction manager is told is
- * then what happened.
+ * <p>Nothing reaches the broker at begin: the transaction starts on the wire with its first
+ * publish, fetch or ack (see {@link PooledChannel}). While the broker blocks the connection (a
+ * memory or disk alarm) it reads nothing sent on it, so a tx.commit or tx.rollback would wait for an
+ * answer until channelRpcTimeoutMillis. Instead the commit waits for the unblock as a publish does,
+ * at most publishBlockedTimeoutMillis, and otherwise ends uncommitted: tx.commit is never sent, and
+ * the abandoned channel's close rolls the transaction back at the broker whenever it reads it. What
+ * the transaction manager is told is then what happened.
  */
 final class ChannelTransaction implements LocalTransaction {
 
@@ -29,26 +30,20 @@ final class ChannelTransaction implements LocalTransaction {
     }
 
     @Override
-    public void begin() throws ResourceException {
-        String refusal = managed.blockedRefusal();
-        if (refusal != null) {
-            throw new LocalTransactionException("Could not start an AMQP transaction: " + refusal);
-        }
-        try {
-            channel.begin();
-        } catch (IOException | RuntimeException e) {
-            managed.failed(e);
-            throw new LocalTransactionException("Could not start an AMQP transaction: " + e.getMessage(), e);
-        }
+    public void begin() {
+        channel.begin();
     }
 
     @Override
     public void commit() throws ResourceException {
-        String refusal = managed.blockedRefusal();
-        if (refusal != null) {
-            abandon();
-            throw new LocalTransactionException("Did not commit the AMQP transaction, which rolls back: " + refusal
-                    + ". The broker got no commit: it discards the transaction's messages and requeues what it acked");
+        if (channel.transactionStarted()) {
+            String refusal = managed.blockedRefusal();
+            if (refusal != null) {
+                abandon();
+                throw new LocalTransactionException("Did not commit the AMQP transaction, which rolls back: "
+                        + refusal + ". The broker got no commit: it discards the transaction's messages and "
+                        + "requeues what it acked");
+            }
         }
         try {
             channel.commit();
@@ -62,7 +57,7 @@ final class ChannelTransaction implements LocalTransaction {
 
     @Override
     public void rollback() throws ResourceException {
-        if (managed.blocked()) {
+        if (channel.transactionStarted() && managed.blocked()) {
             abandon();
             return;
         }

@@ -54,6 +54,8 @@ final class PooledChannel {
     /** Abandoned while the broker did not answer, and being closed: the next use opens another. */
     private boolean stale;
     private boolean inTransaction;
+    /** The transaction reached the wire: its tx.select went out with its first publish, fetch or ack. */
+    private boolean transactionStarted;
     private long transactionPublishes;
 
     /**
@@ -105,7 +107,7 @@ final class PooledChannel {
     }
 
     boolean isUsable() {
-        return connection.isOpen() && ((channel.isOpen() && !stale) || !inTransaction);
+        return connection.isOpen() && ((channel.isOpen() && !stale) || !transactionStarted());
     }
 
     /**
@@ -113,16 +115,11 @@ final class PooledChannel {
      *     outside one, a channel that is not transactional, in confirm mode when confirms are asked for
      */
     private Channel channel(boolean confirms) throws IOException {
-        if (stale || !channel.isOpen()) {
-            if (inTransaction) {
-                throw new WarrenException("The channel of this transaction was closed"
-                        + (stale ? ", as the broker did not answer" : " by the broker: "
-                        + channel.getCloseReason().getMessage()) + "; the transaction must roll back");
-            }
-            open();
-        }
         if (inTransaction) {
-            return channel;
+            return transactionChannel();
+        }
+        if (stale || !channel.isOpen()) {
+            open();
         }
         if (mode == Mode.TX) {
             replace();
@@ -130,6 +127,34 @@ final class PooledChannel {
         if (confirms && mode == Mode.PLAIN) {
             channel.confirmSelect();
             mode = Mode.CONFIRM;
+        }
+        return channel;
+    }
+
+    /**
+     * Starts the transaction on the wire with its first operation, not at {@link #begin()}: a
+     * transaction that sends nothing costs no round trip, and one begun while the broker blocks the
+     * connection fails in its first publish, after publishBlockedTimeoutMillis, rather than in a
+     * tx.select the broker would not read (which the transaction manager may retry for as long).
+     */
+    private Channel transactionChannel() throws IOException {
+        if (!transactionStarted) {
+            if (stale || !channel.isOpen()) {
+                open();
+            } else if (mode == Mode.CONFIRM) {
+                // closing the channel would lose the answers still due to earlier callers
+                confirms.awaitAnswers();
+                replace();
+            }
+            if (mode != Mode.TX) {
+                channel.txSelect();
+                mode = Mode.TX;
+            }
+            transactionStarted = true;
+        } else if (stale || !channel.isOpen()) {
+            throw new WarrenException("The channel of this transaction was closed"
+                    + (stale ? ", as the broker did not answer" : " by the broker: "
+                    + channel.getCloseReason().getMessage()) + "; the transaction must roll back");
         }
         return channel;
     }
@@ -247,6 +272,13 @@ final class PooledChannel {
     }
 
     private void settle(Channel source, long tag, Outcome outcome) {
+        if (inTransaction) {
+            try {
+                transactionChannel();
+            } catch (IOException e) {
+                throw new WarrenException("Could not start the AMQP transaction to settle message " + tag, e);
+            }
+        }
         if (source != channel || !source.isOpen()) {
             throw new IllegalStateException("The channel this message was fetched on has closed, "
                     + "so the broker has requeued it; it can no longer be settled");
@@ -271,20 +303,16 @@ final class PooledChannel {
         }
     }
 
-    void begin() throws IOException {
-        if (stale || !channel.isOpen() || mode != Mode.TX) {
-            if (stale || !channel.isOpen()) {
-                open();
-            } else if (mode != Mode.PLAIN) {
-                // closing the channel would lose the answers still due to earlier callers
-                confirms.awaitAnswers();
-                replace();
-            }
-            channel.txSelect();
-            mode = Mode.TX;
-        }
+    /** Nothing goes to the broker yet: see {@link #transactionChannel()}. */
+    void begin() {
         returns.clear();
         inTransaction = true;
+        transactionStarted = false;
+    }
+
+    /** @return whether the transaction sent anything, and so has something to commit or roll back */
+    boolean transactionStarted() {
+        return inTransaction && transactionStarted;
     }
 
     /**
@@ -295,6 +323,9 @@ final class PooledChannel {
      */
     void commit() throws IOException {
         try {
+            if (!transactionStarted) {
+                return;
+            }
             channel.txCommit();
             settledInTransaction.clear();
             returns.clear();
@@ -306,7 +337,7 @@ final class PooledChannel {
 
     void rollback() throws IOException {
         try {
-            if (channel.isOpen()) {
+            if (transactionStarted && channel.isOpen()) {
                 channel.txRollback();
             }
             // the broker undid the acks: these messages are unacknowledged on the channel again

@@ -32,8 +32,19 @@ public final class WarrenConnectionFactory implements ConnectionFactory, Seriali
             return (Connection) connectionManager.allocateConnection(managedFactory, null);
         } catch (ResourceException e) {
             throw new WarrenException("No broker connection to be had from " + managedFactory.describe() + ": "
-                    + e.getMessage(), e);
+                    + reason(e), e);
         }
+    }
+
+    /** Servers wrap the adapter's own exception in theirs: name both, the adapter's saying why. */
+    private static String reason(ResourceException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String outer = String.valueOf(e.getMessage());
+        return root == e || root.getMessage() == null || outer.contains(root.getMessage()) ? outer
+                : outer + ": " + root.getMessage();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.warren.rar.outbound;
 import io.warren.rar.WarrenResourceAdapter;
 import io.warren.rar.config.BrokerProperties;
 import io.warren.rar.config.ConnectionSettings;
+import io.warren.rar.config.FlowControl;
 import io.warren.rar.serialization.Serializers;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionDefinition;
@@ -61,6 +62,7 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info)
             throws ResourceException {
         Credentials credentials = Credentials.from(subject, this);
+        awaitUnblocked(credentials);
         synchronized (this) {
             try {
                 WarrenManagedConnection managed = new WarrenManagedConnection(this, credentials,
@@ -73,6 +75,24 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
                 throw new ResourceAllocationException("Cannot open a channel to " + describe() + ": "
                         + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName()), e);
             }
+        }
+    }
+
+    /**
+     * A channel.open on a connection the broker blocks is not read until the alarm clears: wait for
+     * the unblock as a publish does, outside the lock, so that one caller waiting holds up no other.
+     */
+    private void awaitUnblocked(Credentials credentials) throws ResourceException {
+        FlowControl flowControl;
+        try {
+            flowControl = connections().get(credentials).flowControl();
+        } catch (IOException | TimeoutException | RuntimeException e) {
+            return; // the connection attempt under the lock reports it
+        }
+        String refusal = flowControl.awaitUnblocked(connectionSettings().publishBlockedTimeout());
+        if (refusal != null) {
+            throw new ResourceAllocationException("Cannot open a channel to " + describe() + ": " + refusal
+                    + " (publishBlockedTimeoutMillis)");
         }
     }
 
