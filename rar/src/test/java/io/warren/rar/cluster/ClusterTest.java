@@ -1,5 +1,6 @@
 package io.warren.rar.cluster;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
@@ -14,14 +15,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -140,7 +146,7 @@ class ClusterTest {
     }
 
     private static String seconds(long millis) {
-        return millis < 1000 ? millis + " ms" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+        return millis < 1000 ? millis + " ms" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 
     @Test
@@ -248,7 +254,7 @@ class ClusterTest {
 
     @Test
     void roundRobinSpreadsConnectionsAcrossTheNodes() throws Exception {
-        Map<String, int[]> perStrategy = new java.util.LinkedHashMap<>();
+        Map<String, int[]> perStrategy = new LinkedHashMap<>();
         for (String strategy : List.of("inOrder", "roundRobin")) {
             Harness harness = harness(strategy);
             for (int i = 0; i < 3; i++) {
@@ -267,7 +273,7 @@ class ClusterTest {
                 counts[node - 1] = cluster.connections(node, inbound(harness));
             }
             perStrategy.put(strategy, counts);
-            System.out.println(strategy + ": MDB connections on c1, c2, c3: " + java.util.Arrays.toString(counts));
+            System.out.println(strategy + ": MDB connections on c1, c2, c3: " + Arrays.toString(counts));
         }
         assertEquals(List.of(3, 0, 0), asList(perStrategy.get("inOrder")), "inOrder: all on the first node");
         assertEquals(List.of(1, 1, 1), asList(perStrategy.get("roundRobin")), "roundRobin: one on each node");
@@ -282,13 +288,13 @@ class ClusterTest {
     void consumingOnTheLeaderNodeAndOnAFollower() throws Exception {
         int messages = 20_000;
         Harness harness = harness(null);
-        Map<String, List<Long>> rates = new java.util.LinkedHashMap<>();
+        Map<String, List<Long>> rates = new LinkedHashMap<>();
         for (int round = 0; round < 6; round++) {
             boolean onLeader = round % 2 == 0;
             String queue = queueName("locality");
             declareQuorumQueueOn(1, queue);
             publishDirectly(1, queue, messages);
-            java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
+            AtomicInteger received = new AtomicInteger();
             long[] firstAndLast = new long[2];
             WarrenActivationSpec spec = new WarrenActivationSpec();
             spec.setQueue(queue);
@@ -327,8 +333,9 @@ class ClusterTest {
         try (Connection connection = checkerConnection(node); Channel channel = connection.createChannel()) {
             channel.confirmSelect();
             for (int i = 0; i < messages; i++) {
-                channel.basicPublish("", queue, new com.rabbitmq.client.AMQP.BasicProperties.Builder()
-                        .contentType("text/plain").deliveryMode(2).build(), ("m" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                channel.basicPublish("", queue, new AMQP.BasicProperties.Builder()
+                        .contentType("text/plain").deliveryMode(2).build(),
+                        ("m" + i).getBytes(StandardCharsets.UTF_8));
             }
             channel.waitForConfirmsOrDie(60_000);
         }
@@ -341,6 +348,6 @@ class ClusterTest {
     }
 
     private static List<Integer> asList(int[] counts) {
-        return java.util.Arrays.stream(counts).boxed().toList();
+        return Arrays.stream(counts).boxed().toList();
     }
 }

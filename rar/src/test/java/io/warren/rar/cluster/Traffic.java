@@ -8,6 +8,7 @@ import io.warren.rar.inbound.WarrenActivationSpec;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ final class Traffic implements AutoCloseable {
     private final Queue<String> retries = new ConcurrentLinkedQueue<>();
     private final AtomicInteger failedPublishes = new AtomicInteger();
     private final Map<String, Integer> deliveredCount = new ConcurrentHashMap<>();
-    private final List<Long> deliveryTimes = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final List<Long> deliveryTimes = Collections.synchronizedList(new ArrayList<>());
     private final List<Thread> producers = new ArrayList<>();
     private final Semaphore window = new Semaphore(WINDOW * 2);
     private volatile boolean publishing;
