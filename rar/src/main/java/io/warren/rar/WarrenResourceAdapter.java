@@ -1,5 +1,6 @@
 package io.warren.rar;
 
+import io.warren.rar.config.AddressRotation;
 import io.warren.rar.config.BrokerProperties;
 import io.warren.rar.inbound.Activations;
 import io.warren.rar.inbound.WarrenActivationSpec;
@@ -47,6 +48,7 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
     private final transient Set<WarrenManagedConnectionFactory> factories =
             Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private final transient Activations activations = new Activations();
+    private transient AddressRotation addressRotation;
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
@@ -57,6 +59,14 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
         }
         this.bootstrapContext = context;
         LOG.info(() -> "Warren started; broker defaults " + brokerPropertiesText());
+    }
+
+    /** @return the round-robin position shared by this adapter's activations and connection factories */
+    public synchronized AddressRotation addressRotation() {
+        if (addressRotation == null) {
+            addressRotation = new AddressRotation();
+        }
+        return addressRotation;
     }
 
     @Override

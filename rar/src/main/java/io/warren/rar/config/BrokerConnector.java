@@ -33,13 +33,16 @@ public final class BrokerConnector {
 
     private final ConnectionSettings settings;
     private final ConnectionFactory factory;
+    private final AddressRotation rotation;
 
     /**
      * @param settings resolved settings; rejected when they have problems
      * @param user user name overriding the settings' (container-managed sign-on), or null
      * @param password password going with it, or null
+     * @param rotation the round-robin position shared by the connectors of one adapter or factory
      */
-    public BrokerConnector(ConnectionSettings settings, String user, String password) {
+    public BrokerConnector(ConnectionSettings settings, String user, String password, AddressRotation rotation) {
+        this.rotation = rotation;
         if (!settings.problems().isEmpty()) {
             throw new IllegalArgumentException("Invalid broker connection properties: "
                     + String.join("; ", settings.problems()));
@@ -113,7 +116,7 @@ public final class BrokerConnector {
     }
 
     /**
-     * Opens a connection, trying each address in turn. Every connection Warren opens logs when
+     * Opens a connection, trying each address in turn, in the order of the address strategy. Every connection Warren opens logs when
      * the broker blocks and unblocks it.
      *
      * @param purpose added to the connection name the broker shows, e.g. {@code outbound}
@@ -137,14 +140,15 @@ public final class BrokerConnector {
         });
         Connection connection;
         try {
-            connection = factory.newConnection(settings.addresses(), name);
+            connection = factory.newConnection(settings.addressStrategy().order(settings.addresses(), rotation), name);
         } catch (SSLException e) {
             throw new IOException(explain(e), e);
         }
         FlowControl flowControl = new FlowControl(name);
         connection.addBlockedListener(flowControl);
         connection.addShutdownListener(cause -> flowControl.closed());
-        LOG.log(Level.FINE, "Opened broker connection {0} to {1}", new Object[] {name, connection.getAddress()});
+        LOG.log(Level.FINE, "Opened broker connection {0} to {1}:{2}",
+                new Object[] {name, connection.getAddress().getHostAddress(), String.valueOf(connection.getPort())});
         return new Opened(connection, flowControl);
     }
 

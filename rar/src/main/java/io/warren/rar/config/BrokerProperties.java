@@ -80,6 +80,10 @@ public abstract class BrokerProperties implements Serializable {
     @ConfigProperty
     public void setAddresses(String addresses) { set(BrokerProperty.ADDRESSES, addresses); }
 
+    public String getAddressStrategy() { return get(BrokerProperty.ADDRESS_STRATEGY); }
+    @ConfigProperty
+    public void setAddressStrategy(String strategy) { set(BrokerProperty.ADDRESS_STRATEGY, strategy); }
+
     public String getVirtualHost() { return get(BrokerProperty.VIRTUAL_HOST); }
     @ConfigProperty
     public void setVirtualHost(String virtualHost) { set(BrokerProperty.VIRTUAL_HOST, virtualHost); }

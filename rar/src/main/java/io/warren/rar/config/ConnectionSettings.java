@@ -27,6 +27,7 @@ public final class ConnectionSettings {
     private String user;
     private String password;
     private boolean tls;
+    private AddressStrategy addressStrategy;
 
     private ConnectionSettings(Map<BrokerProperty, String> layered) {
         EnumMap<BrokerProperty, String> resolved = new EnumMap<>(BrokerProperty.class);
@@ -46,6 +47,11 @@ public final class ConnectionSettings {
             applyUri(uri);
         } else {
             resolveAddresses();
+        }
+        addressStrategy = AddressStrategy.of(values.get(BrokerProperty.ADDRESS_STRATEGY));
+        if (addressStrategy == null) {
+            problems.add("addressStrategy: '" + values.get(BrokerProperty.ADDRESS_STRATEGY) + "' is none of "
+                    + AddressStrategy.valid());
         }
         integer(BrokerProperty.HEARTBEAT_SECONDS, 0);
         integer(BrokerProperty.CONNECTION_TIMEOUT_MILLIS, 1);
@@ -153,9 +159,14 @@ public final class ConnectionSettings {
         return List.copyOf(problems);
     }
 
-    /** @return the nodes to connect to, in order */
+    /** @return the nodes to connect to, as configured */
     public List<Address> addresses() {
         return List.copyOf(addresses);
+    }
+
+    /** @return the order in which a new connection tries the addresses */
+    public AddressStrategy addressStrategy() {
+        return addressStrategy;
     }
 
     public String virtualHost() {

@@ -4,6 +4,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.DeclarationException;
 import io.warren.Queue;
+import io.warren.rar.config.AddressRotation;
 import io.warren.rar.config.BrokerConnector;
 import io.warren.rar.config.ConnectionSettings;
 import io.warren.rar.serialization.Serializers;
@@ -69,13 +70,13 @@ final class Activation {
     }
 
     Activation(MessageEndpointFactory endpointFactory, WorkManager workManager, Later later, InboundSettings settings,
-               ConnectionSettings connectionSettings, Serializers serializers) {
+               ConnectionSettings connectionSettings, AddressRotation rotation, Serializers serializers) {
         this.endpointFactory = endpointFactory;
         this.workManager = workManager;
         this.later = later;
         this.settings = settings;
         this.connectionSettings = connectionSettings;
-        this.connector = new BrokerConnector(connectionSettings, null, null);
+        this.connector = new BrokerConnector(connectionSettings, null, null, rotation);
         this.serializers = serializers;
         this.acceptedTypes = acceptedTypes(settings, serializers);
         List<String> names = settings.queues().stream().map(Queue::name).toList();

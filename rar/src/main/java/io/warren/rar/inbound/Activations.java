@@ -35,7 +35,7 @@ public final class Activations {
         try {
             InboundSettings settings = spec.inboundSettings();
             activation = new Activation(factory, workManager, (delay, task) -> later(adapter, delay, task),
-                    settings, spec.connectionSettings(adapter),
+                    settings, spec.connectionSettings(adapter), adapter.addressRotation(),
                     adapter.serializers().withMaxDecompressedBytes(settings.maxDecompressedBytes()));
         } catch (WarrenException e) {
             throw new InvalidPropertyException("Invalid Warren activation config: accept: " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.warren.rar.outbound;
 
+import io.warren.rar.config.AddressRotation;
 import io.warren.rar.config.BrokerConnector;
 import io.warren.rar.config.ConnectionSettings;
 
@@ -25,6 +26,7 @@ final class SharedConnections {
     private static final Logger LOG = Logger.getLogger(SharedConnections.class.getName());
 
     private final ConnectionSettings settings;
+    private final AddressRotation rotation;
     private final Map<Credentials, BrokerConnector.Opened> open = new HashMap<>();
     private final Map<Credentials, Outage> outages = new HashMap<>();
 
@@ -32,8 +34,9 @@ final class SharedConnections {
     private record Outage(Instant since, Exception lastCause, long retryAt) {
     }
 
-    SharedConnections(ConnectionSettings settings) {
+    SharedConnections(ConnectionSettings settings, AddressRotation rotation) {
         this.settings = settings;
+        this.rotation = rotation;
     }
 
     synchronized BrokerConnector.Opened get(Credentials credentials) throws IOException, TimeoutException {
@@ -48,7 +51,7 @@ final class SharedConnections {
                     + Math.max(1, (outage.retryAt() - System.nanoTime()) / 1_000_000) + " ms (connectRetryMillis)",
                     outage.lastCause());
         }
-        BrokerConnector connector = new BrokerConnector(settings, credentials.user(), credentials.passwordText());
+        BrokerConnector connector = new BrokerConnector(settings, credentials.user(), credentials.passwordText(), rotation);
         try {
             connection = connector.openWatched("outbound");
         } catch (IOException | TimeoutException | RuntimeException e) {

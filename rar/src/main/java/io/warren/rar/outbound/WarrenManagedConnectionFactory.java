@@ -1,6 +1,7 @@
 package io.warren.rar.outbound;
 
 import io.warren.rar.WarrenResourceAdapter;
+import io.warren.rar.config.AddressRotation;
 import io.warren.rar.config.BrokerProperties;
 import io.warren.rar.config.ConnectionSettings;
 import io.warren.rar.config.FlowControl;
@@ -161,7 +162,9 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
 
     private synchronized SharedConnections connections() {
         if (connections == null) {
-            connections = new SharedConnections(connectionSettings());
+            // the adapter's rotation when there is one, so that its activations and factories spread together
+            connections = new SharedConnections(connectionSettings(),
+                    resourceAdapter != null ? resourceAdapter.addressRotation() : new AddressRotation());
         }
         return connections;
     }

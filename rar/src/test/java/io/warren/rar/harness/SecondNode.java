@@ -38,10 +38,10 @@ public final class SecondNode implements AutoCloseable {
     private final Path jksTrustStore;
     private boolean started;
 
-    private SecondNode(Path dir, boolean tls) throws IOException {
+    private SecondNode(Path dir, boolean tls, String node) throws IOException {
         this.dir = dir;
         this.tls = tls;
-        this.node = (tls ? "warren-tls-" : "warren-second-") + UUID.randomUUID().toString().substring(0, 8) + "@localhost";
+        this.node = node;
         this.port = freePort();
         this.trustStore = dir.resolve("trust.p12");
         this.jksTrustStore = dir.resolve("trust.jks");
@@ -57,8 +57,18 @@ public final class SecondNode implements AutoCloseable {
         return start(false);
     }
 
+    /** Starts a node for plain AMQP under that node name, e.g. {@code c1@localhost} (a cluster member). */
+    static SecondNode plain(String node) throws Exception {
+        return start(false, node);
+    }
+
     private static SecondNode start(boolean tls) throws Exception {
-        SecondNode broker = new SecondNode(Files.createTempDirectory(tls ? "warren-tls-" : "warren-second-"), tls);
+        return start(tls, (tls ? "warren-tls-" : "warren-second-") + UUID.randomUUID().toString().substring(0, 8)
+                + "@localhost");
+    }
+
+    private static SecondNode start(boolean tls, String node) throws Exception {
+        SecondNode broker = new SecondNode(Files.createTempDirectory(tls ? "warren-tls-" : "warren-second-"), tls, node);
         try {
             if (tls) {
                 broker.makeCertificates();
@@ -83,6 +93,35 @@ public final class SecondNode implements AutoCloseable {
 
     public void startApp() throws Exception {
         run(List.of("rabbitmqctl", "-q", "-n", node, "start_app"), Duration.ofSeconds(60));
+    }
+
+    /**
+     * Kills the node's Erlang VM (SIGKILL, by the pid in its pid file), as a crash does: the
+     * operating system closes its sockets, nothing is said to clients. {@link #restart()} starts it
+     * again with its data.
+     */
+    public void kill() throws Exception {
+        String pid = Files.readString(dir.resolve("pid")).trim();
+        run(List.of("kill", "-9", pid), Duration.ofSeconds(10));
+        Broker.await("the killed node's VM to end", Duration.ofSeconds(30), () -> !Files.exists(Path.of("/proc", pid)));
+        Files.delete(dir.resolve("pid"));
+    }
+
+    /** Starts the node's VM again after {@link #kill()}, with the same name, port and data. */
+    public void restart() throws Exception {
+        startNode();
+    }
+
+    /** @return the Erlang node name, e.g. {@code c1@localhost} */
+    public String node() {
+        return node;
+    }
+
+    /** Runs {@code rabbitmqctl -n <this node>} with the arguments; @return its output */
+    public String rabbitmqctl(String... arguments) throws Exception {
+        List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-q", "-n", node));
+        command.addAll(List.of(arguments));
+        return run(command, Duration.ofSeconds(60));
     }
 
     /** @return a PKCS12 trust store holding the test CA, password {@link #trustStorePassword()} */
@@ -220,7 +259,10 @@ public final class SecondNode implements AutoCloseable {
     public void close() throws Exception {
         try {
             if (started) {
-                run(List.of("rabbitmqctl", "-q", "-n", node, "stop"), Duration.ofSeconds(60));
+                // with the pid file, stop returns once the node's Erlang VM has ended, not merely been told to
+                run(Files.exists(dir.resolve("pid"))
+                        ? List.of("rabbitmqctl", "-q", "-n", node, "stop", dir.resolve("pid").toString())
+                        : List.of("rabbitmqctl", "-q", "-n", node, "stop"), Duration.ofSeconds(60));
             }
         } finally {
             deleteRecursively(dir);
