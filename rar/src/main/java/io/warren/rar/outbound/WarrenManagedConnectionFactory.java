@@ -3,6 +3,8 @@ package io.warren.rar.outbound;
 import io.warren.rar.WarrenResourceAdapter;
 import io.warren.rar.config.BrokerProperties;
 import io.warren.rar.config.ConnectionSettings;
+import io.warren.rar.metrics.FactoryMetrics;
+import io.warren.rar.metrics.MBeans;
 import io.warren.rar.serialization.Serializers;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionDefinition;
@@ -16,6 +18,7 @@ import jakarta.resource.spi.ResourceAdapterAssociation;
 import jakarta.resource.spi.ResourceAllocationException;
 import jakarta.resource.spi.ValidatingManagedConnectionFactory;
 
+import javax.management.ObjectName;
 import javax.security.auth.Subject;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,7 +44,10 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     private transient WarrenResourceAdapter resourceAdapter;
     private transient PrintWriter logWriter;
     private transient ConnectionSettings settings;
-    private transient SharedConnections connections;
+    /** Volatile: monitoring reads it without the lock a connection attempt may hold. */
+    private transient volatile SharedConnections connections;
+    private transient FactoryMetrics metrics;
+    private transient ObjectName mbean;
     /** Serializers and completion threads of its own, when used without a resource adapter. */
     private transient Serializers ownSerializers;
     private transient Completions ownCompletions;
@@ -65,8 +71,11 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
             try {
                 WarrenManagedConnection managed = new WarrenManagedConnection(this, credentials,
                         connections().get(credentials), completions());
-                if (live++ == 0 && resourceAdapter != null) {
-                    resourceAdapter.register(this);
+                if (live++ == 0) {
+                    mbean = MBeans.register(metrics().nameKeys(), metrics());
+                    if (resourceAdapter != null) {
+                        resourceAdapter.register(this);
+                    }
                 }
                 return managed;
             } catch (IOException | TimeoutException | RuntimeException e) {
@@ -141,9 +150,49 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
 
     private synchronized SharedConnections connections() {
         if (connections == null) {
-            connections = new SharedConnections(connectionSettings());
+            connections = new SharedConnections(connectionSettings(), metrics());
         }
         return connections;
+    }
+
+    /** @return the counters of this factory, kept for its life: they go on across the pool emptying and filling */
+    synchronized FactoryMetrics metrics() {
+        if (metrics == null) {
+            metrics = new FactoryMetrics(connectionSettings().connectionName(), new MonitoredState());
+        }
+        return metrics;
+    }
+
+    /** What the factory's MBean shows besides its counters. */
+    private final class MonitoredState implements FactoryMetrics.Source {
+        @Override
+        public boolean blocked() {
+            SharedConnections current = connections;
+            return current != null && current.blocked();
+        }
+
+        @Override
+        public String node() {
+            SharedConnections current = connections;
+            return current == null ? null : current.node();
+        }
+
+        @Override
+        public int managedConnections() {
+            synchronized (WarrenManagedConnectionFactory.this) {
+                return live;
+            }
+        }
+
+        @Override
+        public String checkBroker() {
+            try {
+                connections().reconnect();
+                return null;
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                return "cannot reach the broker at " + describe() + ": " + SharedConnections.describe(e);
+            }
+        }
     }
 
     /** @return the serializers of the calling thread's application */
@@ -169,6 +218,8 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
 
     /** Closes the shared AMQP connections; the resource adapter calls this when it stops. */
     public synchronized void close() {
+        MBeans.unregister(mbean);
+        mbean = null;
         if (connections != null) {
             connections.closeAll();
             connections = null;
