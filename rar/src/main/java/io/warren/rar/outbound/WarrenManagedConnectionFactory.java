@@ -72,7 +72,9 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
                 WarrenManagedConnection managed = new WarrenManagedConnection(this, credentials,
                         connections().get(credentials), completions());
                 if (live++ == 0) {
-                    mbean = MBeans.register(metrics().nameKeys(), metrics());
+                    if (mbean == null) {
+                        mbean = MBeans.register(metrics().nameKeys(), metrics());
+                    }
                     if (resourceAdapter != null) {
                         resourceAdapter.register(this);
                     }
@@ -90,9 +92,17 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
      * and the adapter forgets this factory: a factory an application defined (and its class
      * loader) must not outlive the application, which redeploys leave behind as pools they
      * emptied. The next managed connection connects and registers again.
+     *
+     * <p>Except when the pool emptied because the broker connection was lost: then the factory's
+     * MBean stays, showing it disconnected (what monitoring and the health check must see), and
+     * the adapter keeps the factory, to unregister it when it stops if nothing connects before.
      */
     synchronized void destroyed(WarrenManagedConnection managed) {
         if (live > 0 && --live == 0) {
+            if (mbean != null && connections != null && connections.node() == null) {
+                connections.closeAll();
+                return;
+            }
             close();
             if (resourceAdapter != null) {
                 resourceAdapter.unregister(this);
