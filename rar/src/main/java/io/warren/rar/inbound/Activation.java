@@ -101,8 +101,9 @@ final class Activation {
         public void converge(int failuresBefore) throws IOException, TimeoutException {
             try {
                 convergeOnce(failuresBefore);
+                metrics.attempted(null);
             } catch (IOException | TimeoutException | RuntimeException e) {
-                metrics.failed(e);
+                metrics.attempted(e);
                 throw e;
             }
         }

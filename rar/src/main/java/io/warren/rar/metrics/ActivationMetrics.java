@@ -92,12 +92,16 @@ public final class ActivationMetrics implements ActivationMXBean {
     public void connected(Connection opened) {
         connects.increment();
         connection = opened;
-        lastFailure = "";
     }
 
-    /** An attempt to connect, declare or consume failed. */
-    public void failed(Exception cause) {
-        lastFailure = cause.getMessage() == null ? cause.getClass().getName() : cause.getMessage();
+    /**
+     * An attempt to connect, declare and start the consumers ended.
+     *
+     * @param failure why it failed, or null when it succeeded
+     */
+    public void attempted(Exception failure) {
+        lastFailure = failure == null ? ""
+                : failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage();
     }
 
     /** @return the start of the MDB's onMessage, for {@link #onMessageEnded} */
