@@ -91,9 +91,10 @@ class MonitoringTest {
         if (Server.current() == Server.PAYARA) {
             // src-it/payara copies the metrics.xml of docs/monitoring.md into the domain
             AtomicReference<String> metrics = new AtomicReference<>("");
+            URI endpoint = base.toURI().resolve("/metrics?scope=vendor");
             try {
                 ItBroker.await("the MDB's acks at /metrics", WAIT, () -> {
-                    metrics.set(quietlyGet(base.toURI().resolve("/metrics?scope=vendor")));
+                    metrics.set(quietlyGet(endpoint));
                     return metrics.get().lines().anyMatch(line -> line.startsWith("warren_activation_acks")
                             && line.contains("CountedMdb") && line.matches(".* " + (n + 1) + "(\\.0)?$"));
                 });

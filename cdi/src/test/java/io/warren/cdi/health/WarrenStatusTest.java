@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The readiness check's reading of Warren's MBeans, with stand-ins registered under Warren's names
  * and attributes (the adapter's own MBeans are tested in rar and, with this check, in src-it).
  */
-class WarrenStatusTest {
+public class WarrenStatusTest {
 
     private final List<ObjectName> registered = new ArrayList<>();
 
@@ -45,12 +45,12 @@ class WarrenStatusTest {
         String checkBroker();
     }
 
-    record Activation(String getMessageDrivenBean, String getQueues, int getEndpointClassLoaderId,
+    public record Activation(String getMessageDrivenBean, String getQueues, int getEndpointClassLoaderId,
                       int getConsumersConfigured, int getConsumersConnected, boolean isConnected,
                       String getLastFailure) implements ActivationStandInMXBean {
     }
 
-    record Factory(String checkBroker) implements FactoryStandInMXBean {
+    public record Factory(String checkBroker) implements FactoryStandInMXBean {
     }
 
     /** An MDB class of this test's application. */
