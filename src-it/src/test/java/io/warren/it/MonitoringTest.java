@@ -88,28 +88,6 @@ class MonitoringTest {
         assertEquals(n, attribute(base, FACTORY, "Confirms") - confirms);
         assertEquals(1, attribute(base, FACTORY, "ConnectionsOpen"));
         System.out.printf("%s: %d messages published and consumed, counted in Warren's MBeans%n", Server.current(), n);
-        if (Server.current() == Server.PAYARA) {
-            // src-it/payara copies the metrics.xml of docs/monitoring.md into the domain
-            AtomicReference<String> metrics = new AtomicReference<>("");
-            URI endpoint = base.toURI().resolve("/metrics?scope=vendor");
-            try {
-                ItBroker.await("the MDB's acks at /metrics", WAIT, () -> {
-                    metrics.set(quietlyGet(endpoint));
-                    return metrics.get().lines().anyMatch(line -> line.startsWith("warren_activation_acks")
-                            && line.contains("CountedMdb") && line.matches(".* " + (n + 1) + "(\\.0)?$"));
-                });
-            } finally {
-                metrics.get().lines().filter(line -> line.contains("warren")).forEach(System.out::println);
-            }
-        }
-    }
-
-    private static String quietlyGet(URI uri) {
-        try {
-            return Http.get(uri).body();
-        } catch (Exception e) {
-            return "";
-        }
     }
 
     @Test
