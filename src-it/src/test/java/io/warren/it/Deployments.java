@@ -1,5 +1,6 @@
 package io.warren.it;
 
+import io.warren.it.app.CountedMdb;
 import io.warren.it.app.EchoMdb;
 import io.warren.it.app.FailingMdb;
 import io.warren.it.app.HoldingMdb;
@@ -27,7 +28,7 @@ final class Deployments {
     static final int POOL = 8;
 
     private static final List<Class<?>> MDBS = List.of(EchoMdb.class, FailingMdb.class, RollbackMdb.class, SlowMdb.class,
-            HoldingMdb.class, SinkMdb.class);
+            HoldingMdb.class, SinkMdb.class, CountedMdb.class);
 
     private Deployments() {
     }

@@ -15,6 +15,12 @@ final class Http {
     private Http() {
     }
 
+    /** @return the response to a GET, whatever its status */
+    static HttpResponse<String> get(URI uri) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     static String post(URL base, String pathAndQuery) throws Exception {
         URI uri = base.toURI().resolve("rest/it/" + pathAndQuery);
         HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(uri)

@@ -1,5 +1,9 @@
 package io.warren.it;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+
 /**
  * The server these tests run in (the {@code it.server} system property each server module sets),
  * and how each one names and binds the adapter, which is where the servers differ.
@@ -22,6 +26,11 @@ enum Server {
             case WILDFLY -> application == null ? "warren.rar" : application + ".ear#warren.rar";
             case PAYARA, PAYARA_MICRO -> application == null ? "warren" : application + "#warren";
         };
+    }
+
+    /** @return where the server answers MicroProfile Health's readiness: WildFly's management port, Payara's HTTP one */
+    URI readiness(URL base) throws URISyntaxException {
+        return this == WILDFLY ? new URI("http://127.0.0.1:9990/health/ready") : base.toURI().resolve("/health/ready");
     }
 
     /** @return the resource adapter name a {@code <connection-factory>} definition uses */

@@ -2,6 +2,7 @@ package io.warren.rar.config;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.MetricsCollector;
 import com.rabbitmq.client.impl.AMQConnection;
 
 import javax.net.ssl.SSLContext;
@@ -109,6 +110,11 @@ public final class BrokerConnector {
             store.load(in, password == null ? null : password.toCharArray());
         }
         return store;
+    }
+
+    /** Has the client count what happens on the connections opened from now on (publishes, channels, ...). */
+    public void collectMetrics(MetricsCollector collector) {
+        factory.setMetricsCollector(collector);
     }
 
     /** An open connection and the broker's flow control on it. */

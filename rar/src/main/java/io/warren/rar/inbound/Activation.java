@@ -7,6 +7,8 @@ import io.warren.Queue;
 import io.warren.rar.config.AddressRotation;
 import io.warren.rar.config.BrokerConnector;
 import io.warren.rar.config.ConnectionSettings;
+import io.warren.rar.metrics.ActivationMetrics;
+import io.warren.rar.metrics.MBeans;
 import io.warren.rar.serialization.Serializers;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
@@ -23,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.management.ObjectName;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -59,6 +62,8 @@ final class Activation {
     private final CompletableFuture<Void> firstConnect = new CompletableFuture<>();
     private final Reconnector reconnector;
     private final InboundDeclarations declarations;
+    private final ActivationMetrics metrics;
+    private volatile ObjectName mbean;
     private volatile boolean stopped;
     private Connection connection;
     private final List<QueueConsumer> consumers = new ArrayList<>();
@@ -80,8 +85,10 @@ final class Activation {
         this.serializers = serializers;
         this.acceptedTypes = acceptedTypes(settings, serializers);
         List<String> names = settings.queues().stream().map(Queue::name).toList();
-        this.description = "the MDB " + endpointName(endpointFactory) + " on queue" + (names.size() > 1 ? "s " : " ")
+        this.description = "the MDB " + Endpoints.name(endpointFactory) + " on queue" + (names.size() > 1 ? "s " : " ")
                 + String.join(", ", names.stream().map(name -> "'" + name + "'").toList());
+        this.metrics = new ActivationMetrics(Endpoints.name(endpointFactory), Endpoints.beanClass(endpointFactory), names,
+                settings.concurrency(), this::consumerCount);
         this.deadLetters = new DeadLetters(settings.deadLetterExchange(), settings.deadLetterRoutingKey(), connector,
                 "dead letters: " + description);
         this.declarations = new InboundDeclarations(settings, connectionSettings.virtualHost());
@@ -93,7 +100,13 @@ final class Activation {
     private final class Reconnecting implements Reconnector.Target {
         @Override
         public void converge(int failuresBefore) throws IOException, TimeoutException {
-            convergeOnce(failuresBefore);
+            try {
+                convergeOnce(failuresBefore);
+                metrics.attempted(null);
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                metrics.attempted(e);
+                throw e;
+            }
         }
 
         @Override
@@ -117,24 +130,6 @@ final class Activation {
         }
     }
 
-    /** @return the bean class where the container says it, as users know their MDB by it; else the activation's name */
-    private static String endpointName(MessageEndpointFactory factory) {
-        try {
-            Class<?> bean = factory.getEndpointClass();
-            if (bean != null && !bean.isInterface()) {
-                return bean.getName();
-            }
-        } catch (RuntimeException | AbstractMethodError e) {
-            // a container older than JCA 1.7: fall back to the activation name
-        }
-        try {
-            String name = factory.getActivationName();
-            return name == null ? "" : name;
-        } catch (RuntimeException | AbstractMethodError e) {
-            return "";
-        }
-    }
-
     private static Set<String> acceptedTypes(InboundSettings settings, Serializers serializers) {
         if (settings.accept().isEmpty()) {
             return serializers.contentTypes();
@@ -153,6 +148,7 @@ final class Activation {
      * activation; a broker that cannot be reached, or is slow to answer, is retried in the background.
      */
     void start() throws ResourceException {
+        mbean = MBeans.register(metrics.nameKeys(), metrics);
         reconnector.request();
         try {
             firstConnect.get(FIRST_CONNECT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
@@ -212,6 +208,7 @@ final class Activation {
             } finally {
                 lock.unlock();
             }
+            metrics.connected(current);
             // on a connection already closed, the listener is called at once
             current.addShutdownListener(this::connectionLost);
         } else if (!retired.isEmpty()) {
@@ -403,6 +400,7 @@ final class Activation {
             closeQuietly(closing);
         }
         deadLetters.close();
+        MBeans.unregister(mbean);
         LOG.info(() -> "Warren stopped consuming for " + description);
     }
 
@@ -452,6 +450,10 @@ final class Activation {
 
     DeadLetters deadLetters() {
         return deadLetters;
+    }
+
+    ActivationMetrics metrics() {
+        return metrics;
     }
 
     String describe() {

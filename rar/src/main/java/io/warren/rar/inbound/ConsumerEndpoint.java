@@ -76,11 +76,13 @@ final class ConsumerEndpoint {
             inFlight.refused();
             return true;
         }
+        long started = activation.metrics().onMessageStarted();
         try {
             ((MessageListener) target).onMessage(message);
         } catch (Throwable failure) {
             inFlight.failedWith(failure);
         } finally {
+            activation.metrics().onMessageEnded(started);
             try {
                 target.afterDelivery();
             } catch (ResourceException | RuntimeException e) {

@@ -109,6 +109,7 @@ final class QueueConsumer {
         if (stopping) {
             return; // left unacked: the broker requeues it when the channel closes
         }
+        activation.metrics().delivered(delivery.envelope().isRedeliver());
         pending.add(delivery);
         if (scheduled.compareAndSet(false, true)) {
             schedule();
@@ -222,6 +223,7 @@ final class QueueConsumer {
         String mediaType = delivery.properties().getContentType() == null ? Serializers.OCTET_STREAM
                 : Serializers.mediaType(delivery.properties().getContentType());
         if (!activation.acceptedTypes().contains(mediaType)) {
+            activation.metrics().decodeFailed();
             settler.deadLetter(message, "content type '" + mediaType + "' is not accepted (accepted: "
                     + activation.acceptedTypes() + ")", null, attempt);
             return;

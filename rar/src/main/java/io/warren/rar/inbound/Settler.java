@@ -59,6 +59,7 @@ final class Settler {
         Throwable reason = ContainerFailures.applicationCause(cause);
         int maxDeliveries = activation.settings().maxDeliveries();
         if (ContainerFailures.isDecodeFailure(cause)) {
+            activation.metrics().decodeFailed();
             deadLetter(message, "the body could not be decoded", reason, attempt);
         } else if (attempt >= maxDeliveries) {
             deadLetter(message, "delivery failed " + attempt + " times (maxDeliveries=" + maxDeliveries + ")",
@@ -74,6 +75,7 @@ final class Settler {
 
     /** The MDB never saw the message: back to its queue, and no delivery attempt counted. */
     void refused(ReceivedMessage message) {
+        activation.metrics().refused();
         activation.attempts().refused(message);
         settle(message, Message.Outcome.REQUEUED);
     }
@@ -101,6 +103,7 @@ final class Settler {
                 + deadLetters.target(message.queue()) + ": " + reason
                 + (failure == null ? "" : " (" + failure.getClass().getName() + ": "
                 + DeadLetters.cut(String.valueOf(failure.getMessage())) + ")"));
+        activation.metrics().deadLettered();
         activation.attempts().settled(message);
         settle(message, Message.Outcome.ACKED);
     }
@@ -132,5 +135,6 @@ final class Settler {
             case REQUEUED -> acks.rejected(tag, true);
             default -> throw new IllegalArgumentException(outcome.name());
         }
+        activation.metrics().settled(outcome);
     }
 }

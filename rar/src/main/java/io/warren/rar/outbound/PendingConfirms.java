@@ -4,6 +4,7 @@ import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Return;
 import io.warren.PublishException;
 import io.warren.UnroutableException;
+import io.warren.rar.metrics.FactoryMetrics;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,12 +32,14 @@ final class PendingConfirms implements ConfirmListener {
 
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
     private final Completions completions;
+    private final FactoryMetrics metrics;
     /** When the next sweep runs ({@link System#nanoTime()}), or {@link #NO_SWEEP}. */
     private final AtomicLong nextSweep = new AtomicLong(NO_SWEEP);
     private static final long NO_SWEEP = Long.MIN_VALUE;
 
-    PendingConfirms(Completions completions) {
+    PendingConfirms(Completions completions, FactoryMetrics metrics) {
         this.completions = completions;
+        this.metrics = metrics;
     }
 
     private static final class Pending {
@@ -46,6 +49,7 @@ final class PendingConfirms implements ConfirmListener {
         final Duration timeout;
         final long deadline;
         final boolean waitedOn;
+        final long publishedAt = System.nanoTime();
         volatile Return returned;
 
         Pending(String exchange, String routingKey, Duration timeout, boolean waitedOn) {
@@ -95,12 +99,17 @@ final class PendingConfirms implements ConfirmListener {
 
     @Override
     public void handleAck(long tag, boolean multiple) {
-        complete(take(tag, multiple), null);
+        List<Pending> confirmed = take(tag, multiple);
+        long now = System.nanoTime();
+        confirmed.forEach(entry -> metrics.confirmed(now - entry.publishedAt));
+        complete(confirmed, null);
     }
 
     @Override
     public void handleNack(long tag, boolean multiple) {
-        complete(take(tag, multiple), entry -> new PublishException("The broker nacked " + entry.describe()
+        List<Pending> nacked = take(tag, multiple);
+        nacked.forEach(entry -> metrics.nacked());
+        complete(nacked, entry -> new PublishException("The broker nacked " + entry.describe()
                 + " (it could not take responsibility for it); publish it again", null));
     }
 
@@ -213,6 +222,7 @@ final class PendingConfirms implements ConfirmListener {
             }
             if (now - entry.deadline >= 0) {
                 if (pending.remove(item.getKey(), entry)) {
+                    metrics.confirmTimedOut();
                     entry.future.completeExceptionally(new PublishException("No confirm from the broker within "
                             + entry.timeout + " for " + entry.describe() + "; it may or may not have been routed",
                             null));

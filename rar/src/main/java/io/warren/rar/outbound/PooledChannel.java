@@ -12,6 +12,7 @@ import io.warren.UnroutableException;
 import io.warren.WarrenException;
 import io.warren.rar.declarations.Declarer;
 import io.warren.rar.messages.ReceivedMessage;
+import io.warren.rar.metrics.FactoryMetrics;
 import io.warren.rar.serialization.Serializers;
 
 import java.io.IOException;
@@ -44,6 +45,7 @@ final class PooledChannel {
     private final Connection connection;
     /** Where applications' futures complete: not the client's connection thread. */
     private final Completions completions;
+    private final FactoryMetrics metrics;
     private final ShutdownListener onShutdown;
     private final List<Return> returns = new CopyOnWriteArrayList<>();
     private final Map<Long, ReceivedMessage> unsettled = new LinkedHashMap<>();
@@ -61,9 +63,11 @@ final class PooledChannel {
     /**
      * @param onShutdown told when the channel closes for a reason other than our own close
      */
-    PooledChannel(Connection connection, Completions completions, ShutdownListener onShutdown) throws IOException {
+    PooledChannel(Connection connection, Completions completions, FactoryMetrics metrics, ShutdownListener onShutdown)
+            throws IOException {
         this.connection = connection;
         this.completions = completions;
+        this.metrics = metrics;
         this.onShutdown = onShutdown;
         open();
     }
@@ -73,7 +77,7 @@ final class PooledChannel {
         if (opened == null) {
             throw new IOException("the broker connection has no channel left (channel_max reached)");
         }
-        PendingConfirms pending = new PendingConfirms(completions);
+        PendingConfirms pending = new PendingConfirms(completions, metrics);
         opened.addConfirmListener(pending);
         opened.addReturnListener(returned -> {
             if (!pending.returned(returned)) {
@@ -199,6 +203,7 @@ final class PooledChannel {
             throw new PublishException(failure.getMessage(), failure.getCause());
         } catch (TimeoutException e) {
             // a channel whose broker does not answer is of no use to the next caller either
+            metrics.confirmTimedOut();
             abandon();
             throw new PublishException("No confirm from the broker within " + confirmTimeout + " for a message to exchange '"
                     + exchange + "' with routing key '" + routingKey + "'; it may or may not have been routed", e);

@@ -3,11 +3,16 @@ package io.warren.rar.outbound;
 import io.warren.rar.config.AddressRotation;
 import io.warren.rar.config.BrokerConnector;
 import io.warren.rar.config.ConnectionSettings;
+import io.warren.rar.metrics.FactoryMetrics;
+import io.warren.rar.metrics.Nodes;
 
 import java.io.IOException;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,17 +31,29 @@ final class SharedConnections {
     private static final Logger LOG = Logger.getLogger(SharedConnections.class.getName());
 
     private final ConnectionSettings settings;
+<<<<<<< HEAD
     private final AddressRotation rotation;
     private final Map<Credentials, BrokerConnector.Opened> open = new HashMap<>();
+=======
+    private final FactoryMetrics metrics;
+    /** Concurrent, as monitoring reads it without waiting for a connection attempt under way. */
+    private final Map<Credentials, BrokerConnector.Opened> open = new ConcurrentHashMap<>();
+>>>>>>> issue-13m
     private final Map<Credentials, Outage> outages = new HashMap<>();
 
     /** The broker could not be reached since {@code since}; the next attempt is due at {@code retryAt}. */
     private record Outage(Instant since, Exception lastCause, long retryAt) {
     }
 
+<<<<<<< HEAD
     SharedConnections(ConnectionSettings settings, AddressRotation rotation) {
         this.settings = settings;
         this.rotation = rotation;
+=======
+    SharedConnections(ConnectionSettings settings, FactoryMetrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+>>>>>>> issue-13m
     }
 
     synchronized BrokerConnector.Opened get(Credentials credentials) throws IOException, TimeoutException {
@@ -51,7 +68,12 @@ final class SharedConnections {
                     + Math.max(1, (outage.retryAt() - System.nanoTime()) / 1_000_000) + " ms (connectRetryMillis)",
                     outage.lastCause());
         }
+<<<<<<< HEAD
         BrokerConnector connector = new BrokerConnector(settings, credentials.user(), credentials.passwordText(), rotation);
+=======
+        BrokerConnector connector = new BrokerConnector(settings, credentials.user(), credentials.passwordText());
+        connector.collectMetrics(metrics);
+>>>>>>> issue-13m
         try {
             connection = connector.openWatched("outbound");
         } catch (IOException | TimeoutException | RuntimeException e) {
@@ -71,7 +93,33 @@ final class SharedConnections {
         return connection;
     }
 
-    private static String describe(Exception e) {
+    /**
+     * Connects again, for each set of credentials used so far (the factory's own if none), where
+     * the connection was lost; within an outage at most once per {@code connectRetryMillis}.
+     */
+    synchronized void reconnect() throws IOException, TimeoutException {
+        Set<Credentials> used = new HashSet<>(open.keySet());
+        used.addAll(outages.keySet());
+        if (used.isEmpty()) {
+            used.add(Credentials.CONFIGURED);
+        }
+        for (Credentials credentials : used) {
+            get(credentials);
+        }
+    }
+
+    /** @return whether the broker blocks publishing on one of the open connections */
+    boolean blocked() {
+        return open.values().stream().anyMatch(opened -> opened.connection().isOpen() && opened.flowControl().blocked());
+    }
+
+    /** @return the broker node of an open connection, or null when none is open */
+    String node() {
+        return open.values().stream().filter(opened -> opened.connection().isOpen()).findFirst()
+                .map(opened -> Nodes.of(opened.connection())).orElse(null);
+    }
+
+    static String describe(Exception e) {
         Throwable cause = e.getMessage() == null && e.getCause() != null ? e.getCause() : e;
         return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }

@@ -65,7 +65,7 @@ public final class WarrenManagedConnection implements ManagedConnection {
         this.credentials = credentials;
         this.flowControl = connection.flowControl();
         this.publishBlockedTimeout = factory.connectionSettings().publishBlockedTimeout();
-        this.channel = new PooledChannel(connection.connection(), completions, cause -> {
+        this.channel = new PooledChannel(connection.connection(), completions, factory.metrics(), cause -> {
             if (!cause.isHardError()) {
                 // a channel error (a refused declaration, say): the channel is reopened when next used
                 LOG.log(Level.FINE, "Broker closed a pooled channel: {0}", cause.getMessage());

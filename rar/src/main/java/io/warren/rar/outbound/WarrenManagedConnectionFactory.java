@@ -4,7 +4,12 @@ import io.warren.rar.WarrenResourceAdapter;
 import io.warren.rar.config.AddressRotation;
 import io.warren.rar.config.BrokerProperties;
 import io.warren.rar.config.ConnectionSettings;
+<<<<<<< HEAD
 import io.warren.rar.config.FlowControl;
+=======
+import io.warren.rar.metrics.FactoryMetrics;
+import io.warren.rar.metrics.MBeans;
+>>>>>>> issue-13m
 import io.warren.rar.serialization.Serializers;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionDefinition;
@@ -18,6 +23,7 @@ import jakarta.resource.spi.ResourceAdapterAssociation;
 import jakarta.resource.spi.ResourceAllocationException;
 import jakarta.resource.spi.ValidatingManagedConnectionFactory;
 
+import javax.management.ObjectName;
 import javax.security.auth.Subject;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -43,7 +49,10 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     private transient WarrenResourceAdapter resourceAdapter;
     private transient PrintWriter logWriter;
     private transient ConnectionSettings settings;
-    private transient SharedConnections connections;
+    /** Volatile: monitoring reads it without the lock a connection attempt may hold. */
+    private transient volatile SharedConnections connections;
+    private transient FactoryMetrics metrics;
+    private transient ObjectName mbean;
     /** Serializers and completion threads of its own, when used without a resource adapter. */
     private transient Serializers ownSerializers;
     private transient Completions ownCompletions;
@@ -68,8 +77,13 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
             try {
                 WarrenManagedConnection managed = new WarrenManagedConnection(this, credentials,
                         connections().get(credentials), completions());
-                if (live++ == 0 && resourceAdapter != null) {
-                    resourceAdapter.register(this);
+                if (live++ == 0) {
+                    if (mbean == null) {
+                        mbean = MBeans.register(metrics().nameKeys(), metrics());
+                    }
+                    if (resourceAdapter != null) {
+                        resourceAdapter.register(this);
+                    }
                 }
                 return managed;
             } catch (IOException | TimeoutException | RuntimeException e) {
@@ -102,9 +116,17 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
      * and the adapter forgets this factory: a factory an application defined (and its class
      * loader) must not outlive the application, which redeploys leave behind as pools they
      * emptied. The next managed connection connects and registers again.
+     *
+     * <p>Except when the pool emptied because the broker connection was lost: then the factory's
+     * MBean stays, showing it disconnected (what monitoring and the health check must see), and
+     * the adapter keeps the factory, to unregister it when it stops if nothing connects before.
      */
     synchronized void destroyed(WarrenManagedConnection managed) {
         if (live > 0 && --live == 0) {
+            if (mbean != null && connections != null && connections.node() == null) {
+                connections.closeAll();
+                return;
+            }
             close();
             if (resourceAdapter != null) {
                 resourceAdapter.unregister(this);
@@ -162,11 +184,55 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
 
     private synchronized SharedConnections connections() {
         if (connections == null) {
+<<<<<<< HEAD
             // the adapter's rotation when there is one, so that its activations and factories spread together
             connections = new SharedConnections(connectionSettings(),
                     resourceAdapter != null ? resourceAdapter.addressRotation() : new AddressRotation());
+=======
+            connections = new SharedConnections(connectionSettings(), metrics());
+>>>>>>> issue-13m
         }
         return connections;
+    }
+
+    /** @return the counters of this factory, kept for its life: they go on across the pool emptying and filling */
+    synchronized FactoryMetrics metrics() {
+        if (metrics == null) {
+            metrics = new FactoryMetrics(connectionSettings().connectionName(), new MonitoredState());
+        }
+        return metrics;
+    }
+
+    /** What the factory's MBean shows besides its counters. */
+    private final class MonitoredState implements FactoryMetrics.Source {
+        @Override
+        public boolean blocked() {
+            SharedConnections current = connections;
+            return current != null && current.blocked();
+        }
+
+        @Override
+        public String node() {
+            SharedConnections current = connections;
+            return current == null ? null : current.node();
+        }
+
+        @Override
+        public int managedConnections() {
+            synchronized (WarrenManagedConnectionFactory.this) {
+                return live;
+            }
+        }
+
+        @Override
+        public String checkBroker() {
+            try {
+                connections().reconnect();
+                return null;
+            } catch (IOException | TimeoutException | RuntimeException e) {
+                return "cannot reach the broker at " + describe() + ": " + SharedConnections.describe(e);
+            }
+        }
     }
 
     /** @return the serializers of the calling thread's application */
@@ -192,6 +258,8 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
 
     /** Closes the shared AMQP connections; the resource adapter calls this when it stops. */
     public synchronized void close() {
+        MBeans.unregister(mbean);
+        mbean = null;
         if (connections != null) {
             connections.closeAll();
             connections = null;

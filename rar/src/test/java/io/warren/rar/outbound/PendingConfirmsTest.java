@@ -1,6 +1,7 @@
 package io.warren.rar.outbound;
 
 import io.warren.PublishException;
+import io.warren.rar.metrics.FactoryMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PendingConfirmsTest {
 
     private final Completions completions = new Completions("warren-test-completions");
-    private final PendingConfirms pending = new PendingConfirms(completions);
+    private final FactoryMetrics metrics = new FactoryMetrics("warren-test", null);
+    private final PendingConfirms pending = new PendingConfirms(completions, metrics);
 
     @AfterEach
     void stop() {
@@ -46,6 +49,9 @@ class PendingConfirmsTest {
         second.get(10, TimeUnit.SECONDS);
         assertTrue(failure(fourth).getMessage().contains("nacked a message to exchange 'orders'"));
         assertFalse(third.isDone());
+        assertEquals(2, metrics.getConfirms(), "a multiple ack counts every message it confirms");
+        assertEquals(2, metrics.getConfirmLatencyCount());
+        assertEquals(1, metrics.getNacks());
     }
 
     @Test
@@ -56,5 +62,6 @@ class PendingConfirmsTest {
         assertInstanceOf(PublishException.class, error);
         assertTrue(error.getMessage().contains("No confirm from the broker within PT0.2S"), error.getMessage());
         assertFalse(patient.isDone());
+        assertEquals(1, metrics.getConfirmTimeouts());
     }
 }

@@ -13,8 +13,10 @@ import io.warren.rar.serialization.OverridingJsonSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import javax.management.ObjectName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.lang.ref.WeakReference;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -22,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -72,6 +75,9 @@ class RedeployTest {
         Broker.await("the applications' broker connections to close", Duration.ofSeconds(30),
                 () -> Broker.connectionsNamed(application) == 0, () -> Broker.connectionsNamed(application) + " left");
         assertEquals(registeredBefore, harness.adapter().registeredFactories(), "the adapter forgot the factories");
+        assertEquals(Set.of(), ManagementFactory.getPlatformMBeanServer().queryNames(
+                new ObjectName("io.warren:type=ConnectionFactory,name=" + application + ",*"), null),
+                "the factories' MBeans went with their pools");
         assertEquals(5, broker.messageCount(queue));
         assertEquals(1, Broker.connectionsNamed(harness.connectionName() + " (outbound)"), "the adapter's own factory kept its");
     }

@@ -6,6 +6,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 
+import javax.management.JMException;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import java.lang.management.ManagementFactory;
+
 /** What the tests call over HTTP to make the application publish. */
 @Path("it")
 public class ItResource {
@@ -57,6 +62,32 @@ public class ItResource {
             }
             return failure.toString();
         }
+    }
+
+    @POST
+    @Path("counted")
+    public String counted(@QueryParam("count") int count) {
+        publisher.publishCounted(count);
+        return "published " + count;
+    }
+
+    /**
+     * Reads Warren's MBeans in the server, as a JMX client would.
+     *
+     * @return how many MBeans match the pattern, a space, and the sum of the attribute over them
+     */
+    @POST
+    @Path("mbeans")
+    public String mbeans(@QueryParam("pattern") String pattern, @QueryParam("attribute") String attribute)
+            throws JMException {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        long sum = 0;
+        int found = 0;
+        for (ObjectName name : server.queryNames(new ObjectName(pattern), null)) {
+            sum += ((Number) server.getAttribute(name, attribute)).longValue();
+            found++;
+        }
+        return found + " " + sum;
     }
 
     @POST

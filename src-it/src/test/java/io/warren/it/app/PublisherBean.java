@@ -28,6 +28,10 @@ public class PublisherBean {
     @PublishTo(routingKey = Queues.IN)
     Producer in;
 
+    @Inject
+    @PublishTo(routingKey = Queues.COUNTED, confirmTimeoutMillis = 10_000)
+    Producer counted;
+
     public void publishLoad(String prefix, int count) {
         for (int i = 0; i < count; i++) {
             load.publish(prefix + ":" + i);
@@ -51,5 +55,13 @@ public class PublisherBean {
 
     public void publishToEcho(String text) {
         in.publish(text);
+    }
+
+    /** Outside a transaction, so that each publish waits for its confirm. */
+    @TransactionAttribute(TransactionAttributeType.NOT_SUPPORTED)
+    public void publishCounted(int count) {
+        for (int i = 0; i < count; i++) {
+            counted.publish("counted " + i);
+        }
     }
 }

@@ -13,6 +13,7 @@ public final class Queues {
     public static final String HOLD = "warren.it.hold";
     public static final String HOLD_DONE = "warren.it.hold.done";
     public static final String SINK = "warren.it.sink";
+    public static final String COUNTED = "warren.it.counted";
 
     private Queues() {
     }

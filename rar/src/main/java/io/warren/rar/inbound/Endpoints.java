@@ -1,0 +1,34 @@
+package io.warren.rar.inbound;
+
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+
+/** How an activation names its MDB in logs and MBean names. */
+final class Endpoints {
+
+    private Endpoints() {
+    }
+
+    /** @return the bean class where the container says it, as users know their MDB by it; else the activation's name */
+    static String name(MessageEndpointFactory factory) {
+        Class<?> bean = beanClass(factory);
+        if (bean != null) {
+            return bean.getName();
+        }
+        try {
+            String name = factory.getActivationName();
+            return name == null ? "" : name;
+        } catch (RuntimeException | AbstractMethodError e) {
+            return "";
+        }
+    }
+
+    /** @return the MDB's class, or null from a container older than JCA 1.7 or one that gives an interface */
+    static Class<?> beanClass(MessageEndpointFactory factory) {
+        try {
+            Class<?> bean = factory.getEndpointClass();
+            return bean != null && !bean.isInterface() ? bean : null;
+        } catch (RuntimeException | AbstractMethodError e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package io.warren.rar.metrics;
+
+/**
+ * What one outbound connection factory has done since its first managed connection, read over JMX
+ * as {@code io.warren:type=ConnectionFactory,name=<connectionName>}. Counts are of messages; times
+ * are in milliseconds. docs/monitoring.md describes every attribute.
+ */
+public interface ConnectionFactoryMXBean {
+
+    /** @return the factory's {@code connectionName} property, as the broker shows it */
+    String getConnectionName();
+
+    long getPublishes();
+
+    long getPublishFailures();
+
+    long getConfirms();
+
+    long getNacks();
+
+    long getReturns();
+
+    long getConfirmTimeouts();
+
+    long getConfirmLatencyCount();
+
+    double getConfirmLatencyTotalMillis();
+
+    double getConfirmLatencyMaxMillis();
+
+    boolean isBlocked();
+
+    int getChannelsOpen();
+
+    int getConnectionsOpen();
+
+    int getManagedConnections();
+
+    /** @return whether the factory holds an open broker connection */
+    boolean isConnected();
+
+    /** @return the broker node of the open connection, {@code host:port}, or empty */
+    String getNode();
+
+    /**
+     * Checks that the factory can reach the broker, connecting if its connection was lost (at most
+     * once per {@code connectRetryMillis}, as publishers do).
+     *
+     * @return empty when it can; otherwise why not
+     */
+    String checkBroker();
+}
