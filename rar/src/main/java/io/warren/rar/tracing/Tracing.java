@@ -104,12 +104,14 @@ public abstract class Tracing {
             Class.forName("io.opentelemetry.api.GlobalOpenTelemetry", false, loader);
             Class.forName("io.opentelemetry.context.Context", false, loader);
         } catch (ClassNotFoundException | LinkageError absent) {
-            LOG.fine("The OpenTelemetry API is not visible to Warren: messages carry no trace context");
+            LOG.info("Trace propagation is off: the OpenTelemetry API is not visible to Warren (docs/tracing.md)");
             return ABSENT;
         }
         try {
-            return (Tracing) Class.forName(Tracing.class.getPackageName() + ".OpenTelemetryTracing", true, loader)
-                    .getDeclaredConstructor().newInstance();
+            Tracing tracing = (Tracing) Class.forName(Tracing.class.getPackageName() + ".OpenTelemetryTracing", true,
+                    loader).getDeclaredConstructor().newInstance();
+            LOG.info("Trace propagation is on: Warren uses the OpenTelemetry API that the server provides");
+            return tracing;
         } catch (ReflectiveOperationException | LinkageError e) {
             LOG.log(Level.WARNING, "The OpenTelemetry API is visible to Warren but not usable (" + e
                     + "): messages carry no trace context", e);
