@@ -21,7 +21,10 @@ public abstract class Tracing {
 
     private static final Logger LOG = Logger.getLogger(Tracing.class.getName());
 
-    /** A span of Warren's, current on its thread until closed; NONE where nothing is traced. */
+    /**
+     * A span of Warren's, ended by {@link #close()}; a process span is current on its thread until
+     * then. {@link #NONE} where nothing is traced.
+     */
     public interface Span extends AutoCloseable {
 
         /**
