@@ -14,7 +14,13 @@ import java.util.Objects;
  */
 public record Binding(Exchange exchange, String routingKey, Map<String, Object> arguments) {
 
-    /** Validates and copies the arguments. */
+    /**
+     * Validates and copies the arguments.
+     *
+     * @param exchange the exchange the queue is bound to; not the default exchange
+     * @param routingKey the binding key; null for none
+     * @param arguments binding arguments; null for none
+     */
     public Binding {
         Objects.requireNonNull(exchange, "exchange");
         if (exchange.isDefault()) {
@@ -25,7 +31,13 @@ public record Binding(Exchange exchange, String routingKey, Map<String, Object> 
         arguments = Map.copyOf(arguments == null ? Map.of() : arguments);
     }
 
-    /** @return a binding with that routing key and no arguments */
+    /**
+     * A binding by routing key.
+     *
+     * @param exchange the exchange the queue is bound to
+     * @param routingKey the binding key
+     * @return a binding with that routing key and no arguments
+     */
     public static Binding of(Exchange exchange, String routingKey) {
         return new Binding(exchange, routingKey, Map.of());
     }

@@ -17,12 +17,17 @@ import java.util.Optional;
  */
 public interface Connection extends AutoCloseable {
 
-    /** Declares the exchange; idempotent. Nothing is declared for the default exchange. */
+    /**
+     * Declares the exchange; idempotent. Nothing is declared for the default exchange.
+     *
+     * @param exchange the exchange to declare
+     */
     void declare(Exchange exchange);
 
     /**
      * Declares the queue, the exchanges of its bindings, and its bindings; idempotent.
      *
+     * @param queue the queue to declare
      * @return the queue as declared, named by the broker where it was server-named
      * @throws DeclarationException naming the argument that differs from the broker's queue
      */
@@ -31,26 +36,47 @@ public interface Connection extends AutoCloseable {
     /**
      * Checks that a queue exists without declaring it.
      *
+     * @param queue the queue's name
      * @throws DeclarationException naming the queue when it does not exist
      */
     void checkExists(String queue);
 
-    /** Deletes the exchange, whatever is bound to it. */
+    /**
+     * Deletes the exchange, whatever is bound to it.
+     *
+     * @param exchange the exchange to delete
+     */
     void delete(Exchange exchange);
 
-    /** Deletes the queue and the messages in it. */
+    /**
+     * Deletes the queue and the messages in it.
+     *
+     * @param queue the queue's name
+     */
     void deleteQueue(String queue);
 
-    /** @return how many messages were purged from the queue */
+    /**
+     * Removes every message ready in the queue.
+     *
+     * @param queue the queue's name
+     * @return how many messages were purged from the queue
+     */
     long purge(String queue);
 
-    /** Publishes a message to the exchange, with no confirm and not mandatory. */
+    /**
+     * Publishes a message to the exchange, with no confirm and not mandatory.
+     *
+     * @param exchange the exchange's name; empty for the default exchange
+     * @param message the message, with its routing key
+     */
     void publish(String exchange, OutgoingMessage message);
 
     /**
      * Publishes a message as the settings say: to their exchange, with their routing key unless
      * the message has one, waiting for the confirm when they ask for confirms.
      *
+     * @param settings the exchange, routing key, confirms and mandatory flag to publish with
+     * @param message the message
      * @throws PublishException when the broker nacks it or its confirm does not come in time
      * @throws UnroutableException when it is mandatory and no queue receives it
      */
@@ -61,6 +87,7 @@ public interface Connection extends AutoCloseable {
      * {@link Message#reject()} or {@link Message#requeue()} before this connection closes; a
      * message left unsettled at close is requeued.
      *
+     * @param queue the queue's name
      * @return the message, or empty when the queue is empty
      */
     Optional<Message> fetch(String queue);

@@ -12,15 +12,27 @@ package io.warren;
 public interface ConnectionFactory {
 
     /**
+     * Borrows a pooled channel.
+     *
      * @return a handle on a pooled channel; close it to give the channel back
      * @throws WarrenException when the broker cannot be reached or the pool is exhausted
      */
     Connection getConnection();
 
-    /** @return a thread-safe producer that publishes as the settings say */
+    /**
+     * A producer with the given settings.
+     *
+     * @param settings the exchange, routing key, serializer, confirms and mandatory flag
+     * @return a thread-safe producer that publishes as the settings say
+     */
     Producer producer(Producer.Settings settings);
 
-    /** @return a producer to that exchange with an empty routing key, JSON and no confirms */
+    /**
+     * A producer with default settings.
+     *
+     * @param exchange the exchange's name; empty for the default exchange
+     * @return a producer to that exchange with an empty routing key, JSON and no confirms
+     */
     default Producer producer(String exchange) {
         return producer(Producer.to(exchange).build());
     }

@@ -7,7 +7,9 @@ package io.warren;
  */
 public class DeclarationException extends WarrenException {
 
+    /** The exchange or queue, e.g. {@code queue 'orders'}. */
     private final String entity;
+    /** The argument that differs from the broker's, or null. */
     private final String argument;
 
     /**

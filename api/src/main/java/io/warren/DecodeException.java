@@ -6,6 +6,7 @@ package io.warren;
  */
 public class DecodeException extends WarrenException {
 
+    /** The content type of the message that did not decode. */
     private final String contentType;
 
     /**

@@ -7,7 +7,9 @@ package io.warren;
  */
 public class EncodeException extends WarrenException {
 
+    /** The class name of the payload, or of the header value, that did not encode. */
     private final String payloadType;
+    /** The content type the payload was to be encoded as, or null for a header. */
     private final String contentType;
 
     /**

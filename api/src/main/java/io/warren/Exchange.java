@@ -34,27 +34,43 @@ public final class Exchange {
         this.arguments = Map.copyOf(builder.arguments);
     }
 
-    /** @return a durable direct exchange of that name */
+    /**
+     * @param name the exchange's name
+     * @return a durable direct exchange of that name
+     */
     public static Exchange direct(String name) {
         return builder(name, ExchangeType.DIRECT).build();
     }
 
-    /** @return a durable fanout exchange of that name */
+    /**
+     * @param name the exchange's name
+     * @return a durable fanout exchange of that name
+     */
     public static Exchange fanout(String name) {
         return builder(name, ExchangeType.FANOUT).build();
     }
 
-    /** @return a durable topic exchange of that name */
+    /**
+     * @param name the exchange's name
+     * @return a durable topic exchange of that name
+     */
     public static Exchange topic(String name) {
         return builder(name, ExchangeType.TOPIC).build();
     }
 
-    /** @return a durable headers exchange of that name */
+    /**
+     * @param name the exchange's name
+     * @return a durable headers exchange of that name
+     */
     public static Exchange headers(String name) {
         return builder(name, ExchangeType.HEADERS).build();
     }
 
-    /** @return a builder for an exchange of that name and type, durable and not auto-deleted */
+    /**
+     * @param name the exchange's name
+     * @param type direct, fanout, topic or headers
+     * @return a builder for an exchange of that name and type, durable and not auto-deleted
+     */
     public static Builder builder(String name, ExchangeType type) {
         return new Builder(name, type);
     }
@@ -135,30 +151,48 @@ public final class Exchange {
             this.type = Objects.requireNonNull(type, "exchange type");
         }
 
-        /** @param durable whether it survives a broker restart */
+        /**
+         * @param durable whether it survives a broker restart
+         * @return this builder
+         */
         public Builder durable(boolean durable) {
             this.durable = durable;
             return this;
         }
 
-        /** @param autoDelete whether the broker deletes it when its last binding goes */
+        /**
+         * @param autoDelete whether the broker deletes it when its last binding goes
+         * @return this builder
+         */
         public Builder autoDelete(boolean autoDelete) {
             this.autoDelete = autoDelete;
             return this;
         }
 
-        /** @param internal whether only other exchanges may publish to it */
+        /**
+         * @param internal whether only other exchanges may publish to it
+         * @return this builder
+         */
         public Builder internal(boolean internal) {
             this.internal = internal;
             return this;
         }
 
-        /** @param exchange where the broker sends messages this exchange cannot route */
+        /**
+         * @param exchange where the broker sends messages this exchange cannot route
+         * @return this builder
+         */
         public Builder alternateExchange(String exchange) {
             return argument("alternate-exchange", exchange);
         }
 
-        /** Adds a declaration argument as the broker names it. */
+        /**
+         * Adds a declaration argument as the broker names it.
+         *
+         * @param key the argument's name as the broker spells it, e.g. {@code x-max-priority}
+         * @param value the argument's value
+         * @return this builder
+         */
         public Builder argument(String key, Object value) {
             arguments.put(Objects.requireNonNull(key), Objects.requireNonNull(value, key));
             return this;

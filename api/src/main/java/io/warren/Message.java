@@ -37,6 +37,8 @@ public interface Message {
      *
      * @param type what to decode to: any type for JSON, {@code String} for text, {@code byte[]}
      *     always (the decompressed body)
+     * @param <T> the type to decode to
+     * @return the body decoded as that type
      * @throws DecodeException naming the content type and the target type when it cannot, and
      *     naming the compression when it is unknown, unsupported, corrupt or inflates past the limit
      */
@@ -51,7 +53,10 @@ public interface Message {
     /** @return the headers, never null; AMQP strings arrive as {@code String} */
     Map<String, Object> headers();
 
-    /** @return the header's value, with AMQP strings as {@code String}; null when absent */
+    /**
+     * @param name the header's name
+     * @return the header's value, with AMQP strings as {@code String}; null when absent
+     */
     Object header(String name);
 
     /** @return whether the publisher asked the broker to write it to disk (delivery mode 2) */

@@ -57,7 +57,10 @@ public final class OutgoingMessage {
         this.timestamp = builder.timestamp;
     }
 
-    /** @return a builder for a message carrying that payload */
+    /**
+     * @param payload what to publish, encoded by the producer's serializer
+     * @return a builder for a message carrying that payload
+     */
     public static Builder of(Object payload) {
         return new Builder(payload);
     }
@@ -171,25 +174,37 @@ public final class OutgoingMessage {
             this.payload = Objects.requireNonNull(payload, "payload");
         }
 
-        /** @param routingKey overrides the producer's default routing key */
+        /**
+         * @param routingKey overrides the producer's default routing key
+         * @return this builder
+         */
         public Builder routingKey(String routingKey) {
             this.routingKey = routingKey;
             return this;
         }
 
-        /** @param serializer a serializer's name ({@code json}, {@code text}, {@code raw}) or content type */
+        /**
+         * @param serializer a serializer's name ({@code json}, {@code text}, {@code raw}) or content type
+         * @return this builder
+         */
         public Builder serializer(String serializer) {
             this.serializer = serializer;
             return this;
         }
 
-        /** @param contentType the content type of a {@code byte[]} payload */
+        /**
+         * @param contentType the content type of a {@code byte[]} payload
+         * @return this builder
+         */
         public Builder contentType(String contentType) {
             this.contentType = contentType;
             return this;
         }
 
-        /** @param contentEncoding a charset for text, or an encoding such as {@code gzip} for raw bodies */
+        /**
+         * @param contentEncoding a charset for text, or an encoding such as {@code gzip} for raw bodies
+         * @return this builder
+         */
         public Builder contentEncoding(String contentEncoding) {
             this.contentEncoding = contentEncoding;
             return this;
@@ -205,31 +220,49 @@ public final class OutgoingMessage {
          * with a {@link WarrenException} that lists the supported ones.
          *
          * @param compression the method, or null to use the producer's
+         * @return this builder
          */
         public Builder compression(String compression) {
             this.compression = compression;
             return this;
         }
 
-        /** Adds a header; values may be strings, numbers, booleans, lists, maps, dates, byte arrays or null. */
+        /**
+         * Adds a header; values may be strings, numbers, booleans, lists, maps, dates, byte arrays or null.
+         *
+         * @param name the header's name
+         * @param value the header's value
+         * @return this builder
+         */
         public Builder header(String name, Object value) {
             headers.put(Objects.requireNonNull(name), value);
             return this;
         }
 
-        /** Adds every header of the map. */
+        /**
+         * Adds every header of the map.
+         *
+         * @param values headers by name
+         * @return this builder
+         */
         public Builder headers(Map<String, ?> values) {
             values.forEach(this::header);
             return this;
         }
 
-        /** @param persistent whether the broker writes it to disk (default true) */
+        /**
+         * @param persistent whether the broker writes it to disk (default true)
+         * @return this builder
+         */
         public Builder persistent(boolean persistent) {
             this.persistent = persistent;
             return this;
         }
 
-        /** @param priority 0 to 255; only queues declared with {@code x-max-priority} honour it */
+        /**
+         * @param priority 0 to 255; only queues declared with {@code x-max-priority} honour it
+         * @return this builder
+         */
         public Builder priority(int priority) {
             if (priority < 0 || priority > 255) {
                 throw new IllegalArgumentException("priority must be between 0 and 255, not " + priority);
@@ -238,7 +271,10 @@ public final class OutgoingMessage {
             return this;
         }
 
-        /** @param expiration how long it may wait in a queue before the broker expires it */
+        /**
+         * @param expiration how long it may wait in a queue before the broker expires it
+         * @return this builder
+         */
         public Builder expiration(Duration expiration) {
             if (expiration.isNegative()) {
                 throw new IllegalArgumentException("expiration must not be negative: " + expiration);
@@ -247,37 +283,55 @@ public final class OutgoingMessage {
             return this;
         }
 
-        /** @param messageId the application's id for the message */
+        /**
+         * @param messageId the application's id for the message
+         * @return this builder
+         */
         public Builder messageId(String messageId) {
             this.messageId = messageId;
             return this;
         }
 
-        /** @param correlationId the id of the message this one answers */
+        /**
+         * @param correlationId the id of the message this one answers
+         * @return this builder
+         */
         public Builder correlationId(String correlationId) {
             this.correlationId = correlationId;
             return this;
         }
 
-        /** @param replyTo the queue the answer should go to */
+        /**
+         * @param replyTo the queue the answer should go to
+         * @return this builder
+         */
         public Builder replyTo(String replyTo) {
             this.replyTo = replyTo;
             return this;
         }
 
-        /** @param type the application's name for the kind of message */
+        /**
+         * @param type the application's name for the kind of message
+         * @return this builder
+         */
         public Builder type(String type) {
             this.type = type;
             return this;
         }
 
-        /** @param appId the publishing application's id */
+        /**
+         * @param appId the publishing application's id
+         * @return this builder
+         */
         public Builder appId(String appId) {
             this.appId = appId;
             return this;
         }
 
-        /** @param timestamp when the message was made (AMQP keeps seconds) */
+        /**
+         * @param timestamp when the message was made (AMQP keeps seconds)
+         * @return this builder
+         */
         public Builder timestamp(Instant timestamp) {
             this.timestamp = timestamp;
             return this;

@@ -19,16 +19,26 @@ public interface Producer {
     /** How long an asynchronous confirm may take when the producer sets no confirm timeout. */
     Duration DEFAULT_CONFIRM_TIMEOUT = Duration.ofSeconds(30);
 
-    /** Publishes the payload with the default routing key. */
+    /**
+     * Publishes the payload with the default routing key.
+     *
+     * @param payload what to publish, encoded by the producer's serializer
+     */
     void publish(Object payload);
 
-    /** Publishes the payload with that routing key. */
+    /**
+     * Publishes the payload with that routing key.
+     *
+     * @param payload what to publish, encoded by the producer's serializer
+     * @param routingKey the routing key for this message
+     */
     void publish(Object payload, String routingKey);
 
     /**
      * Publishes a message with its own properties and headers; with confirms, returns once the
      * broker has it.
      *
+     * @param message the message, with its own properties and headers
      * @throws EncodeException when the payload or a header does not encode; nothing is sent
      * @throws PublishException when the broker blocks publishers (a memory or disk alarm) for longer
      *     than {@code publishBlockedTimeoutMillis}, naming its reason; when it nacks the message or
@@ -43,12 +53,19 @@ public interface Producer {
     /**
      * Publishes the payload with the default routing key, without waiting for the broker's
      * confirm: see {@link #publishConfirmed(OutgoingMessage)}.
+     *
+     * @param payload what to publish, encoded by the producer's serializer
+     * @return a future that completes when the broker has taken responsibility for the message
      */
     CompletableFuture<Void> publishConfirmed(Object payload);
 
     /**
      * Publishes the payload with that routing key, without waiting for the broker's confirm: see
      * {@link #publishConfirmed(OutgoingMessage)}.
+     *
+     * @param payload what to publish, encoded by the producer's serializer
+     * @param routingKey the routing key for this message
+     * @return a future that completes when the broker has taken responsibility for the message
      */
     CompletableFuture<Void> publishConfirmed(Object payload, String routingKey);
 
@@ -98,6 +115,7 @@ public interface Producer {
      * });
      * }</pre>
      *
+     * @param message the message, with its own properties and headers
      * @return a future that completes when the broker has taken responsibility for the message
      */
     CompletableFuture<Void> publishConfirmed(OutgoingMessage message);
@@ -105,7 +123,10 @@ public interface Producer {
     /** @return what this producer was made with */
     Settings settings();
 
-    /** @return a builder of settings for a producer to that exchange ({@code ""} for the default exchange) */
+    /**
+     * @param exchange the exchange's name; {@code ""} for the default exchange
+     * @return a builder of settings for a producer to that exchange ({@code ""} for the default exchange)
+     */
     static Settings.Builder to(String exchange) {
         return new Settings.Builder(exchange);
     }
@@ -206,13 +227,19 @@ public interface Producer {
                 this.exchange = Objects.requireNonNull(exchange, "exchange");
             }
 
-            /** @param routingKey the routing key used when a publish names none */
+            /**
+             * @param routingKey the routing key used when a publish names none
+             * @return this builder
+             */
             public Builder routingKey(String routingKey) {
                 this.routingKey = Objects.requireNonNull(routingKey, "routingKey");
                 return this;
             }
 
-            /** @param serializer {@code json} (default), {@code text}, {@code raw}, or a registered name or content type */
+            /**
+             * @param serializer {@code json} (default), {@code text}, {@code raw}, or a registered name or content type
+             * @return this builder
+             */
             public Builder serializer(String serializer) {
                 this.serializer = Objects.requireNonNull(serializer, "serializer");
                 return this;
@@ -225,6 +252,7 @@ public interface Producer {
              * such as JSON; small messages only grow.
              *
              * @param compression the method, or null for none (the default)
+             * @return this builder
              */
             public Builder compression(String compression) {
                 this.compression = compression;
@@ -234,6 +262,9 @@ public interface Producer {
             /**
              * Each publish waits for the broker's confirm; a nack or no answer within the timeout
              * is a {@link PublishException}. Inside a transaction the commit confirms instead.
+             *
+             * @param timeout how long each publish waits for the confirm; positive
+             * @return this builder
              */
             public Builder confirms(Duration timeout) {
                 if (timeout.isZero() || timeout.isNegative()) {
@@ -247,6 +278,9 @@ public interface Producer {
              * A message no queue receives is an {@link UnroutableException}. To know, a publish
              * waits for the broker's confirm, within the confirm timeout
              * ({@link Producer#DEFAULT_CONFIRM_TIMEOUT} unless set).
+             *
+             * @param mandatory whether a message must reach a queue
+             * @return this builder
              */
             public Builder mandatory(boolean mandatory) {
                 this.mandatory = mandatory;

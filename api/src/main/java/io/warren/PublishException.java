@@ -7,7 +7,10 @@ package io.warren;
  */
 public class PublishException extends WarrenException {
 
-    /** @param message what happened to the publish; @param cause the underlying failure, or null */
+    /**
+     * @param message what happened to the publish
+     * @param cause the underlying failure, or null
+     */
     public PublishException(String message, Throwable cause) {
         super(message, cause);
     }

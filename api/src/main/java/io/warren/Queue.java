@@ -35,12 +35,18 @@ public final class Queue {
         this.bindings = List.copyOf(builder.bindings);
     }
 
-    /** @return a durable queue of that name with no bindings */
+    /**
+     * @param name the queue's name
+     * @return a durable queue of that name with no bindings
+     */
     public static Queue named(String name) {
         return builder(name).build();
     }
 
-    /** @return a builder for a durable, non-exclusive queue of that name */
+    /**
+     * @param name the queue's name
+     * @return a builder for a durable, non-exclusive queue of that name
+     */
     public static Builder builder(String name) {
         if (Objects.requireNonNull(name, "queue name").isEmpty()) {
             throw new IllegalArgumentException("A queue name must not be empty: use Queue.serverNamed() "
@@ -52,6 +58,8 @@ public final class Queue {
     /**
      * A builder for a queue the broker names when it is declared; such a queue is exclusive,
      * auto-deleted and not durable unless the builder says otherwise.
+     *
+     * @return the builder
      */
     public static Builder serverNamed() {
         return new Builder("").durable(false).exclusive(true).autoDelete(true);
@@ -65,7 +73,10 @@ public final class Queue {
         return builder;
     }
 
-    /** @return this declaration with the broker's name for a server-named queue */
+    /**
+     * @param brokerName the name the broker gave the queue
+     * @return this declaration with the broker's name for a server-named queue
+     */
     public Queue withName(String brokerName) {
         Builder builder = toBuilder();
         builder.name = Objects.requireNonNull(brokerName);
@@ -148,61 +159,100 @@ public final class Queue {
             this.name = name;
         }
 
-        /** @param durable whether the queue survives a broker restart */
+        /**
+         * @param durable whether the queue survives a broker restart
+         * @return this builder
+         */
         public Builder durable(boolean durable) {
             this.durable = durable;
             return this;
         }
 
-        /** @param exclusive whether only the declaring connection may use it */
+        /**
+         * @param exclusive whether only the declaring connection may use it
+         * @return this builder
+         */
         public Builder exclusive(boolean exclusive) {
             this.exclusive = exclusive;
             return this;
         }
 
-        /** @param autoDelete whether the broker deletes it when its last consumer goes */
+        /**
+         * @param autoDelete whether the broker deletes it when its last consumer goes
+         * @return this builder
+         */
         public Builder autoDelete(boolean autoDelete) {
             this.autoDelete = autoDelete;
             return this;
         }
 
-        /** @param type classic or quorum ({@code x-queue-type}) */
+        /**
+         * @param type classic or quorum ({@code x-queue-type})
+         * @return this builder
+         */
         public Builder type(QueueType type) {
             return argument("x-queue-type", type.amqpName());
         }
 
-        /** @param exchange where rejected or expired messages go ({@code x-dead-letter-exchange}) */
+        /**
+         * @param exchange where rejected or expired messages go ({@code x-dead-letter-exchange})
+         * @return this builder
+         */
         public Builder deadLetterExchange(String exchange) {
             return argument("x-dead-letter-exchange", exchange);
         }
 
-        /** @param routingKey the routing key dead-lettered messages get ({@code x-dead-letter-routing-key}) */
+        /**
+         * @param routingKey the routing key dead-lettered messages get ({@code x-dead-letter-routing-key})
+         * @return this builder
+         */
         public Builder deadLetterRoutingKey(String routingKey) {
             return argument("x-dead-letter-routing-key", routingKey);
         }
 
-        /** @param ttl how long a message may wait in the queue ({@code x-message-ttl}) */
+        /**
+         * @param ttl how long a message may wait in the queue ({@code x-message-ttl})
+         * @return this builder
+         */
         public Builder messageTtl(Duration ttl) {
             return argument("x-message-ttl", ttl.toMillis());
         }
 
-        /** @param messages how many messages the queue holds at most ({@code x-max-length}) */
+        /**
+         * @param messages how many messages the queue holds at most ({@code x-max-length})
+         * @return this builder
+         */
         public Builder maxLength(long messages) {
             return argument("x-max-length", messages);
         }
 
-        /** @param deliveries for quorum queues, after how many deliveries the broker dead-letters ({@code x-delivery-limit}) */
+        /**
+         * @param deliveries for quorum queues, after how many deliveries the broker dead-letters ({@code x-delivery-limit})
+         * @return this builder
+         */
         public Builder deliveryLimit(int deliveries) {
             return argument("x-delivery-limit", deliveries);
         }
 
-        /** Adds a declaration argument as the broker names it, e.g. {@code x-max-priority}. */
+        /**
+         * Adds a declaration argument as the broker names it, e.g. {@code x-max-priority}.
+         *
+         * @param key the argument's name as the broker spells it, e.g. {@code x-max-priority}
+         * @param value the argument's value
+         * @return this builder
+         */
         public Builder argument(String key, Object value) {
             arguments.put(Objects.requireNonNull(key), Objects.requireNonNull(value, key));
             return this;
         }
 
-        /** Binds the queue to the exchange with each routing key (or with "" when none is given). */
+        /**
+         * Binds the queue to the exchange with each routing key (or with "" when none is given).
+         *
+         * @param exchange the exchange to bind to
+         * @param routingKeys the binding keys; none binds with {@code ""}
+         * @return this builder
+         */
         public Builder bind(Exchange exchange, String... routingKeys) {
             if (routingKeys.length == 0) {
                 bindings.add(Binding.of(exchange, ""));
@@ -213,7 +263,12 @@ public final class Queue {
             return this;
         }
 
-        /** Adds a binding, such as one made by {@link Binding#headers}. */
+        /**
+         * Adds a binding, such as one made by {@link Binding#headers}.
+         *
+         * @param binding the binding to add
+         * @return this builder
+         */
         public Builder bind(Binding binding) {
             bindings.add(Objects.requireNonNull(binding));
             return this;

@@ -17,6 +17,8 @@ public enum QueueType {
     /**
      * Parses a queue type as the broker spells it, ignoring case.
      *
+     * @param name {@code classic} or {@code quorum}, in any case
+     * @return the queue type
      * @throws IllegalArgumentException naming the valid types
      */
     public static QueueType of(String name) {

@@ -3,9 +3,13 @@ package io.warren;
 /** A mandatory publish that no queue was bound to receive: the broker returned it. */
 public class UnroutableException extends PublishException {
 
+    /** The broker's reply code. */
     private final int replyCode;
+    /** The broker's reply text. */
     private final String replyText;
+    /** The exchange the message was published to. */
     private final String exchange;
+    /** The message's routing key. */
     private final String routingKey;
 
     /**

@@ -8,7 +8,10 @@ public class WarrenException extends RuntimeException {
         super(message);
     }
 
-    /** @param message what went wrong; @param cause the underlying failure */
+    /**
+     * @param message what went wrong
+     * @param cause the underlying failure
+     */
     public WarrenException(String message, Throwable cause) {
         super(message, cause);
     }

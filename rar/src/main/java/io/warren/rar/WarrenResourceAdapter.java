@@ -58,7 +58,13 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
                     + String.join("; ", problems));
         }
         this.bootstrapContext = context;
-        LOG.info(() -> "Warren started; broker defaults " + brokerPropertiesText());
+        LOG.info(() -> "Warren " + version() + " started; broker defaults " + brokerPropertiesText());
+    }
+
+    /** The version in the manifest of the RAR's warren.jar; none when the classes do not come from a jar (tests). */
+    private static String version() {
+        String version = WarrenResourceAdapter.class.getPackage().getImplementationVersion();
+        return version == null ? "(unversioned build)" : version;
     }
 
     /** @return the round-robin position shared by this adapter's activations and connection factories */

@@ -8,6 +8,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.Message;
 import io.warren.rar.messages.ReceivedMessage;
 import io.warren.rar.serialization.Serializers;
+import io.warren.rar.tracing.Tracing;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
 
@@ -234,7 +235,11 @@ final class QueueConsumer {
                     + settings.maxDeliveries() + ")", null, attempt - 1);
             return;
         }
-        if (endpoint.deliver(message, inFlight, settler)) {
+        boolean refused;
+        try (Tracing.Span span = Tracing.process(message)) {
+            refused = endpoint.deliver(message, inFlight, settler);
+        }
+        if (refused) {
             // the container turns deliveries away for a while (it is stopping or not yet ready): don't
             // spin through the prefetched messages; wait for the deactivation or a container ready again
             activation.pauseBeforeRetry();

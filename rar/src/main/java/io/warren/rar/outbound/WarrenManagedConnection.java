@@ -14,6 +14,7 @@ import io.warren.WarrenException;
 import io.warren.rar.config.BrokerConnector;
 import io.warren.rar.config.FlowControl;
 import io.warren.rar.serialization.Serializers;
+import io.warren.rar.tracing.Tracing;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
@@ -236,8 +237,11 @@ public final class WarrenManagedConnection implements ManagedConnection {
         String what = "publish to exchange '" + settings.exchange() + "' with routing key '" + routingKey + "'";
         OutgoingProperties.Wire wire = OutgoingProperties.wire(encode(message, settings, serializers), settings, message);
         awaitUnblocked(what);
-        run(() -> channel.publish(settings.exchange(), routingKey, settings.mandatory(), settings.confirmTimeout(),
-                wire.properties(), wire.body()), what);
+        try (Tracing.Span span = Tracing.publish(settings.exchange(), routingKey)) {
+            AMQP.BasicProperties properties = span.inject(wire.properties());
+            run(() -> channel.publish(settings.exchange(), routingKey, settings.mandatory(), settings.confirmTimeout(),
+                    properties, wire.body()), what);
+        }
     }
 
     /** Failures to publish at all are failed futures too, as the caller handles the future only. */
@@ -249,8 +253,10 @@ public final class WarrenManagedConnection implements ManagedConnection {
             OutgoingProperties.Wire wire = OutgoingProperties.wire(encode(message, settings, serializers), settings,
                     message);
             awaitUnblocked("publish to exchange '" + settings.exchange() + "' with routing key '" + routingKey + "'");
-            return channel.publishConfirmed(settings.exchange(), routingKey, settings.mandatory(), timeout,
-                    wire.properties(), wire.body());
+            try (Tracing.Span span = Tracing.publish(settings.exchange(), routingKey)) {
+                return channel.publishConfirmed(settings.exchange(), routingKey, settings.mandatory(), timeout,
+                        span.inject(wire.properties()), wire.body());
+            }
         } catch (IOException | ShutdownSignalException e) {
             if (!channel.isUsable()) {
                 failed(e);
