@@ -31,29 +31,20 @@ final class SharedConnections {
     private static final Logger LOG = Logger.getLogger(SharedConnections.class.getName());
 
     private final ConnectionSettings settings;
-<<<<<<< HEAD
     private final AddressRotation rotation;
-    private final Map<Credentials, BrokerConnector.Opened> open = new HashMap<>();
-=======
     private final FactoryMetrics metrics;
     /** Concurrent, as monitoring reads it without waiting for a connection attempt under way. */
     private final Map<Credentials, BrokerConnector.Opened> open = new ConcurrentHashMap<>();
->>>>>>> issue-13m
     private final Map<Credentials, Outage> outages = new HashMap<>();
 
     /** The broker could not be reached since {@code since}; the next attempt is due at {@code retryAt}. */
     private record Outage(Instant since, Exception lastCause, long retryAt) {
     }
 
-<<<<<<< HEAD
-    SharedConnections(ConnectionSettings settings, AddressRotation rotation) {
+    SharedConnections(ConnectionSettings settings, AddressRotation rotation, FactoryMetrics metrics) {
         this.settings = settings;
         this.rotation = rotation;
-=======
-    SharedConnections(ConnectionSettings settings, FactoryMetrics metrics) {
-        this.settings = settings;
         this.metrics = metrics;
->>>>>>> issue-13m
     }
 
     synchronized BrokerConnector.Opened get(Credentials credentials) throws IOException, TimeoutException {
@@ -68,12 +59,8 @@ final class SharedConnections {
                     + Math.max(1, (outage.retryAt() - System.nanoTime()) / 1_000_000) + " ms (connectRetryMillis)",
                     outage.lastCause());
         }
-<<<<<<< HEAD
         BrokerConnector connector = new BrokerConnector(settings, credentials.user(), credentials.passwordText(), rotation);
-=======
-        BrokerConnector connector = new BrokerConnector(settings, credentials.user(), credentials.passwordText());
         connector.collectMetrics(metrics);
->>>>>>> issue-13m
         try {
             connection = connector.openWatched("outbound");
         } catch (IOException | TimeoutException | RuntimeException e) {

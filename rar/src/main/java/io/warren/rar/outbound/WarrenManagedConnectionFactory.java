@@ -4,12 +4,9 @@ import io.warren.rar.WarrenResourceAdapter;
 import io.warren.rar.config.AddressRotation;
 import io.warren.rar.config.BrokerProperties;
 import io.warren.rar.config.ConnectionSettings;
-<<<<<<< HEAD
 import io.warren.rar.config.FlowControl;
-=======
 import io.warren.rar.metrics.FactoryMetrics;
 import io.warren.rar.metrics.MBeans;
->>>>>>> issue-13m
 import io.warren.rar.serialization.Serializers;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionDefinition;
@@ -184,13 +181,9 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
 
     private synchronized SharedConnections connections() {
         if (connections == null) {
-<<<<<<< HEAD
             // the adapter's rotation when there is one, so that its activations and factories spread together
             connections = new SharedConnections(connectionSettings(),
-                    resourceAdapter != null ? resourceAdapter.addressRotation() : new AddressRotation());
-=======
-            connections = new SharedConnections(connectionSettings(), metrics());
->>>>>>> issue-13m
+                    resourceAdapter != null ? resourceAdapter.addressRotation() : new AddressRotation(), metrics());
         }
         return connections;
     }
