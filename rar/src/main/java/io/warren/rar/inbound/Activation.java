@@ -51,6 +51,8 @@ final class Activation {
     private final Serializers serializers;
     private final Set<String> acceptedTypes;
     private final DeliveryAttempts attempts = new DeliveryAttempts();
+    private final StreamPositions streamPositions = new StreamPositions();
+    private final Redeliveries redeliveries;
     private final DeadLetters deadLetters;
     private final String description;
     private final ReentrantLock lock = new ReentrantLock();
@@ -83,7 +85,8 @@ final class Activation {
                 + String.join(", ", names.stream().map(name -> "'" + name + "'").toList());
         this.deadLetters = new DeadLetters(settings.deadLetterExchange(), settings.deadLetterRoutingKey(), connector,
                 "dead letters: " + description);
-        this.declarations = new InboundDeclarations(settings, connectionSettings.virtualHost());
+        this.redeliveries = new Redeliveries(settings);
+        this.declarations = new InboundDeclarations(settings, redeliveries, connectionSettings.virtualHost());
         this.reconnector = new Reconnector(new Reconnecting(), workManager, later, settings, description,
                 connector.describe() + " as user '" + connectionSettings.user() + "'", connectionSettings.virtualHost());
     }
@@ -451,6 +454,14 @@ final class Activation {
 
     DeadLetters deadLetters() {
         return deadLetters;
+    }
+
+    Redeliveries redeliveries() {
+        return redeliveries;
+    }
+
+    StreamPositions streamPositions() {
+        return streamPositions;
     }
 
     String describe() {
