@@ -5,7 +5,6 @@ import io.warren.ConnectionFactory;
 import io.warren.OutgoingMessage;
 import io.warren.Queue;
 import io.warren.QueueType;
-import io.warren.examples.orders.OrderHandler;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 
@@ -13,7 +12,7 @@ import java.util.Map;
 
 /**
  * Declares through a {@link Connection} what the MDBs declare from their activation config, with
- * the same names: the stream {@code events} and the quorum queue {@code orders} ({@link OrderHandler}).
+ * the same names: the stream {@code events} and the quorum queue {@code orders} ({@code OrderHandler}).
  */
 @Stateless
 public class EventService {
