@@ -76,6 +76,9 @@ run_examples() {
   post "media/image"
   step "Topic"
   post "stocks?keys=usd.stock,eur.stock.db,stock.nasdaq"
+  step "Quorum queue with delayed retries, and a stream"
+  post "orders?id=42"
+  post "events?text=user%20signed%20up"
   step "Polling"
   post "poll/put?text=hello%20from%20the%20poll%20example"
   local response
@@ -109,7 +112,9 @@ PY
       "Got media message from queue video: name=/tmp/lolcat1.avi size=1301013" \
       "Got media message from queue image: name=/tmp/lolcat1.jpg" \
       "Got stocks message with routing key usd.stock:" \
-      "Got stocks message with routing key eur.stock.db:"; do
+      "Got stocks message with routing key eur.stock.db:" \
+      "Handled order 42" \
+      "user signed up"; do
     wait_for 30 "'$expected' in $LOG" logged "$expected"
   done
   [[ -z $kombu_expected ]] || wait_for 30 "'$kombu_expected' in $LOG" logged "$kombu_expected"

@@ -15,7 +15,12 @@ import java.util.Objects;
  * <pre>{@code
  * Queue video = Queue.builder("video").bind(Exchange.direct("media"), "video").build();
  * Queue orders = Queue.builder("orders").type(QueueType.QUORUM).deadLetterExchange("orders.dlx").build();
+ * Queue events = Queue.builder("events").type(QueueType.STREAM).maxLengthBytes(1L << 30).build();
  * }</pre>
+ *
+ * The named argument methods are the ones an MDB sets with the activation properties of the same
+ * meaning ({@code queueType}, {@code messageTtlMillis}, {@code maxLength}, {@code overflow},
+ * {@code singleActiveConsumer}, {@code queueArguments}).
  */
 public final class Queue {
 
@@ -148,6 +153,8 @@ public final class Queue {
 
     /** Builds a {@link Queue}. */
     public static final class Builder {
+        private static final List<String> OVERFLOWS = List.of("drop-head", "reject-publish", "reject-publish-dlx");
+
         private String name;
         private boolean durable;
         private boolean exclusive;
@@ -187,7 +194,7 @@ public final class Queue {
         }
 
         /**
-         * @param type classic or quorum ({@code x-queue-type})
+         * @param type classic, quorum or stream ({@code x-queue-type})
          * @return this builder
          */
         public Builder type(QueueType type) {
@@ -224,6 +231,37 @@ public final class Queue {
          */
         public Builder maxLength(long messages) {
             return argument("x-max-length", messages);
+        }
+
+        /**
+         * @param bytes how many bytes of message bodies the queue holds at most ({@code x-max-length-bytes})
+         * @return this builder
+         */
+        public Builder maxLengthBytes(long bytes) {
+            return argument("x-max-length-bytes", bytes);
+        }
+
+        /**
+         * @param overflow what a full queue does ({@code x-overflow}): {@code drop-head} (the
+         *                 broker's default), {@code reject-publish} or {@code reject-publish-dlx}
+         * @return this builder
+         * @throws IllegalArgumentException naming the valid values
+         */
+        public Builder overflow(String overflow) {
+            if (!OVERFLOWS.contains(overflow)) {
+                throw new IllegalArgumentException("Unknown overflow '" + overflow + "': valid values are "
+                        + String.join(", ", OVERFLOWS));
+            }
+            return argument("x-overflow", overflow);
+        }
+
+        /**
+         * @param single whether only one consumer at a time receives the queue's messages, the
+         *               others waiting to take over when it goes ({@code x-single-active-consumer})
+         * @return this builder
+         */
+        public Builder singleActiveConsumer(boolean single) {
+            return argument("x-single-active-consumer", single);
         }
 
         /**

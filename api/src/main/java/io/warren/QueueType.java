@@ -7,7 +7,12 @@ public enum QueueType {
     /** The classic single-node queue, the broker's default. */
     CLASSIC,
     /** A replicated Raft-based queue; must be durable, and counts deliveries itself. */
-    QUORUM;
+    QUORUM,
+    /**
+     * An append-only log: consuming does not remove messages, each consumer reads from an offset
+     * of its own, and a message cannot be rejected or requeued. Must be durable.
+     */
+    STREAM;
 
     /** @return the name as the broker spells it, e.g. {@code "quorum"} */
     public String amqpName() {
@@ -27,6 +32,6 @@ public enum QueueType {
                 return type;
             }
         }
-        throw new IllegalArgumentException("Unknown queue type '" + name + "': valid types are classic and quorum");
+        throw new IllegalArgumentException("Unknown queue type '" + name + "': valid types are classic, quorum and stream");
     }
 }

@@ -6,6 +6,7 @@ import io.warren.it.app.FailingMdb;
 import io.warren.it.app.HoldingMdb;
 import io.warren.it.app.SinkMdb;
 import io.warren.it.app.ItApplication;
+import io.warren.it.app.RetryingMdb;
 import io.warren.it.app.RollbackMdb;
 import io.warren.it.app.SlowMdb;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -28,7 +29,7 @@ final class Deployments {
     static final int POOL = 8;
 
     private static final List<Class<?>> MDBS = List.of(EchoMdb.class, FailingMdb.class, RollbackMdb.class, SlowMdb.class,
-            HoldingMdb.class, SinkMdb.class, CountedMdb.class);
+            HoldingMdb.class, SinkMdb.class, CountedMdb.class, RetryingMdb.class);
 
     private Deployments() {
     }

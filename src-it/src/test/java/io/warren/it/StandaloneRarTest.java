@@ -51,7 +51,7 @@ class StandaloneRarTest {
     @BeforeEach
     void emptyQueues() throws Exception {
         try (ItBroker broker = new ItBroker()) {
-            broker.resetQueues(Queues.OUT, Queues.TX, Queues.LOAD, Queues.HOLD_DONE);
+            broker.resetQueues(Queues.OUT, Queues.TX, Queues.LOAD, Queues.HOLD_DONE, Queues.RETRY_DONE);
             broker.purge(Queues.IN, Queues.FAIL, Queues.ROLLBACK);
             broker.delete(Queues.FAIL + ".dead-letters");
         }
@@ -61,7 +61,7 @@ class StandaloneRarTest {
     static void deleteQueues() throws Exception {
         try (ItBroker broker = new ItBroker()) {
             broker.delete(Queues.OUT, Queues.TX, Queues.LOAD, Queues.FAIL + ".dead-letters", Queues.HOLD_DONE,
-                    Queues.SINK);
+                    Queues.SINK, Queues.RETRY_DONE);
         }
     }
 
@@ -97,6 +97,26 @@ class StandaloneRarTest {
             assertEquals(IllegalStateException.class.getName(), headers.get("x-warren-exception").toString());
             assertEquals("cannot handle poison", headers.get("x-warren-exception-message").toString());
             assertEquals(0, broker.count(Queues.FAIL));
+        }
+    }
+
+    @Test
+    void aMessageWhoseMdbFailsTwiceArrivesTheThirdTimeAfterTheRedeliveryDelays() throws Exception {
+        try (ItBroker broker = new ItBroker()) {
+            long published = System.nanoTime();
+            broker.publish(Queues.RETRY, "retry-me");
+            ItBroker.await("the third delivery", WAIT, () -> broker.count(Queues.RETRY_DONE) == 1);
+            long elapsed = (System.nanoTime() - published) / 1_000_000;
+            GetResponse done = broker.get(Queues.RETRY_DONE);
+            assertEquals("retry-me", ItBroker.text(done));
+            assertEquals(3, ((Number) done.getProps().getHeaders().get("delivery")).intValue());
+            System.out.printf("redelivery in the server: failed twice, delays 1000 + 2000 ms, third delivery done "
+                    + "%d ms after publishing%n", elapsed);
+            // the delays are the feature: at least their sum, and not much more on this small machine
+            assertTrue(elapsed >= 3_000 && elapsed < 13_000, "done after " + elapsed + " ms");
+            assertEquals(0, broker.count(Queues.RETRY));
+            assertEquals(0, broker.count(Queues.RETRY + ".retry.1000ms"));
+            assertEquals(0, broker.count(Queues.RETRY + ".retry.2000ms"));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.warren.examples;
 
+import io.warren.examples.events.EventService;
 import io.warren.examples.feed.FeedService;
 import io.warren.examples.media.MediaFile;
 import io.warren.examples.media.MediaService;
@@ -38,6 +39,25 @@ public class ExamplesResource {
 
     @Inject
     PollingService polling;
+
+    @Inject
+    EventService events;
+
+    @POST
+    @Path("events")
+    public String event(@QueryParam("text") @DefaultValue("user signed up") String text) {
+        events.append(text);
+        return "appended \"" + text + "\" to stream events\n";
+    }
+
+    @POST
+    @Path("orders")
+    public String order(@QueryParam("id") @DefaultValue("42") String id,
+                        @QueryParam("fail") @DefaultValue("false") boolean fail) {
+        events.order(id, fail);
+        return "sent order " + id + " to quorum queue orders" + (fail ? " (it fails: retried after 1, 2, 4 s)" : "")
+                + "\n";
+    }
 
     @POST
     @Path("feed")

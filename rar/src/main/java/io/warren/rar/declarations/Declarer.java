@@ -23,6 +23,9 @@ public final class Declarer {
 
     private static final Pattern INEQUIVALENT =
             Pattern.compile("inequivalent arg '([^']*)' for (exchange|queue) '([^']*)' in vhost '[^']*': (.*)");
+    /** RabbitMQ 3.x's detail: {@code received '20' but current is the value '10' of type 'signedint'}. */
+    private static final Pattern RECEIVED = Pattern.compile("received (.*) but current is (.*)");
+    private static final Pattern TYPED_VALUE = Pattern.compile("the value '(.*)' of type '[^']*'");
 
     private final Channel channel;
 
@@ -109,7 +112,7 @@ public final class Declarer {
             String kind = inequivalent.group(2);
             String name = inequivalent.group(3);
             return new DeclarationException("The broker already has " + kind + " '" + name
-                    + "' with a different '" + argument + "' (" + inequivalent.group(4) + "). Declare it with the "
+                    + "' with a different '" + argument + "': " + values(inequivalent.group(4)) + ". Declare it with the "
                     + "broker's value, or delete the " + kind + " first" + (kind.equals("queue")
                     ? " (its messages are lost)" : "") + "; RabbitMQ never changes an existing " + kind
                     + "'s arguments.", kind + " '" + name + "'", argument, failure);
@@ -123,6 +126,26 @@ public final class Declarer {
             return new DeclarationException("The broker refused " + entity + ": " + reason, entity, null, failure);
         }
         return new WarrenException("Could not reach the broker to declare " + entity + ": " + reason, failure);
+    }
+
+    /** @return the broker's "received X but current is Y" as "declared X, the broker has Y", or as it was */
+    static String values(String detail) {
+        Matcher values = RECEIVED.matcher(detail);
+        if (!values.matches()) {
+            return detail;
+        }
+        return "declared " + value(values.group(1)) + ", the broker has " + value(values.group(2));
+    }
+
+    private static String value(String text) {
+        if (text.equals("none")) {
+            return "none (not set)";
+        }
+        Matcher typed = TYPED_VALUE.matcher(text);
+        if (typed.matches()) {
+            return typed.group(1);
+        }
+        return text.startsWith("'") && text.endsWith("'") && text.length() > 1 ? text.substring(1, text.length() - 1) : text;
     }
 
     private static String reason(IOException failure) {

@@ -55,6 +55,8 @@ final class Activation {
     private final Serializers serializers;
     private final Set<String> acceptedTypes;
     private final DeliveryAttempts attempts = new DeliveryAttempts();
+    private final StreamPositions streamPositions = new StreamPositions();
+    private final Redeliveries redeliveries;
     private final DeadLetters deadLetters;
     private final String description;
     private final ReentrantLock lock = new ReentrantLock();
@@ -91,7 +93,8 @@ final class Activation {
                 settings.concurrency(), this::consumerCount);
         this.deadLetters = new DeadLetters(settings.deadLetterExchange(), settings.deadLetterRoutingKey(), connector,
                 "dead letters: " + description);
-        this.declarations = new InboundDeclarations(settings, connectionSettings.virtualHost());
+        this.redeliveries = new Redeliveries(settings);
+        this.declarations = new InboundDeclarations(settings, redeliveries, connectionSettings.virtualHost());
         this.reconnector = new Reconnector(new Reconnecting(), workManager, later, settings, description,
                 connector.describe() + " as user '" + connectionSettings.user() + "'", connectionSettings.virtualHost());
     }
@@ -454,6 +457,14 @@ final class Activation {
 
     ActivationMetrics metrics() {
         return metrics;
+    }
+
+    Redeliveries redeliveries() {
+        return redeliveries;
+    }
+
+    StreamPositions streamPositions() {
+        return streamPositions;
     }
 
     String describe() {

@@ -16,7 +16,21 @@ public enum ActivationProperty {
     HEADERS_MATCH("headersMatch", "all", "for a headers exchange: all or any of the headers must match"),
     DECLARE("declare", "true", "declare the exchange, queues and bindings (idempotent); false only checks the queues exist"),
     DURABLE("durable", "true", "declare durable queues and exchange"),
-    QUEUE_TYPE("queueType", "classic", "classic or quorum"),
+    QUEUE_TYPE("queueType", "classic", "classic, quorum or stream (see docs/queues.md for what a stream changes)"),
+    MESSAGE_TTL_MILLIS("messageTtlMillis", null, "declared queues: how long a message may wait in the queue (x-message-ttl)"),
+    MAX_LENGTH("maxLength", null, "declared queues: how many messages the queue holds at most (x-max-length)"),
+    OVERFLOW("overflow", null, "declared queues: what a full queue does, drop-head, reject-publish or reject-publish-dlx (x-overflow)"),
+    SINGLE_ACTIVE_CONSUMER("singleActiveConsumer", "false", "declared queues: only one consumer of all servers receives "
+            + "messages, another takes over when it goes (x-single-active-consumer)"),
+    QUEUE_ARGUMENTS("queueArguments", null, "declared queues: more arguments as name=value pairs, e.g. "
+            + "`x-max-priority=10,x-message-ttl=60000`; whole numbers and true/false are sent typed, the rest as text"),
+    CONSUMER_PRIORITY("consumerPriority", null, "the consumers' priority (x-priority): the broker delivers to the highest "
+            + "priority consumers that have room, lower ones only when those are busy"),
+    EXCLUSIVE("exclusive", "false", "consume exclusively: the broker refuses every other consumer of the queue; "
+            + "needs concurrency=1"),
+    STREAM_OFFSET("streamOffset", "next", "queueType=stream: where to start reading, first, last, next, an offset "
+            + "number, or a time (ISO-8601, e.g. 2026-11-30T12:00:00Z); after a reconnect reading resumes after "
+            + "the last message settled"),
     DEAD_LETTER_EXCHANGE("deadLetterExchange", null, "where poison messages go (also declared as the queues' x-dead-letter-exchange); "
             + "without it they are parked in the queue `<queue>.dead-letters`"),
     DEAD_LETTER_ROUTING_KEY("deadLetterRoutingKey", null, "routing key for dead letters; the message's own key when unset"),
@@ -25,6 +39,10 @@ public enum ActivationProperty {
     ACK_MODE("ackMode", "container", "container: ack when the delivery succeeds (its transaction commits); "
             + "manual: the MDB calls ack(), reject() or requeue()"),
     MAX_DELIVERIES("maxDeliveries", "5", "deliveries of one message that fail before it is dead-lettered"),
+    REDELIVERY_DELAY_MILLIS("redeliveryDelayMillis", "0", "how long a failed message waits before its next delivery, "
+            + "in a retry queue on the broker (docs/redelivery.md); 0 requeues it at once"),
+    REDELIVERY_MULTIPLIER("redeliveryMultiplier", "2", "each further failure multiplies the delay by this (1 keeps it fixed)"),
+    MAX_REDELIVERY_DELAY_MILLIS("maxRedeliveryDelayMillis", "60000", "the longest delay between two deliveries"),
     ACCEPT("accept", "", "comma-separated content types or serializer names delivered; empty accepts every registered "
             + "serializer's; others are dead-lettered at once"),
     MAX_DECOMPRESSED_BYTES("maxDecompressedBytes", "67108864", "how many bytes a compressed body (kombu's `compression` "

@@ -5,6 +5,7 @@ import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.Queue;
 import io.warren.rar.config.BrokerConnector;
 import io.warren.rar.messages.ReceivedMessage;
 
@@ -27,6 +28,9 @@ import java.util.logging.Logger;
  * memory or disk alarm the broker blocks every connection that publishes, and the consumers'
  * connection, which only acks, must keep flowing. While that connection is blocked a dead letter
  * fails at once rather than wait for the alarm to end.
+ *
+ * <p>The same connection moves failed messages to their retry queues ({@link Redeliveries}),
+ * with the same guarantee.
  *
  * <p>A parking queue is declared when the broker returns a copy for want of it, not remembered as
  * declared: an operator may delete it at any time. One copy at a time: dead letters are rare.
@@ -122,10 +126,51 @@ final class DeadLetters implements AutoCloseable {
         }
     }
 
+    /**
+     * Publishes a copy of the message, with one header set, to a queue of Warren's own (a retry
+     * queue) and waits until the broker has put it there; a queue that is missing is declared as
+     * given and the copy sent again.
+     *
+     * @throws IOException saying why the copy is not in the queue: the caller must not ack the original
+     */
+    synchronized void sendToQueue(Queue target, ReceivedMessage message, String header, Object value)
+            throws IOException {
+        if (closed) {
+            throw new IOException("the MDB is being undeployed");
+        }
+        String blocked = blockedBecause;
+        if (blocked != null) {
+            throw new IOException("the broker blocks publishing (" + blocked + ") until its alarm clears");
+        }
+        Map<String, Object> headers = new LinkedHashMap<>(message.properties().getHeaders() == null
+                ? Map.of() : message.properties().getHeaders());
+        headers.put(header, value);
+        AMQP.BasicProperties properties = message.properties().builder().headers(headers).build();
+        try {
+            Channel open = channel();
+            if (publish(open, "", target.name(), properties, message.rawBody()) != null) {
+                open.queueDeclare(target.name(), target.durable(), false, false, target.arguments());
+                LOG.info(() -> "Declared the queue '" + target.name() + "' for " + purpose);
+                String refusal = publish(open, "", target.name(), properties, message.rawBody());
+                if (refusal != null) {
+                    throw new IOException("queue '" + target.name() + "' took no copy even after it was declared ("
+                            + refusal + ")");
+                }
+            }
+        } catch (ShutdownSignalException e) {
+            dropChannel();
+            throw new IOException("the broker closed the channel: " + e.getMessage(), e);
+        } catch (IOException e) {
+            dropChannel();
+            throw e;
+        }
+    }
+
     private static AMQP.BasicProperties withReason(ReceivedMessage message, String reason, Throwable failure,
                                                    int deliveries) {
         Map<String, Object> headers = new LinkedHashMap<>(message.properties().getHeaders() == null
                 ? Map.of() : message.properties().getHeaders());
+        headers.remove(Redeliveries.FAILURES); // the count of a retry; a dead letter says it in DELIVERIES
         headers.put(REASON, cut(reason));
         if (failure != null) {
             headers.put(EXCEPTION, failure.getClass().getName());

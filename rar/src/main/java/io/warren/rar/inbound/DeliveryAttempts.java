@@ -18,6 +18,9 @@ import java.util.Map;
  * does not survive a redeploy or reach other servers: there a message gets up to
  * {@code maxDeliveries} more attempts.
  *
+ * <p>A message back from a retry queue ({@link Redeliveries}) is a new message to its queue; it
+ * carries the count of its failures so far in a header, added to what is counted here.
+ *
  * <p>A delivery the container turned away (the MDB never ran) is no attempt, but a quorum queue
  * counts it all the same: those are remembered here too and taken off the broker's count.
  */
@@ -39,6 +42,16 @@ final class DeliveryAttempts {
 
     /** @return which delivery of this message this is, 1 for the first */
     int attempt(ReceivedMessage message) {
+        return failedBefore(message) + attemptHere(message);
+    }
+
+    /** @return the failed deliveries a copy from a retry queue carries ({@link Redeliveries}); 0 for others */
+    private static int failedBefore(ReceivedMessage message) {
+        return message.header(Redeliveries.FAILURES) instanceof Number failures ? Math.max(0, failures.intValue()) : 0;
+    }
+
+    /** @return which delivery of this message in its queue this is, 1 for the first */
+    private int attemptHere(ReceivedMessage message) {
         Object brokerCount = message.header("x-delivery-count");
         if (brokerCount instanceof Number earlier) {
             return Math.max(1, earlier.intValue() + 1 - refusalsOf(message));
@@ -55,7 +68,7 @@ final class DeliveryAttempts {
     void failed(ReceivedMessage message, int attempt) {
         if (message.header("x-delivery-count") == null) {
             synchronized (failures) {
-                failures.put(key(message), attempt);
+                failures.put(key(message), attempt - failedBefore(message));
             }
         }
     }

@@ -22,14 +22,19 @@ final class InboundDeclarations {
     private static final Logger LOG = Logger.getLogger(InboundDeclarations.class.getName());
 
     private final InboundSettings settings;
+    private final Redeliveries redeliveries;
     private final String virtualHost;
 
-    InboundDeclarations(InboundSettings settings, String virtualHost) {
+    InboundDeclarations(InboundSettings settings, Redeliveries redeliveries, String virtualHost) {
         this.settings = settings;
+        this.redeliveries = redeliveries;
         this.virtualHost = virtualHost;
     }
 
-    /** Declares (or, with declare=false, checks) the queues, and checks the dead-letter exchange exists. */
+    /**
+     * Declares (or, with declare=false, checks) the queues, declares their retry queues (Warren's
+     * own, so declared either way), and checks the dead-letter exchange exists.
+     */
     void declare(Connection opened) throws IOException {
         try (Channel channel = opened.createChannel()) {
             Declarer declarer = new Declarer(channel);
@@ -39,6 +44,9 @@ final class InboundDeclarations {
                 } else {
                     declarer.checkExists(queue.name());
                 }
+            }
+            for (Queue retry : redeliveries.declarations()) {
+                declarer.declare(retry);
             }
         } catch (TimeoutException e) {
             throw new IOException(e);

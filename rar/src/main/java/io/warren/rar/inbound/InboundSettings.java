@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -38,6 +39,10 @@ final class InboundSettings {
     private final int reconnectAttempts;
     private final Duration shutdownTimeout;
     private final int maxDecompressedBytes;
+    private final RedeliveryDelays redeliveryDelays;
+    private QueueType queueType = QueueType.CLASSIC;
+    private final boolean exclusive;
+    private final Map<String, Object> consumeArguments = new LinkedHashMap<>();
 
     private InboundSettings(Map<ActivationProperty, String> configured) {
         values = new LinkedHashMap<>();
@@ -56,7 +61,10 @@ final class InboundSettings {
         accept = Set.copyOf(list(ActivationProperty.ACCEPT));
         maxDecompressedBytes = integer(ActivationProperty.MAX_DECOMPRESSED_BYTES, 1, Integer.MAX_VALUE);
         exchange = parseExchange();
+        redeliveryDelays = parseRedeliveryDelays();
+        exclusive = bool(ActivationProperty.EXCLUSIVE);
         buildQueues();
+        parseConsumeArguments(configured.containsKey(ActivationProperty.STREAM_OFFSET));
     }
 
     static InboundSettings parse(Map<ActivationProperty, String> configured) {
@@ -87,7 +95,7 @@ final class InboundSettings {
         }
         problems.add(property.propertyName() + ": '" + value + "' must be a whole number from " + minimum
                 + (maximum == Integer.MAX_VALUE ? " up" : " to " + maximum));
-        return Integer.parseInt(property.defaultValue());
+        return property.defaultValue() == null ? Math.max(minimum, 0) : Integer.parseInt(property.defaultValue());
     }
 
     private boolean bool(ActivationProperty property) {
@@ -107,6 +115,63 @@ final class InboundSettings {
             max = first;
         }
         return new Backoff(first, max);
+    }
+
+    private RedeliveryDelays parseRedeliveryDelays() {
+        int first = integer(ActivationProperty.REDELIVERY_DELAY_MILLIS, 0, Integer.MAX_VALUE);
+        int max = integer(ActivationProperty.MAX_REDELIVERY_DELAY_MILLIS, 1, Integer.MAX_VALUE);
+        String text = value(ActivationProperty.REDELIVERY_MULTIPLIER);
+        double multiplier = 2;
+        try {
+            multiplier = Double.parseDouble(text);
+            if (!(multiplier >= 1 && multiplier <= 100)) {
+                throw new NumberFormatException();
+            }
+        } catch (NumberFormatException e) {
+            problems.add("redeliveryMultiplier: '" + text + "' must be a number from 1 to 100 (1 keeps the delay fixed)");
+            multiplier = 2;
+        }
+        if (first == 0) {
+            return RedeliveryDelays.NONE;
+        }
+        if (max < first) {
+            problems.add("maxRedeliveryDelayMillis: " + max + " is less than redeliveryDelayMillis (" + first
+                    + "); it must be at least that");
+            max = first;
+        }
+        return new RedeliveryDelays(first, multiplier, max);
+    }
+
+    /** Consumer arguments, and the rules streams and exclusive consumers bring with them. */
+    private void parseConsumeArguments(boolean offsetConfigured) {
+        String priority = value(ActivationProperty.CONSUMER_PRIORITY);
+        if (priority != null) {
+            consumeArguments.put("x-priority", integer(ActivationProperty.CONSUMER_PRIORITY, Integer.MIN_VALUE,
+                    Integer.MAX_VALUE));
+        }
+        if (exclusive && concurrency > 1) {
+            problems.add("exclusive: an exclusive consumer refuses every other, so it needs concurrency=1 (it is "
+                    + concurrency + ")");
+        }
+        if (queueType != QueueType.STREAM) {
+            if (offsetConfigured) {
+                problems.add("streamOffset: only a stream is read from an offset; set queueType=stream or leave "
+                        + "streamOffset unset");
+            }
+            return;
+        }
+        Object offset = ArgumentText.streamOffset("streamOffset", value(ActivationProperty.STREAM_OFFSET), problems);
+        if (offset != null) {
+            consumeArguments.put("x-stream-offset", offset);
+        }
+        if (concurrency > 1) {
+            problems.add("concurrency: every consumer of a stream reads every message, so a stream needs "
+                    + "concurrency=1 (it is " + concurrency + ")");
+        }
+        if (redeliveryDelays.enabled()) {
+            problems.add("redeliveryDelayMillis: a stream cannot take a message back, so a failed delivery of a "
+                    + "stream is dead-lettered at once; leave redeliveryDelayMillis at 0 for queueType=stream");
+        }
     }
 
     private AckMode parseAckMode() {
@@ -148,20 +213,25 @@ final class InboundSettings {
         QueueType type = null;
         try {
             type = QueueType.of(value(ActivationProperty.QUEUE_TYPE));
+            queueType = type;
         } catch (IllegalArgumentException e) {
             problems.add("queueType: " + e.getMessage());
         }
         boolean durable = bool(ActivationProperty.DURABLE);
-        if (type == QueueType.QUORUM && !durable) {
-            problems.add("durable: quorum queues are always durable; set durable=true or queueType=classic");
+        if (type != null && type != QueueType.CLASSIC && !durable) {
+            problems.add("durable: " + type.amqpName() + " queues are always durable; set durable=true or "
+                    + "queueType=classic");
         }
+        Map<String, Object> arguments = queueArguments();
         Function<String, List<Binding>> bindings = bindings();
         for (String name : names) {
             Queue.Builder queue = Queue.builder(name).durable(durable);
-            if (type == QueueType.QUORUM) {
-                queue.type(QueueType.QUORUM);
+            arguments.forEach(queue::argument);
+            if (type != null && type != QueueType.CLASSIC) {
+                queue.type(type);
             }
-            if (value(ActivationProperty.DEAD_LETTER_EXCHANGE) != null) {
+            // a stream takes no dead-letter arguments (the broker refuses them): Warren sends its dead letters itself
+            if (value(ActivationProperty.DEAD_LETTER_EXCHANGE) != null && type != QueueType.STREAM) {
                 queue.deadLetterExchange(value(ActivationProperty.DEAD_LETTER_EXCHANGE));
                 if (value(ActivationProperty.DEAD_LETTER_ROUTING_KEY) != null) {
                     queue.deadLetterRoutingKey(value(ActivationProperty.DEAD_LETTER_ROUTING_KEY));
@@ -170,6 +240,31 @@ final class InboundSettings {
             bindings.apply(name).forEach(queue::bind);
             queues.add(queue.build());
         }
+    }
+
+    /** @return the declaration arguments from queueArguments and the named properties, which win */
+    private Map<String, Object> queueArguments() {
+        Map<String, Object> arguments = ArgumentText.pairs("queueArguments", value(ActivationProperty.QUEUE_ARGUMENTS),
+                problems);
+        if (value(ActivationProperty.MESSAGE_TTL_MILLIS) != null) {
+            arguments.put("x-message-ttl", (long) integer(ActivationProperty.MESSAGE_TTL_MILLIS, 0, Integer.MAX_VALUE));
+        }
+        if (value(ActivationProperty.MAX_LENGTH) != null) {
+            arguments.put("x-max-length", (long) integer(ActivationProperty.MAX_LENGTH, 0, Integer.MAX_VALUE));
+        }
+        String overflow = value(ActivationProperty.OVERFLOW);
+        if (overflow != null) {
+            try {
+                Queue.builder("check").overflow(overflow);
+                arguments.put("x-overflow", overflow);
+            } catch (IllegalArgumentException e) {
+                problems.add("overflow: " + e.getMessage());
+            }
+        }
+        if (bool(ActivationProperty.SINGLE_ACTIVE_CONSUMER)) {
+            arguments.put("x-single-active-consumer", true);
+        }
+        return arguments;
     }
 
     /** @return each queue's bindings by its name; the properties are checked once, here */
@@ -205,7 +300,7 @@ final class InboundSettings {
     private Binding.HeaderMatch headersMatch() {
         String value = value(ActivationProperty.HEADERS_MATCH);
         try {
-            return Binding.HeaderMatch.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            return Binding.HeaderMatch.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             problems.add("headersMatch: '" + value + "' must be all or any");
             return Binding.HeaderMatch.ALL;
@@ -265,6 +360,26 @@ final class InboundSettings {
     /** @return how many bytes a compressed body may inflate to */
     int maxDecompressedBytes() {
         return maxDecompressedBytes;
+    }
+
+    /** @return how long failed messages wait before their next delivery */
+    RedeliveryDelays redeliveryDelays() {
+        return redeliveryDelays;
+    }
+
+    /** @return whether the queues are streams: no requeue, no reject, each consumer reads from an offset */
+    boolean stream() {
+        return queueType == QueueType.STREAM;
+    }
+
+    /** @return whether each consumer asks to be the queue's only one */
+    boolean exclusive() {
+        return exclusive;
+    }
+
+    /** @return the basic.consume arguments: x-priority, x-stream-offset */
+    Map<String, Object> consumeArguments() {
+        return Map.copyOf(consumeArguments);
     }
 
     /** @return the exchange dead letters go to, or null to park them in {@code <queue>.dead-letters} */

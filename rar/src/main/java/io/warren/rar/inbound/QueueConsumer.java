@@ -15,7 +15,9 @@ import jakarta.resource.spi.work.WorkException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,7 +70,7 @@ final class QueueConsumer {
         this.channel = channel;
         this.acks = new AckCoalescer(channel, Math.max(1, activation.settings().prefetch() / 2), MAX_ACK_DELAY_NANOS);
         this.heldAcks = new HeldAckWatch(acks, MAX_ACK_DELAY_NANOS, activation.workManager(), () -> stopping);
-        this.settler = new Settler(activation, acks);
+        this.settler = new Settler(activation, acks, this::rewind);
         this.endpoint = new ConsumerEndpoint(activation);
     }
 
@@ -84,7 +86,13 @@ final class QueueConsumer {
         channel.basicQos(settings.prefetch());
         for (var queue : settings.queues()) {
             String name = queue.name();
-            consumerTags.add(channel.basicConsume(name, false, new DefaultConsumer(channel) {
+            Map<String, Object> arguments = new HashMap<>(settings.consumeArguments());
+            Long resume = activation.streamPositions().resumeAt(name);
+            if (settings.stream() && resume != null) {
+                arguments.put("x-stream-offset", resume); // a replacement reads on where the last one settled
+            }
+            consumerTags.add(channel.basicConsume(name, false, "", false, settings.exclusive(), arguments,
+                    new DefaultConsumer(channel) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
                     accept(new Delivery(name, envelope, properties, body));
@@ -185,7 +193,11 @@ final class QueueConsumer {
                 LOG.log(Level.SEVERE, "Unexpected failure delivering a message from queue '" + delivery.queue()
                         + "' for " + activation.describe() + "; it goes back to the queue", unexpected);
                 try {
-                    acks.rejected(delivery.envelope().getDeliveryTag(), true);
+                    if (settings().stream()) {
+                        rewindTo(delivery.queue(), delivery.properties());
+                    } else {
+                        acks.rejected(delivery.envelope().getDeliveryTag(), true);
+                    }
                 } catch (IOException | ShutdownSignalException e) {
                     LOG.log(Level.FINE, "Could not requeue on a closed channel; the broker requeues it", e);
                 }
@@ -244,6 +256,25 @@ final class QueueConsumer {
             // spin through the prefetched messages; wait for the deactivation or a container ready again
             activation.pauseBeforeRetry();
         }
+    }
+
+    private InboundSettings settings() {
+        return activation.settings();
+    }
+
+    /** A stream takes no message back: this consumer stops, and its replacement reads again from the message. */
+    private void rewind(ReceivedMessage message) {
+        rewindTo(message.queue(), message.properties());
+    }
+
+    private void rewindTo(String stream, AMQP.BasicProperties properties) {
+        stopping = true;
+        pending.clear();
+        Object offset = properties.getHeaders() == null ? null : properties.getHeaders().get("x-stream-offset");
+        activation.streamPositions().readAgain(stream, offset);
+        activation.consumerLost(this, "a delivery of stream '" + stream + "' at offset " + offset + " did not run "
+                + "(a stream takes nothing back), so a new consumer reads the stream again from offset "
+                + activation.streamPositions().resumeAt(stream));
     }
 
     private static void refuseSettlement(long tag, Message.Outcome outcome) {

@@ -6,6 +6,7 @@ import io.warren.WarrenException;
 import io.warren.rar.messages.ReceivedMessage;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -15,7 +16,10 @@ import java.util.logging.Logger;
  *   <li>success: acked (held back and coalesced, {@link AckCoalescer});</li>
  *   <li>the container did not run the MDB: requeued, no attempt counted;</li>
  *   <li>a body that cannot be decoded, or a content type not accepted: dead-lettered at once;</li>
- *   <li>any other failure: requeued until the {@code maxDeliveries}-th, then dead-lettered;</li>
+ *   <li>any other failure: requeued until the {@code maxDeliveries}-th, then dead-lettered; with a
+ *       redelivery delay, requeued through a retry queue ({@link Redeliveries});</li>
+ *   <li>a stream takes nothing back: a failure is dead-lettered at once, and a delivery the
+ *       container turned away is read again by a new consumer;</li>
  *   <li>a dead letter that the broker did not take into a queue: the original is requeued, never
  *       acked, and the consumer pauses before it takes the next delivery, so that a missing
  *       dead-letter target costs a retry a second at most rather than a spin.</li>
@@ -28,10 +32,13 @@ final class Settler {
 
     private final Activation activation;
     private final AckCoalescer acks;
+    private final Consumer<ReceivedMessage> rewind;
 
-    Settler(Activation activation, AckCoalescer acks) {
+    /** @param rewind for a stream: replaces the consumer, which reads again from the message given */
+    Settler(Activation activation, AckCoalescer acks, Consumer<ReceivedMessage> rewind) {
         this.activation = activation;
         this.acks = acks;
+        this.rewind = rewind;
     }
 
     void succeeded(ReceivedMessage message) {
@@ -42,6 +49,13 @@ final class Settler {
     /** The MDB acked the message itself: nothing more to remember of it. */
     void forget(ReceivedMessage message) {
         activation.attempts().settled(message);
+        streamSettled(message);
+    }
+
+    private void streamSettled(ReceivedMessage message) {
+        if (activation.settings().stream()) {
+            activation.streamPositions().settled(message.queue(), message.header("x-stream-offset"));
+        }
     }
 
     /**
@@ -64,18 +78,37 @@ final class Settler {
         } else if (attempt >= maxDeliveries) {
             deadLetter(message, "delivery failed " + attempt + " times (maxDeliveries=" + maxDeliveries + ")",
                     reason, attempt);
+        } else if (activation.settings().stream()) {
+            deadLetter(message, "its delivery failed, and a stream cannot take a message back", reason, attempt);
         } else {
             LOG.log(Level.FINE, "Delivery {0} of a message from queue ''{1}'' failed ({2}); requeued",
                     new Object[] {attempt, message.queue(), reason});
-            activation.attempts().failed(message, attempt);
-            settle(message, Message.Outcome.REQUEUED);
+            requeue(message, attempt);
         }
         return false;
+    }
+
+    /** Back to the queue after a failure: through a retry queue when a redelivery delay is set, else at once. */
+    private void requeue(ReceivedMessage message, int attempt) {
+        if (activation.settings().redeliveryDelays().enabled()) {
+            acks.flushQuietly(); // the copy waits for a confirm: the acks held back do not wait with it
+            if (activation.redeliveries().delay(activation.deadLetters(), message, attempt)) {
+                activation.attempts().settled(message);
+                settle(message, Message.Outcome.ACKED);
+                return;
+            }
+        }
+        activation.attempts().failed(message, attempt);
+        settle(message, Message.Outcome.REQUEUED);
     }
 
     /** The MDB never saw the message: back to its queue, and no delivery attempt counted. */
     void refused(ReceivedMessage message) {
         activation.metrics().refused();
+        if (activation.settings().stream()) {
+            rewind.accept(message); // a stream takes nothing back: its consumer reads again from this message
+            return;
+        }
         activation.attempts().refused(message);
         settle(message, Message.Outcome.REQUEUED);
     }
@@ -113,6 +146,9 @@ final class Settler {
         try {
             onChannel(message.deliveryTag(), outcome);
             message.markSettled(outcome);
+            if (outcome == Message.Outcome.ACKED) {
+                streamSettled(message);
+            }
         } catch (IOException | ShutdownSignalException e) {
             LOG.log(Level.FINE, "Could not settle a message from queue ''{0}'' on a closed channel; "
                     + "the broker redelivers it", message.queue());
@@ -121,6 +157,11 @@ final class Settler {
 
     /** Settles at once what an MDB in manual ack mode asked for, outside a transaction. */
     void settleForListener(long tag, Message.Outcome outcome) {
+        if (outcome != Message.Outcome.ACKED && activation.settings().stream()) {
+            // RabbitMQ closes the whole connection for a reject or nack on a stream
+            throw new WarrenException("A stream cannot reject or requeue a message: ack it (it stays in the stream "
+                    + "either way), or throw to have Warren dead-letter it");
+        }
         try {
             onChannel(tag, outcome);
         } catch (IOException | ShutdownSignalException e) {

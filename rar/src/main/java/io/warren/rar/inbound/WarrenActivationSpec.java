@@ -142,6 +142,39 @@ public class WarrenActivationSpec extends BrokerProperties implements Activation
     public String getShutdownTimeoutMillis() { return get(ActivationProperty.SHUTDOWN_TIMEOUT_MILLIS); }
     public void setShutdownTimeoutMillis(String millis) { set(ActivationProperty.SHUTDOWN_TIMEOUT_MILLIS, millis); }
 
+    public String getMessageTtlMillis() { return get(ActivationProperty.MESSAGE_TTL_MILLIS); }
+    public void setMessageTtlMillis(String millis) { set(ActivationProperty.MESSAGE_TTL_MILLIS, millis); }
+
+    public String getMaxLength() { return get(ActivationProperty.MAX_LENGTH); }
+    public void setMaxLength(String messages) { set(ActivationProperty.MAX_LENGTH, messages); }
+
+    public String getOverflow() { return get(ActivationProperty.OVERFLOW); }
+    public void setOverflow(String overflow) { set(ActivationProperty.OVERFLOW, overflow); }
+
+    public String getSingleActiveConsumer() { return get(ActivationProperty.SINGLE_ACTIVE_CONSUMER); }
+    public void setSingleActiveConsumer(String single) { set(ActivationProperty.SINGLE_ACTIVE_CONSUMER, single); }
+
+    public String getQueueArguments() { return get(ActivationProperty.QUEUE_ARGUMENTS); }
+    public void setQueueArguments(String arguments) { set(ActivationProperty.QUEUE_ARGUMENTS, arguments); }
+
+    public String getConsumerPriority() { return get(ActivationProperty.CONSUMER_PRIORITY); }
+    public void setConsumerPriority(String priority) { set(ActivationProperty.CONSUMER_PRIORITY, priority); }
+
+    public String getExclusive() { return get(ActivationProperty.EXCLUSIVE); }
+    public void setExclusive(String exclusive) { set(ActivationProperty.EXCLUSIVE, exclusive); }
+
+    public String getStreamOffset() { return get(ActivationProperty.STREAM_OFFSET); }
+    public void setStreamOffset(String offset) { set(ActivationProperty.STREAM_OFFSET, offset); }
+
+    public String getRedeliveryDelayMillis() { return get(ActivationProperty.REDELIVERY_DELAY_MILLIS); }
+    public void setRedeliveryDelayMillis(String millis) { set(ActivationProperty.REDELIVERY_DELAY_MILLIS, millis); }
+
+    public String getRedeliveryMultiplier() { return get(ActivationProperty.REDELIVERY_MULTIPLIER); }
+    public void setRedeliveryMultiplier(String multiplier) { set(ActivationProperty.REDELIVERY_MULTIPLIER, multiplier); }
+
+    public String getMaxRedeliveryDelayMillis() { return get(ActivationProperty.MAX_REDELIVERY_DELAY_MILLIS); }
+    public void setMaxRedeliveryDelayMillis(String millis) { set(ActivationProperty.MAX_REDELIVERY_DELAY_MILLIS, millis); }
+
     @Override
     public String toString() {
         return "WarrenActivationSpec" + values + brokerPropertiesText();

@@ -191,6 +191,19 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /** Closes, on the broker's side, every connection whose name starts with the prefix. @return how many */
+    public static int closeConnectionsNamed(String prefix, String reason) {
+        // the plain listing shows pids as close_connection takes them (the JSON one does not)
+        List<String> pids = new ArrayList<>();
+        for (String line : rabbitmqctl("-q", "list_connections", "pid", "client_properties").split("\n")) {
+            if (line.startsWith("<") && line.contains("{\"connection_name\",\"" + prefix)) {
+                pids.add(line.substring(0, line.indexOf('>') + 1));
+            }
+        }
+        pids.forEach(pid -> rabbitmqctl("close_connection", pid, reason));
+        return pids.size();
+    }
+
     /** Sets the memory high watermark: a tiny one raises the memory alarm, which blocks publishers. */
     public static void memoryHighWatermark(String fraction) {
         rabbitmqctl("set_vm_memory_high_watermark", fraction);

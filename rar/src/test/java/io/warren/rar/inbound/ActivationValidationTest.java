@@ -10,9 +10,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.List;
+import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -47,7 +51,14 @@ class ActivationValidationTest {
             case "port" -> (spec1, text) -> spec1.setPort(Integer.valueOf(text));
             case "heartbeatSeconds" -> (spec1, text) -> spec1.setHeartbeatSeconds(Integer.valueOf(text));
             case "addresses" -> WarrenActivationSpec::setAddresses;
-            default -> throw new IllegalArgumentException(property);
+            default -> (spec1, text) -> {
+                try {
+                    WarrenActivationSpec.class.getMethod("set" + Character.toUpperCase(property.charAt(0))
+                            + property.substring(1), String.class).invoke(spec1, text);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalArgumentException(property, e);
+                }
+            };
         };
         setter.accept(spec, value);
     }
@@ -62,7 +73,18 @@ class ActivationValidationTest {
             "declare, maybe, 'declare: ''maybe'' must be true or false'",
             "durable, yes, 'durable: ''yes'' must be true or false'",
             "exchangeType, fan-out, 'exchangeType: Unknown exchange type ''fan-out'': valid types are direct, fanout, topic and headers'",
-            "queueType, stream, 'queueType: Unknown queue type ''stream'': valid types are classic and quorum'",
+            "queueType, lake, 'queueType: Unknown queue type ''lake'': valid types are classic, quorum and stream'",
+            "redeliveryDelayMillis, -1, 'redeliveryDelayMillis: ''-1'' must be a whole number from 0 up'",
+            "redeliveryMultiplier, 0.5, 'redeliveryMultiplier: ''0.5'' must be a number from 1 to 100 (1 keeps the delay fixed)'",
+            "maxRedeliveryDelayMillis, 0, 'maxRedeliveryDelayMillis: ''0'' must be a whole number from 1 up'",
+            "overflow, reject, 'overflow: Unknown overflow ''reject'': valid values are drop-head, reject-publish, reject-publish-dlx'",
+            "maxLength, many, 'maxLength: ''many'' must be a whole number from 0 up'",
+            "messageTtlMillis, -5, 'messageTtlMillis: ''-5'' must be a whole number from 0 up'",
+            "singleActiveConsumer, yes, 'singleActiveConsumer: ''yes'' must be true or false'",
+            "queueArguments, x-max-priority, 'queueArguments: ''x-max-priority'' is not name=value (for example x-max-priority=10)'",
+            "consumerPriority, high, 'consumerPriority: ''high'' must be a whole number'",
+            "exclusive, true, 'exclusive: an exclusive consumer refuses every other, so it needs concurrency=1 (it is 4)'",
+            "streamOffset, first, 'streamOffset: only a stream is read from an offset; set queueType=stream or leave streamOffset unset'",
             "routingKeys, a.b, 'exchange: routingKeys and bindingHeaders need an exchange to bind to'",
             "reconnectIntervalMillis, soon, 'reconnectIntervalMillis: ''soon'' must be a whole number from 1 up'",
             "reconnectAttempts, -2, 'reconnectAttempts: ''-2'' must be a whole number from -1 up'",
@@ -134,6 +156,62 @@ class ActivationValidationTest {
         ResourceException error = assertThrows(ResourceException.class,
                 () -> harness.deploy(quorum, new TestEndpointFactory(false, message -> { })));
         assertTrue(error.getMessage().contains("x-queue-type"), error.getMessage());
+    }
+
+    @Test
+    void aStreamNeedsOneConsumerAValidOffsetAndNoRedeliveryDelay() {
+        WarrenActivationSpec spec = new WarrenActivationSpec();
+        spec.setQueue("s");
+        spec.setQueueType("stream");
+        spec.setStreamOffset("yesterday");
+        spec.setRedeliveryDelayMillis("100");
+        InvalidPropertyException error = assertThrows(InvalidPropertyException.class, spec::validate);
+        for (String expected : new String[] {
+                "streamOffset: 'yesterday' must be first, last, next, an offset number, or a time such as 2026-11-30T12:00:00Z",
+                "concurrency: every consumer of a stream reads every message, so a stream needs concurrency=1 (it is 4)",
+                "redeliveryDelayMillis: a stream cannot take a message back"}) {
+            assertTrue(error.getMessage().contains(expected), expected + " in " + error.getMessage());
+        }
+    }
+
+    @Test
+    void maxRedeliveryDelayMustNotBeLessThanTheFirst() {
+        WarrenActivationSpec spec = new WarrenActivationSpec();
+        spec.setQueue("q");
+        spec.setRedeliveryDelayMillis("500");
+        spec.setMaxRedeliveryDelayMillis("100");
+        InvalidPropertyException error = assertThrows(InvalidPropertyException.class, spec::validate);
+        assertTrue(error.getMessage().contains("maxRedeliveryDelayMillis: 100 is less than redeliveryDelayMillis (500)"),
+                error.getMessage());
+    }
+
+    @Test
+    void queueArgumentsAreTypedAndTheNamedPropertiesWin() {
+        WarrenActivationSpec spec = new WarrenActivationSpec();
+        spec.setQueue("q");
+        spec.setQueueArguments("x-max-priority=10, x-message-ttl=1000, x-queue-mode=lazy, x-flag=true");
+        spec.setMessageTtlMillis("60000");
+        spec.setSingleActiveConsumer("true");
+        var arguments = spec.inboundSettings().queues().get(0).arguments();
+        assertEquals(10L, arguments.get("x-max-priority"));
+        assertEquals(60_000L, arguments.get("x-message-ttl"));
+        assertEquals("lazy", arguments.get("x-queue-mode"));
+        assertEquals(true, arguments.get("x-flag"));
+        assertEquals(true, arguments.get("x-single-active-consumer"));
+    }
+
+    @Test
+    void redeliveryDelaysGrowByTheMultiplierUpToTheMaximum() {
+        WarrenActivationSpec spec = new WarrenActivationSpec();
+        spec.setQueue("q");
+        spec.setRedeliveryDelayMillis("100");
+        spec.setMaxRedeliveryDelayMillis("1000");
+        spec.setMaxDeliveries("8");
+        RedeliveryDelays delays = spec.inboundSettings().redeliveryDelays();
+        assertEquals(List.of(100L, 200L, 400L, 800L, 1000L, 1000L),
+                IntStream.rangeClosed(1, 6).mapToObj(delays::afterFailure).toList());
+        assertEquals(Set.of(100L, 200L, 400L, 800L, 1000L), delays.all(8));
+        assertFalse(new WarrenActivationSpec().inboundSettings().redeliveryDelays().enabled(), "off by default");
     }
 
     @Test

@@ -14,6 +14,8 @@ public final class Queues {
     public static final String HOLD_DONE = "warren.it.hold.done";
     public static final String SINK = "warren.it.sink";
     public static final String COUNTED = "warren.it.counted";
+    public static final String RETRY = "warren.it.retry";
+    public static final String RETRY_DONE = "warren.it.retry.done";
 
     private Queues() {
     }

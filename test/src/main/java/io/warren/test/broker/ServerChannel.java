@@ -188,6 +188,12 @@ final class ServerChannel {
         BrokerQueue queue = host.existingQueue(connection, consume.getQueue());
         String tag = consume.getConsumerTag().isEmpty()
                 ? "amq.ctag-" + UUID.randomUUID().toString().replace("-", "") : consume.getConsumerTag();
+        if (consume.getArguments() != null && !consume.getArguments().isEmpty()) {
+            // consumer priorities and stream offsets are not imitated: refused, naming them
+            throw AmqpError.channel(AmqpError.PRECONDITION_FAILED, "the in-memory broker of warren-test takes no "
+                    + "consumer arguments (" + consume.getArguments().keySet() + "): test x-priority and "
+                    + "x-stream-offset against RabbitMQ");
+        }
         if (consumers.containsKey(tag)) {
             throw AmqpError.connection(530, "attempt to reuse consumer tag '" + tag + "'");
         }

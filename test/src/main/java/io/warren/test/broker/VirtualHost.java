@@ -113,6 +113,7 @@ final class VirtualHost {
             throw AmqpError.channel(AmqpError.ACCESS_REFUSED, "queue name '" + name + "' contains reserved prefix 'amq.*'");
         }
         if (existing == null) {
+            refuseUnimplemented(args);
             BrokerQueue queue = new BrokerQueue(name, durable, exclusive, autoDelete, args, connection);
             if (queue.quorum && (!durable || exclusive || autoDelete)) {
                 throw AmqpError.channel(AmqpError.PRECONDITION_FAILED, "invalid property '"
@@ -135,6 +136,24 @@ final class VirtualHost {
             }
         }
         return existing;
+    }
+
+    /**
+     * Queue features this broker does not have are refused, saying so, rather than half-imitated:
+     * a test of them must run against RabbitMQ.
+     */
+    private static void refuseUnimplemented(Map<String, Object> args) {
+        if (args == null) {
+            return;
+        }
+        if ("stream".equals(Values.text(args.get("x-queue-type")))) {
+            throw AmqpError.channel(AmqpError.PRECONDITION_FAILED, "the in-memory broker of warren-test has no "
+                    + "stream queues (x-queue-type=stream): test streams against RabbitMQ");
+        }
+        if (Boolean.TRUE.equals(args.get("x-single-active-consumer"))) {
+            throw AmqpError.channel(AmqpError.PRECONDITION_FAILED, "the in-memory broker of warren-test has no "
+                    + "single active consumer (x-single-active-consumer): test it against RabbitMQ");
+        }
     }
 
     int deleteQueue(ServerConnection connection, String name, boolean ifUnused, boolean ifEmpty) {

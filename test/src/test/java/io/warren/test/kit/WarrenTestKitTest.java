@@ -66,6 +66,34 @@ class WarrenTestKitTest {
     }
 
     @Test
+    void aRedeliveryDelayWorksOnTheInMemoryBrokerThroughItsRetryQueue() {
+        List<Long> arrivals = new CopyOnWriteArrayList<>();
+        Mdb<OrderListener> listener = kit.deploy(OrderListener.class, () -> new OrderListener(order -> {
+            arrivals.add(System.nanoTime());
+            if (arrivals.size() == 1) {
+                throw new IllegalStateException("fails once");
+            }
+        }), Map.of("redeliveryDelayMillis", "200"));
+
+        kit.producer(Producer.to("kit-shop").routingKey("order").build()).publish(Map.of("id", 9));
+
+        listener.awaitDeliveries(2);
+        kit.awaitAcked("kit-orders");
+        long waited = TimeUnit.NANOSECONDS.toMillis(arrivals.get(1) - arrivals.get(0));
+        assertTrue(waited >= 195, "came back after " + waited + " ms, the delay is 200 ms");
+        assertEquals(1, listener.succeeded().size());
+    }
+
+    @Test
+    void streamsAreRefusedSayingToTestThemAgainstRabbitMq() {
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> kit.deploy(OrderListener.class, () -> new OrderListener(handled::add),
+                        Map.of("queue", "kit-events", "queueType", "stream", "concurrency", "1",
+                                "exchange", "", "routingKeys", "")));
+        assertTrue(refused.getMessage().contains("no stream queues"), refused.getMessage());
+    }
+
+    @Test
     void deadLettersAContentTypeTheMdbDoesNotAcceptWithoutDeliveringIt() {
         kit.deploy(OrderListener.class, () -> new OrderListener(handled::add), Map.of("accept", "application/json"));
 

@@ -1,0 +1,96 @@
+package io.warren.rar.inbound;
+
+import io.warren.Queue;
+import io.warren.QueueType;
+import io.warren.rar.messages.ReceivedMessage;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * Delayed redelivery on the broker, with no plugin: a failed message is copied into a retry queue
+ * whose every message expires after the same delay and is then dead-lettered by the broker, through
+ * the default exchange, back to the end of the queue it came from. Only once the broker confirms
+ * the copy is the original acked, so the message is always in a queue (on restarts of the broker or
+ * the server alike, as durable as the original). One retry queue per distinct delay,
+ * {@code <queue>.retry.<delay>ms}, since a queue expires only its head: with one TTL per queue
+ * no short wait is stuck behind a long one.
+ *
+ * <p>The copy carries how many deliveries failed so far ({@value #FAILURES}), which is how
+ * {@link DeliveryAttempts} counts across the round trip; the broker's {@code x-death} records the
+ * trips. Retry queues have the consumed queue's type: a quorum queue's retry queues are quorum
+ * queues that dead-letter at least once.
+ */
+final class Redeliveries {
+
+    /** Failed deliveries of the message before this copy; removed from dead letters, which say it themselves. */
+    static final String FAILURES = "x-warren-failures";
+
+    private static final Logger LOG = Logger.getLogger(Redeliveries.class.getName());
+
+    private final InboundSettings settings;
+
+    Redeliveries(InboundSettings settings) {
+        this.settings = settings;
+    }
+
+    static String retryQueue(String queue, long delayMillis) {
+        return queue + ".retry." + delayMillis + "ms";
+    }
+
+    /** @return the retry queues of every consumed queue, to declare before consuming */
+    List<Queue> declarations() {
+        List<Queue> declarations = new ArrayList<>();
+        if (!settings.redeliveryDelays().enabled()) {
+            return declarations;
+        }
+        for (Queue queue : settings.queues()) {
+            for (long delay : settings.redeliveryDelays().all(settings.maxDeliveries())) {
+                declarations.add(declaration(queue, delay));
+            }
+        }
+        return declarations;
+    }
+
+    private static Queue declaration(Queue consumed, long delay) {
+        Queue.Builder retry = Queue.builder(retryQueue(consumed.name(), delay)).durable(true)
+                .messageTtl(Duration.ofMillis(delay))
+                .deadLetterExchange("").deadLetterRoutingKey(consumed.name());
+        if (consumed.type() == QueueType.QUORUM) {
+            // quorum queues dead-letter at most once unless asked; at-least-once needs reject-publish
+            retry.type(QueueType.QUORUM).argument("x-dead-letter-strategy", "at-least-once")
+                    .overflow("reject-publish");
+        }
+        return retry.build();
+    }
+
+    /**
+     * Moves a failed message to the retry queue of its delay, waiting for the broker's confirm.
+     *
+     * @param failures deliveries of the message that failed, this one included
+     * @return false when no delay is configured or the copy could not be made (then the caller
+     *         requeues the original at once: redelivered early, never lost)
+     */
+    boolean delay(DeadLetters publisher, ReceivedMessage message, int failures) {
+        RedeliveryDelays delays = settings.redeliveryDelays();
+        if (!delays.enabled()) {
+            return false;
+        }
+        long delay = delays.afterFailure(failures);
+        Queue consumed = settings.queues().stream().filter(queue -> queue.name().equals(message.queue()))
+                .findFirst().orElse(Queue.named(message.queue()));
+        Queue retry = declaration(consumed, delay);
+        try {
+            publisher.sendToQueue(retry, message, FAILURES, failures);
+            return true;
+        } catch (IOException e) {
+            LOG.warning(() -> "Could not move a failed message of queue '" + message.queue() + "' to its retry queue '"
+                    + retry.name() + "' (" + e.getMessage() + "); it goes back to its queue at once instead, and "
+                    + "its next delivery comes without the delay of " + delay + " ms");
+            return false;
+        }
+    }
+}
