@@ -54,9 +54,11 @@ class RedeployTest {
             assertEquals(0, ItBroker.channelsOfConnectionsNamed("(inbound"), "the consumers are gone");
             assertEquals(0, ItBroker.unacknowledged(Queues.SLOW), "nothing held unacknowledged");
             long handled = broker.count(Queues.SLOW_DONE);
-            long waiting = broker.count(Queues.SLOW);
             assertTrue(handled < MESSAGES, "undeployed while busy: " + handled + " handled");
-            assertTrue(handled + waiting >= MESSAGES, handled + " handled + " + waiting + " waiting");
+            // a bounded wait, not a snapshot: the last transactions' publishes may reach their queue just
+            // after undeploy returns (Payara Micro once showed 3 of 300 missing at the first count)
+            ItBroker.await("every message handled or waiting", WAIT,
+                    () -> broker.count(Queues.SLOW_DONE) + broker.count(Queues.SLOW) >= MESSAGES);
 
             deployer.deploy("app");
             ItBroker.await("the rest handled after redeploy", WAIT, () -> broker.count(Queues.SLOW) == 0
