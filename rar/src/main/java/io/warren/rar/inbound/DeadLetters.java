@@ -81,13 +81,8 @@ final class DeadLetters implements AutoCloseable {
         return queue + ".dead-letters";
     }
 
-    /**
-     * Publishes the copy and waits until the broker has put it in a queue.
-     *
-     * @throws IOException saying why the copy is not in a queue: the caller must not ack the original
-     */
-    synchronized void send(ReceivedMessage message, String reason, Throwable failure, int deliveries)
-            throws IOException {
+    /** @throws IOException when no copy can go now: the MDB is going, or the broker blocks this connection */
+    private void refuseWhileUnusable() throws IOException {
         if (closed) {
             throw new IOException("the MDB is being undeployed");
         }
@@ -95,6 +90,16 @@ final class DeadLetters implements AutoCloseable {
         if (blocked != null) {
             throw new IOException("the broker blocks publishing (" + blocked + ") until its alarm clears");
         }
+    }
+
+    /**
+     * Publishes the copy and waits until the broker has put it in a queue.
+     *
+     * @throws IOException saying why the copy is not in a queue: the caller must not ack the original
+     */
+    synchronized void send(ReceivedMessage message, String reason, Throwable failure, int deliveries)
+            throws IOException {
+        refuseWhileUnusable();
         AMQP.BasicProperties properties = withReason(message, reason, failure, deliveries);
         try {
             Channel open = channel();
@@ -135,13 +140,7 @@ final class DeadLetters implements AutoCloseable {
      */
     synchronized void sendToQueue(Queue target, ReceivedMessage message, String header, Object value)
             throws IOException {
-        if (closed) {
-            throw new IOException("the MDB is being undeployed");
-        }
-        String blocked = blockedBecause;
-        if (blocked != null) {
-            throw new IOException("the broker blocks publishing (" + blocked + ") until its alarm clears");
-        }
+        refuseWhileUnusable();
         Map<String, Object> headers = new LinkedHashMap<>(message.properties().getHeaders() == null
                 ? Map.of() : message.properties().getHeaders());
         headers.put(header, value);
