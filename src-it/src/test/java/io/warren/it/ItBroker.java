@@ -80,6 +80,15 @@ final class ItBroker implements AutoCloseable {
         }
     }
 
+    /** @return the queue's first message, left in the queue, or null when it is empty or missing */
+    GetResponse peek(String queue) {
+        try (Channel channel = connection.createChannel()) {
+            return channel.basicGet(queue, false); // closing the channel requeues it
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     List<GetResponse> drain(String queue) throws Exception {
         List<GetResponse> messages = new ArrayList<>();
         for (GetResponse response = get(queue); response != null; response = get(queue)) {

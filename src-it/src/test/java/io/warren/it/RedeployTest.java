@@ -41,6 +41,11 @@ class RedeployTest {
     @ArquillianResource
     Deployer deployer;
 
+    private static String deadLetterHeaders(ItBroker broker) throws Exception {
+        GetResponse deadLetter = broker.peek(Queues.SLOW + ".dead-letters");
+        return deadLetter == null ? "" : " (the first: " + deadLetter.getProps().getHeaders() + ")";
+    }
+
     @Test
     void undeployingWhileBusyLosesNothingAndRedeployingResumes() throws Exception {
         try (ItBroker broker = new ItBroker()) {
@@ -57,8 +62,16 @@ class RedeployTest {
             assertTrue(handled < MESSAGES, "undeployed while busy: " + handled + " handled");
             // a bounded wait, not a snapshot: the last transactions' publishes may reach their queue just
             // after undeploy returns (Payara Micro once showed 3 of 300 missing at the first count)
-            ItBroker.await("every message handled or waiting", WAIT,
-                    () -> broker.count(Queues.SLOW_DONE) + broker.count(Queues.SLOW) >= MESSAGES);
+            try {
+                ItBroker.await("every message handled or waiting", WAIT,
+                        () -> broker.count(Queues.SLOW_DONE) + broker.count(Queues.SLOW) >= MESSAGES);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + ": " + broker.count(Queues.SLOW_DONE) + " handled, "
+                        + broker.count(Queues.SLOW) + " waiting, " + ItBroker.unacknowledged(Queues.SLOW)
+                        + " unacknowledged, " + broker.count(Queues.SLOW + ".dead-letters") + " dead-lettered"
+                        + deadLetterHeaders(broker), e);
+            }
+            assertEquals(-1, broker.count(Queues.SLOW + ".dead-letters"), "an undeploy dead-letters nothing");
 
             deployer.deploy("app");
             ItBroker.await("the rest handled after redeploy", WAIT, () -> broker.count(Queues.SLOW) == 0

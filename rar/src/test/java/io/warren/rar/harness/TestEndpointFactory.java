@@ -13,6 +13,7 @@ import java.lang.reflect.Method;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * What an EJB container does for an MDB, small: endpoints that wrap the "bean" (a listener), and,
@@ -40,12 +41,33 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
      * without running the bean, and the transaction begun in beforeDelivery still commits.
      */
     public volatile boolean stopping;
+    /** What onMessage throws while {@link #stopping}: WildFly's exception unless a test sets another server's. */
+    public volatile Supplier<RuntimeException> turnAwayWith = EJBComponentUnavailableException::new;
 
     /** Named as WildFly's exception for an MDB that is stopping, which is what the adapter looks for. */
     public static final class EJBComponentUnavailableException extends RuntimeException {
         EJBComponentUnavailableException() {
             super("Invocation cannot proceed as component is shutting down");
         }
+    }
+
+    /**
+     * What Payara's {@code MessageBeanContainer.deliverMessage} throws when its beforeMessageDelivery
+     * could not set the delivery up and the bean did not run: made here with that method as the
+     * frame that threw, which is what the adapter looks at.
+     */
+    public static RuntimeException payaraDispatchFailure(String kind) {
+        RuntimeException failure = switch (kind) {
+            case "invocation closed" -> new RuntimeException("warren-it/SlowMdb: Message-driven bean invocation closed by container");
+            case "set-up failed" -> new RuntimeException(null, new IllegalStateException("the bean pool is closed"));
+            case "foreign invocation" -> new ClassCastException("class org.glassfish.api.invocation.ComponentInvocation "
+                    + "cannot be cast to class com.sun.ejb.EjbInvocation");
+            default -> throw new IllegalArgumentException(kind);
+        };
+        failure.setStackTrace(new StackTraceElement[] {
+                new StackTraceElement("com.sun.ejb.containers.MessageBeanContainer", "deliverMessage", "MessageBeanContainer.java", 1),
+                new StackTraceElement("org.glassfish.ejb.mdb.MessageBeanListenerImpl", "deliverMessage", "MessageBeanListenerImpl.java", 1)});
+        return failure;
     }
 
     /** Thrown by a bean, it leaves the transaction to commit: an application exception with rollback=false. */
@@ -123,7 +145,7 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
         public void onMessage(Message message) {
             if (stopping) {
                 turnedAway.incrementAndGet();
-                throw new EJBComponentUnavailableException();
+                throw turnAwayWith.get();
             }
             deliveryThreads.add(Thread.currentThread().getName());
             current.set(this);

@@ -330,6 +330,47 @@ class DeliveryTest {
                 "nothing dead-lettered: the MDB never failed");
     }
 
+    /** Payara Micro, while its JVM shuts down, turned deliveries away like this; counted, one was dead-lettered. */
+    @ParameterizedTest
+    @ValueSource(strings = {"invocation closed", "set-up failed", "foreign invocation"})
+    void aDeliveryPayaraTurnsAwayInItsOwnDispatchGoesBackUncounted(String kind) throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        TestEndpointFactory mdb = new TestEndpointFactory(true, message -> received.add(message.payload(String.class)));
+        mdb.turnAwayWith = () -> TestEndpointFactory.payaraDispatchFailure(kind);
+        mdb.stopping = true;
+        WarrenActivationSpec spec = spec();
+        spec.setMaxDeliveries("1");
+        spec.setReconnectIntervalMillis("50");
+        try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
+            publish("while Payara Micro stops");
+            Broker.await("deliveries turned away more often than maxDeliveries", WAIT, () -> mdb.turnedAway.get() >= 3);
+            mdb.stopping = false;
+            Broker.await("the delivery once the MDB takes it", WAIT, () -> received.size() == 1);
+            Broker.await("its ack", WAIT, () -> Broker.unacknowledged(queue) == 0 && broker.messageCount(queue) == 0);
+        }
+        assertEquals(List.of("while Payara Micro stops"), received);
+        assertThrows(IllegalStateException.class, () -> broker.messageCount(queue + ".dead-letters"),
+                "nothing dead-lettered: the MDB never ran");
+    }
+
+    @Test
+    void theBeansOwnExceptionOutOfPayarasDispatchStillCounts() throws Exception {
+        TestEndpointFactory mdb = new TestEndpointFactory(true, message -> {
+            RuntimeException wrapped = new RuntimeException("message-driven bean method public void "
+                    + "SlowMdb.onMessage(io.warren.Message) system exception", new IllegalStateException("order 4 is broken"));
+            wrapped.setStackTrace(TestEndpointFactory.payaraDispatchFailure("invocation closed").getStackTrace());
+            throw wrapped;
+        });
+        WarrenActivationSpec spec = spec();
+        spec.setMaxDeliveries("2");
+        try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
+            publish(OutgoingMessage.of("broken").messageId(null).build());
+            Map<String, Object> headers = deadLetter().getProps().getHeaders();
+            assertEquals(2, headers.get("x-warren-deliveries"));
+        }
+        assertEquals(0, mdb.turnedAway.get());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"classic", "quorum"})
     void deliveriesTheContainerTurnsAwayDoNotCountTowardsMaxDeliveries(String queueType) throws Exception {
