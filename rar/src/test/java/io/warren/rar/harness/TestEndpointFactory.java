@@ -41,6 +41,11 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
      * without running the bean, and the transaction begun in beforeDelivery still commits.
      */
     public volatile boolean stopping;
+    /**
+     * As Payara when a commit fails: afterDelivery logs it and returns normally, and the adapter's
+     * resource hears neither commit nor rollback.
+     */
+    public volatile boolean losesOutcomes;
     /** What onMessage throws while {@link #stopping}: WildFly's exception unless a test sets another server's. */
     public volatile Supplier<RuntimeException> turnAwayWith = EJBComponentUnavailableException::new;
 
@@ -169,6 +174,10 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
             inDelivery = false;
             afterDeliveries.incrementAndGet();
             if (xid == null) {
+                return;
+            }
+            if (losesOutcomes) {
+                xid = null;
                 return;
             }
             try {

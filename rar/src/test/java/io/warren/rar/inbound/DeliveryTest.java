@@ -330,6 +330,33 @@ class DeliveryTest {
                 "nothing dead-lettered: the MDB never failed");
     }
 
+    /** Payara Micro, shutting down, once acked a message whose MDB's transaction had not committed. */
+    @ParameterizedTest
+    @ValueSource(strings = {"container", "manual"})
+    void aTransactionWhoseOutcomeNeverReachesWarrenAcksNothing(String ackMode) throws Exception {
+        AtomicInteger deliveries = new AtomicInteger();
+        TestEndpointFactory mdb = new TestEndpointFactory(true, message -> {
+            deliveries.incrementAndGet();
+            if (ackMode.equals("manual")) {
+                message.ack();
+            }
+        });
+        mdb.losesOutcomes = true;
+        WarrenActivationSpec spec = spec();
+        spec.setAckMode(ackMode);
+        spec.setMaxDeliveries("100");
+        try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
+            publish("commit unknown");
+            Broker.await("delivered again: not acked", WAIT, () -> deliveries.get() >= 3);
+            mdb.losesOutcomes = false;
+            int before = deliveries.get();
+            Broker.await("acked once an outcome reaches Warren", WAIT,
+                    () -> Broker.unacknowledged(queue) == 0 && broker.messageCount(queue) == 0);
+            assertTrue(deliveries.get() <= before + 1, "acked by the first committed delivery");
+        }
+        assertThrows(IllegalStateException.class, () -> broker.messageCount(queue + ".dead-letters"));
+    }
+
     /** Payara Micro, while its JVM shuts down, turned deliveries away like this; counted, one was dead-lettered. */
     @ParameterizedTest
     @ValueSource(strings = {"invocation closed", "set-up failed", "foreign invocation"})
