@@ -62,6 +62,9 @@ final class InFlight implements DeliveryTransaction.Outcome, Settlement {
      */
     @Override
     public void committed() {
+        if (settled) {
+            return; // too late: finish() gave the message back already
+        }
         settled = true;
         if (failure != null) {
             fail(failure);
@@ -78,6 +81,9 @@ final class InFlight implements DeliveryTransaction.Outcome, Settlement {
 
     @Override
     public void rolledBack() {
+        if (settled) {
+            return;
+        }
         settled = true;
         fail(failure != null ? failure : new IllegalStateException("the MDB's transaction rolled back"));
     }
@@ -88,15 +94,11 @@ final class InFlight implements DeliveryTransaction.Outcome, Settlement {
             return;
         }
         settled = true;
-        if (manual && askedInTransaction != null) {
-            // a transaction was begun but never completed through Warren's resource: keep the wish
-            if (failure == null && askedInTransaction == Message.Outcome.ACKED) {
-                settler.succeeded(message);
-            } else if (failure == null) {
-                settler.settle(message, askedInTransaction);
-            } else {
-                fail(failure);
-            }
+        if (transacted) {
+            // afterDelivery returned and the transaction's outcome never reached Warren: Payara logs a
+            // commit that failed and returns normally. It may not have committed, so nothing is acked
+            fail(failure != null ? failure : new IllegalStateException("the container ended the delivery's "
+                    + "transaction without its outcome reaching Warren; the message may not have been handled"));
             return;
         }
         if (manual && message.outcome() != Message.Outcome.PENDING) {
