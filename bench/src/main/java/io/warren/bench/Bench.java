@@ -13,7 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,6 +37,15 @@ public final class Bench {
     static final int PREFETCH = 50;
     static final int CONSUMERS = 2;
     static final int RATE = 1_000;
+    /**
+     * What one publishing run may leave in the broker's memory at most: the threads stop at this
+     * many bytes of bodies between them even before their time is up (64 KiB: 4,096 messages).
+     */
+    static final long PUBLISH_BYTES_PER_RUN = 256L << 20;
+    /** PerfTest publishes into a queue of its own capped at this many messages (drop-head). */
+    static final int PERFTEST_QUEUE_CAP = 2_000;
+    /** How long the queue may take to hold every message sent after the publishers returned. */
+    static final long ARRIVAL_BOUND_SECONDS = 60;
 
     /** Kept so that java.util.logging does not forget the level set on it. */
     private static final Logger WARREN_LOG = Logger.getLogger("io.warren");
@@ -69,20 +80,22 @@ public final class Bench {
         long started = System.nanoTime();
         Results results = new Results(settings, scenarios);
         boolean inWildFly = Boolean.getBoolean("bench.wildfly") && !settings.mode().equals("soak");
-        try (RawClient raw = new RawClient(); WarrenClient warren = new WarrenClient(); SpringClient spring = new SpringClient();
-             WildFlyClient wildfly = inWildFly ? new WildFlyClient() : null) {
-            Admin admin = new Admin(raw.connection());
-            results.brokerVersion = String.valueOf(raw.connection().getServerProperties().get("version"));
+        try (Admin admin = new Admin(); RawClient raw = new RawClient(); WarrenClient warren = new WarrenClient();
+             SpringClient spring = new SpringClient(); WildFlyClient wildfly = inWildFly ? new WildFlyClient() : null;
+             RawClient rawPerThread = new RawClient(PUBLISH_THREADS)) {
+            results.brokerVersion = admin.brokerVersion();
             List<Contender> contenders = new ArrayList<>(List.of(raw, warren, spring, new PerfTestClient(0)));
             if (wildfly != null) {
                 contenders.add(2, wildfly);
             }
+            List<Contender> publishers = new ArrayList<>(contenders);
+            publishers.add(1, rawPerThread); // a publishing variant only
             boolean soak = settings.mode().equals("soak");
             if (!soak && scenarios.contains("publish")) {
-                publishing(settings, admin, contenders, results, false);
+                publishing(settings, admin, publishers, results, false);
             }
             if (!soak && scenarios.contains("confirms")) {
-                publishing(settings, admin, contenders, results, true);
+                publishing(settings, admin, publishers, results, true);
             }
             if (!soak && scenarios.contains("consume")) {
                 List<Contender> consumers = new ArrayList<>(contenders);
@@ -118,18 +131,21 @@ public final class Bench {
                                    boolean confirms) throws Exception {
         String scenario = confirms ? Results.CONFIRMS : Results.PUBLISH;
         for (int size : SIZES) {
-            String queue = admin.declare("publish", 2_000);
+            // uncapped: every message must stay countable; the per-thread cap and a purge after each run bound it
+            String queue = admin.declare("publish", 0);
+            String perfTestQueue = admin.declare("publish.perftest", PERFTEST_QUEUE_CAP);
             try {
                 for (Contender contender : contenders) {
                     if (!(contender instanceof PerfTestClient)) {
-                        contender.publish(queue, size, PUBLISH_THREADS, confirms, settings.publishSeconds() / 2);
+                        contender.publish(run(admin, queue, size, confirms, settings.publishSeconds() / 2));
                         admin.purge(queue);
                     }
                 }
                 for (int round = 0; round < settings.rounds(); round++) {
                     for (Contender contender : order(contenders, round)) {
-                        Double rate = contender.publish(queue, size, PUBLISH_THREADS, confirms, settings.publishSeconds());
-                        admin.purge(queue);
+                        String into = contender instanceof PerfTestClient ? perfTestQueue : queue;
+                        Double rate = contender.publish(run(admin, into, size, confirms, settings.publishSeconds()));
+                        admin.purge(into);
                         if (rate != null) {
                             results.add(scenario, size, contender.name(), rate);
                             log(String.format("%s %d B round %d %s: %.0f msg/s", scenario, size, round + 1,
@@ -139,8 +155,16 @@ public final class Bench {
                 }
             } finally {
                 admin.delete(queue);
+                admin.delete(perfTestQueue);
             }
         }
+    }
+
+    /** A publishing run into that queue, ended when the queue holds every message sent. */
+    private static Contender.Publishing run(Admin admin, String queue, int size, boolean confirms, double seconds) {
+        long perThread = Math.max(64, PUBLISH_BYTES_PER_RUN / size / PUBLISH_THREADS / 64 * 64);
+        return new Contender.Publishing(queue, size, PUBLISH_THREADS, confirms, seconds, perThread,
+                sent -> admin.awaitArrivals(queue, sent));
     }
 
     private static void consuming(Settings settings, Admin admin, List<Contender> contenders, Results results)
@@ -208,11 +232,56 @@ public final class Bench {
     }
 
     /** The benchmark's own chores on the broker, with the raw client: declare, fill, purge, delete. */
-    static final class Admin {
+    static final class Admin implements AutoCloseable {
         private final Connection connection;
 
-        Admin(Connection connection) {
-            this.connection = connection;
+        /** On a connection of its own, so that its calls never queue behind a contender's publishes. */
+        Admin() throws Exception {
+            com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+            factory.setHost("127.0.0.1");
+            factory.setAutomaticRecoveryEnabled(false);
+            this.connection = factory.newConnection("bench-admin");
+        }
+
+        String brokerVersion() {
+            return String.valueOf(connection.getServerProperties().get("version"));
+        }
+
+        @Override
+        public void close() throws Exception {
+            connection.close();
+        }
+
+        /**
+         * Waits (at most {@value Bench#ARRIVAL_BOUND_SECONDS} s) until the queue holds every message sent,
+         * polling its message count (queue.declare-ok) every half millisecond, and gives the rate
+         * from the first publish to then: messages the broker received, not calls that returned.
+         */
+        double awaitArrivals(String queue, Meter.Sent sent) throws Exception {
+            long returned = System.nanoTime();
+            long deadline = returned + TimeUnit.SECONDS.toNanos(ARRIVAL_BOUND_SECONDS);
+            try (Channel channel = connection.createChannel()) {
+                while (true) {
+                    long held = channel.queueDeclarePassive(queue).getMessageCount();
+                    long now = System.nanoTime();
+                    if (held >= sent.messages()) {
+                        if (held > sent.messages()) {
+                            throw new IllegalStateException(queue + " holds " + held + " messages, more than the "
+                                    + sent.messages() + " sent: it was not empty at the start");
+                        }
+                        // the old count, for comparison in the log: calls that returned, over the time until they had
+                        log(String.format("  %d messages; %.0f msg/s as calls returned, %.0f msg/s as the queue received "
+                                + "them (%.1f ms later)", sent.messages(), sent.messages() * 1e9 / (returned - sent.startNanos()),
+                                sent.messages() * 1e9 / (now - sent.startNanos()), (now - returned) / 1e6));
+                        return sent.messages() * 1e9 / (now - sent.startNanos());
+                    }
+                    if (now > deadline) {
+                        throw new IllegalStateException(queue + " holds " + held + " of the " + sent.messages()
+                                + " messages sent, " + ARRIVAL_BOUND_SECONDS + " s after the publishers returned");
+                    }
+                    LockSupport.parkNanos(500_000);
+                }
+            }
         }
 
         /** Declares a fresh non-durable classic queue; maxLength 0 for none. */
@@ -220,6 +289,15 @@ public final class Bench {
             String name = "warren.bench." + hint + "." + UUID.randomUUID().toString().substring(0, 8);
             try (Channel channel = connection.createChannel()) {
                 channel.queueDeclare(name, false, false, false, maxLength > 0 ? Map.of("x-max-length", maxLength) : Map.of());
+            }
+            return name;
+        }
+
+        /** Declares a fresh quorum queue (durable, as quorum queues are). */
+        String declareQuorum(String hint) throws Exception {
+            String name = "warren.bench." + hint + "." + UUID.randomUUID().toString().substring(0, 8);
+            try (Channel channel = connection.createChannel()) {
+                channel.queueDeclare(name, true, false, false, Map.of("x-queue-type", "quorum"));
             }
             return name;
         }
