@@ -29,7 +29,7 @@ public final class AckInterval {
         int[] prefetches = args.length > 2 ? Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray()
                 : new int[] {50, 250};
         Map<String, Map<Integer, List<Double>>> rates = new LinkedHashMap<>();
-        try (Bench.Admin admin = new Bench.Admin(); WarrenClient warren = new WarrenClient()) {
+        try (Admin admin = new Admin(); WarrenClient warren = new WarrenClient()) {
             for (String type : List.of("classic", "quorum")) {
                 for (int prefetch : prefetches) {
                     // the shares of the prefetch, and 25 (where both prefetches of the first measurement peaked)
@@ -74,7 +74,7 @@ public final class AckInterval {
         }));
     }
 
-    private static double consume(Bench.Admin admin, WarrenClient warren, String queue, int count, int prefetch,
+    private static double consume(Admin admin, WarrenClient warren, String queue, int count, int prefetch,
                                   int every) throws Exception {
         admin.fill(queue, SIZE, count);
         Meter.Deliveries deliveries = new Meter.Deliveries(count);

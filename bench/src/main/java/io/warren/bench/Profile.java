@@ -12,7 +12,7 @@ public final class Profile {
         String scenario = args[0];
         int size = Integer.parseInt(args[2]);
         long until = System.nanoTime() + (long) (Double.parseDouble(args[3]) * 1e9);
-        try (RawClient raw = new RawClient(); Bench.Admin admin = new Bench.Admin()) {
+        try (RawClient raw = new RawClient(); Admin admin = new Admin()) {
             Contender contender = switch (args[1]) {
                 case "amqp-client" -> raw;
                 case "Warren" -> new WarrenClient();
