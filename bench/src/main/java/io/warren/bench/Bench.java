@@ -1,8 +1,5 @@
 package io.warren.bench;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,8 +9,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,6 +32,15 @@ public final class Bench {
     static final int PREFETCH = 50;
     static final int CONSUMERS = 2;
     static final int RATE = 1_000;
+    /**
+     * What one publishing run may leave in the broker's memory at most: the threads stop at this
+     * many bytes of bodies between them even before their time is up (64 KiB: 4,096 messages).
+     */
+    static final long PUBLISH_BYTES_PER_RUN = 256L << 20;
+    /** PerfTest publishes into a queue of its own capped at this many messages (drop-head). */
+    static final int PERFTEST_QUEUE_CAP = 2_000;
+    /** How long the queue may take to hold every message sent after the publishers returned. */
+    static final long ARRIVAL_BOUND_SECONDS = 60;
 
     /** Kept so that java.util.logging does not forget the level set on it. */
     private static final Logger WARREN_LOG = Logger.getLogger("io.warren");
@@ -69,20 +75,22 @@ public final class Bench {
         long started = System.nanoTime();
         Results results = new Results(settings, scenarios);
         boolean inWildFly = Boolean.getBoolean("bench.wildfly") && !settings.mode().equals("soak");
-        try (RawClient raw = new RawClient(); WarrenClient warren = new WarrenClient(); SpringClient spring = new SpringClient();
-             WildFlyClient wildfly = inWildFly ? new WildFlyClient() : null) {
-            Admin admin = new Admin(raw.connection());
-            results.brokerVersion = String.valueOf(raw.connection().getServerProperties().get("version"));
+        try (Admin admin = new Admin(); RawClient raw = new RawClient(); WarrenClient warren = new WarrenClient();
+             SpringClient spring = new SpringClient(); WildFlyClient wildfly = inWildFly ? new WildFlyClient() : null;
+             RawClient rawPerThread = new RawClient(PUBLISH_THREADS)) {
+            results.brokerVersion = admin.brokerVersion();
             List<Contender> contenders = new ArrayList<>(List.of(raw, warren, spring, new PerfTestClient(0)));
             if (wildfly != null) {
                 contenders.add(2, wildfly);
             }
+            List<Contender> publishers = new ArrayList<>(contenders);
+            publishers.add(1, rawPerThread); // a publishing variant only
             boolean soak = settings.mode().equals("soak");
             if (!soak && scenarios.contains("publish")) {
-                publishing(settings, admin, contenders, results, false);
+                publishing(settings, admin, publishers, results, false);
             }
             if (!soak && scenarios.contains("confirms")) {
-                publishing(settings, admin, contenders, results, true);
+                publishing(settings, admin, publishers, results, true);
             }
             if (!soak && scenarios.contains("consume")) {
                 List<Contender> consumers = new ArrayList<>(contenders);
@@ -118,18 +126,21 @@ public final class Bench {
                                    boolean confirms) throws Exception {
         String scenario = confirms ? Results.CONFIRMS : Results.PUBLISH;
         for (int size : SIZES) {
-            String queue = admin.declare("publish", 2_000);
+            // uncapped: every message must stay countable; the per-thread cap and a purge after each run bound it
+            String queue = admin.declare("publish", 0);
+            String perfTestQueue = admin.declare("publish.perftest", PERFTEST_QUEUE_CAP);
             try {
                 for (Contender contender : contenders) {
                     if (!(contender instanceof PerfTestClient)) {
-                        contender.publish(queue, size, PUBLISH_THREADS, confirms, settings.publishSeconds() / 2);
+                        contender.publish(run(admin, queue, size, confirms, settings.publishSeconds() / 2));
                         admin.purge(queue);
                     }
                 }
                 for (int round = 0; round < settings.rounds(); round++) {
                     for (Contender contender : order(contenders, round)) {
-                        Double rate = contender.publish(queue, size, PUBLISH_THREADS, confirms, settings.publishSeconds());
-                        admin.purge(queue);
+                        String into = contender instanceof PerfTestClient ? perfTestQueue : queue;
+                        Double rate = contender.publish(run(admin, into, size, confirms, settings.publishSeconds()));
+                        admin.purge(into);
                         if (rate != null) {
                             results.add(scenario, size, contender.name(), rate);
                             log(String.format("%s %d B round %d %s: %.0f msg/s", scenario, size, round + 1,
@@ -139,8 +150,16 @@ public final class Bench {
                 }
             } finally {
                 admin.delete(queue);
+                admin.delete(perfTestQueue);
             }
         }
+    }
+
+    /** A publishing run into that queue, ended when the queue holds every message sent. */
+    private static Contender.Publishing run(Admin admin, String queue, int size, boolean confirms, double seconds) {
+        long perThread = Math.max(64, PUBLISH_BYTES_PER_RUN / size / PUBLISH_THREADS / 64 * 64);
+        return new Contender.Publishing(queue, size, PUBLISH_THREADS, confirms, seconds, perThread,
+                sent -> admin.awaitArrivals(queue, sent));
     }
 
     private static void consuming(Settings settings, Admin admin, List<Contender> contenders, Results results)
@@ -203,66 +222,6 @@ public final class Bench {
                 }
             } finally {
                 admin.delete(queue);
-            }
-        }
-    }
-
-    /** The benchmark's own chores on the broker, with the raw client: declare, fill, purge, delete. */
-    static final class Admin {
-        private final Connection connection;
-
-        Admin(Connection connection) {
-            this.connection = connection;
-        }
-
-        /** Declares a fresh non-durable classic queue; maxLength 0 for none. */
-        String declare(String hint, int maxLength) throws Exception {
-            String name = "warren.bench." + hint + "." + UUID.randomUUID().toString().substring(0, 8);
-            try (Channel channel = connection.createChannel()) {
-                channel.queueDeclare(name, false, false, false, maxLength > 0 ? Map.of("x-max-length", maxLength) : Map.of());
-            }
-            return name;
-        }
-
-        void purge(String queue) throws Exception {
-            try (Channel channel = connection.createChannel()) {
-                channel.queuePurge(queue);
-            }
-        }
-
-        long ready(String queue) throws Exception {
-            try (Channel channel = connection.createChannel()) {
-                return channel.queueDeclarePassive(queue).getMessageCount();
-            }
-        }
-
-        void delete(String queue) throws Exception {
-            try (Channel channel = connection.createChannel()) {
-                channel.queueDelete(queue);
-            }
-        }
-
-        /** Puts {@code count} transient messages of that size in the queue, confirmed. */
-        void fill(String queue, int size, int count) throws Exception {
-            byte[] body = Meter.body(size);
-            try (Channel channel = connection.createChannel()) {
-                channel.confirmSelect();
-                for (int i = 0; i < count; i++) {
-                    channel.basicPublish("", queue, RawClient.TRANSIENT, body);
-                    if (i % 5_000 == 4_999) {
-                        channel.waitForConfirmsOrDie(60_000);
-                    }
-                }
-                channel.waitForConfirmsOrDie(60_000);
-            }
-        }
-
-        /** After a consumer stopped: nothing may have come back to the queue (a message left unacked would). */
-        void settle(String queue, String contender) throws Exception {
-            long left = ready(queue);
-            if (left != 0) {
-                log("WARNING: " + left + " messages back in the queue after " + contender + " consumed: purged");
-                purge(queue);
             }
         }
     }

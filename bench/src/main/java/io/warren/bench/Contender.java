@@ -9,13 +9,26 @@ interface Contender extends AutoCloseable {
     String name();
 
     /**
-     * Publishes {@code size}-byte transient messages to the queue (default exchange) from
-     * {@code threads} threads for about {@code seconds}.
+     * One publishing run: {@code size}-byte transient messages to the queue (default exchange)
+     * from {@code threads} threads, each until {@code seconds} have passed or it has sent
+     * {@code maxPerThread} (so that large messages do not fill the broker's memory).
      *
-     * @param confirms whether every message must be confirmed by the broker (counted when confirmed)
+     * @param confirms whether every message must also be confirmed (each thread returns once its are)
+     * @param arrivals waits until the queue holds what was sent: the end of the run
+     */
+    record Publishing(String queue, int size, int threads, boolean confirms, double seconds, long maxPerThread,
+                      Meter.Arrivals arrivals) {
+    }
+
+    /**
+     * Publishes as {@code run} says. Counted as the broker received them: the clock runs from the
+     * first publish to the moment the queue holds every message sent ({@link Meter.Arrivals}), not
+     * to the last call that returned (a returned {@code basicPublish} is only bytes in a socket
+     * buffer, and loopback buffers hold tens of thousands of small messages).
+     *
      * @return messages per second
      */
-    Double publish(String queue, int size, int threads, boolean confirms, double seconds) throws Exception;
+    Double publish(Publishing run) throws Exception;
 
     /**
      * Consumes the {@code count} messages waiting in the queue with {@code consumers} consumers at

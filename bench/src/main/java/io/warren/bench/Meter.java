@@ -120,12 +120,29 @@ final class Meter {
         return body;
     }
 
-    /** Runs {@code threads} copies of the loop until the deadline; each returns how many it did. @return msg/s */
-    interface Loop {
-        long run(long deadlineNanos) throws Exception;
+    /** What the publishing threads of a run handed to the client, and when the first of them started. */
+    record Sent(long messages, long startNanos) {
     }
 
-    static double inThreads(int threads, double seconds, Loop loop) throws Exception {
+    /**
+     * The end of a publishing run: waits (bounded) until the queue holds every message sent,
+     * then gives the rate from the start to that moment.
+     */
+    interface Arrivals {
+        double rate(Sent sent) throws Exception;
+    }
+
+    /** A publishing loop: runs until the deadline or {@code max} messages; returns how many it sent. */
+    interface Loop {
+        long run(long deadlineNanos, long max) throws Exception;
+    }
+
+    /** Runs {@code threads} copies of the loop and waits for them; the rate is the arrivals'. */
+    static double inThreads(Contender.Publishing run, Loop loop) throws Exception {
+        return run.arrivals().rate(inThreads(run.threads(), run.seconds(), run.maxPerThread(), loop));
+    }
+
+    static Sent inThreads(int threads, double seconds, long maxPerThread, Loop loop) throws Exception {
         Thread[] workers = new Thread[threads];
         long[] counts = new long[threads];
         Exception[] failures = new Exception[threads];
@@ -138,7 +155,7 @@ final class Meter {
                 ready.countDown();
                 try {
                     go.await();
-                    counts[index] = loop.run(window[0]);
+                    counts[index] = loop.run(window[0], maxPerThread);
                 } catch (Exception e) {
                     failures[index] = e;
                 }
@@ -157,7 +174,6 @@ final class Meter {
             }
             total += counts[i];
         }
-        long elapsed = System.nanoTime() - start;
-        return total * 1e9 / elapsed;
+        return new Sent(total, start);
     }
 }

@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
  * RabbitMQ PerfTest ({@code com.rabbitmq:perf-test}), the broker's ceiling: its main class in a
  * child JVM on the benchmark's own class path, with the same sizes, threads, prefetch and queue.
  * Publishing, it runs one second longer than asked, and its rate is the mean of its per-second
- * rates after that first second (its own average would include its start). Consuming, PerfTest
+ * rates after that first second (its own average would include its start): what it sent, as
+ * PerfTest counts it, into a queue of its own capped at {@value Bench#PERFTEST_QUEUE_CAP} messages
+ * (drop-head), not counted at the queue as the other contenders are: it runs for seconds
+ * whatever it is told, and at 64 KiB an uncapped queue would take gigabytes of the broker's memory. Consuming, PerfTest
  * does not stop when a prefilled queue is empty, so the queue holds {@value #CONSUME_FILL_FACTOR}
  * times the messages, it runs 3 s, and its rate is the mean of the per-second rates of the
  * seconds after the first that ended with messages still in the queue (the first second too if
@@ -50,14 +53,14 @@ final class PerfTestClient implements Contender {
     }
 
     @Override
-    public Double publish(String queue, int size, int threads, boolean confirms, double seconds) throws Exception {
+    public Double publish(Publishing run) throws Exception {
         if (multiAckEvery != 0) {
             return null;
         }
-        List<String> args = common(queue, size);
-        args.addAll(List.of("-x", Integer.toString(threads), "-y", "0",
-                "-z", Long.toString(1 + Math.max(1, Math.round(seconds)))));
-        if (confirms) {
+        List<String> args = common(run.queue(), run.size());
+        args.addAll(List.of("-x", Integer.toString(run.threads()), "-y", "0",
+                "-z", Long.toString(1 + Math.max(1, Math.round(run.seconds())))));
+        if (run.confirms()) {
             args.addAll(List.of("-c", Integer.toString(RawClient.CONFIRM_WINDOW)));
         }
         return rate(run(args), SENDING);

@@ -12,15 +12,14 @@ public final class Profile {
         String scenario = args[0];
         int size = Integer.parseInt(args[2]);
         long until = System.nanoTime() + (long) (Double.parseDouble(args[3]) * 1e9);
-        try (RawClient raw = new RawClient()) {
+        try (RawClient raw = new RawClient(); Admin admin = new Admin()) {
             Contender contender = switch (args[1]) {
                 case "amqp-client" -> raw;
                 case "Warren" -> new WarrenClient();
                 case "Spring" -> new SpringClient();
                 default -> throw new IllegalArgumentException(args[1]);
             };
-            Bench.Admin admin = new Bench.Admin(raw.connection());
-            String queue = admin.declare("profile", scenario.equals("consume") ? 0 : 2_000);
+            String queue = admin.declare("profile", 0);
             try {
                 while (System.nanoTime() < until) {
                     double rate;
@@ -28,7 +27,9 @@ public final class Profile {
                         admin.fill(queue, size, 40_000);
                         rate = contender.consume(queue, size, 40_000, Bench.CONSUMERS, Bench.PREFETCH);
                     } else {
-                        rate = contender.publish(queue, size, Bench.PUBLISH_THREADS, scenario.equals("confirms"), 2);
+                        rate = contender.publish(new Contender.Publishing(queue, size, Bench.PUBLISH_THREADS,
+                                scenario.equals("confirms"), 2, Math.max(64, Bench.PUBLISH_BYTES_PER_RUN / size
+                                / Bench.PUBLISH_THREADS / 64 * 64), sent -> admin.awaitArrivals(queue, sent)));
                         admin.purge(queue);
                     }
                     System.out.printf("%s %s %d B: %.0f msg/s%n", scenario, contender.name(), size, rate);

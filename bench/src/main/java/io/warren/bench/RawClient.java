@@ -6,6 +6,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import io.warren.bench.wildfly.app.PublishLoops;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -18,42 +19,63 @@ import java.util.concurrent.TimeUnit;
 /**
  * The amqp-client as its guide has it: one connection, one channel per thread, asynchronous
  * publisher confirms tracked in a sorted map of outstanding sequence numbers, and a consumer that
- * acks each message as it handles it ({@code basicAck(tag, false)}).
+ * acks each message as it handles it ({@code basicAck(tag, false)}). A second instance publishes
+ * with a connection per thread instead ({@link #PER_THREAD_NAME}; publishing only): one connection
+ * is one socket and one reader process in the broker, which limits large messages, while more
+ * connections cost more at small sizes, so the report holds Warren to the better of the two.
  */
 final class RawClient implements Contender {
 
     static final AMQP.BasicProperties TRANSIENT = new AMQP.BasicProperties.Builder()
             .contentType("application/octet-stream").deliveryMode(1).build();
+    static final String PER_THREAD_NAME = "amqp-client, connection per thread";
     /** Unconfirmed messages one publishing thread may have in flight. */
     static final int CONFIRM_WINDOW = io.warren.bench.wildfly.app.PublishLoops.CONFIRM_WINDOW;
 
     private final Connection connection;
+    /** Publishing connections, one per thread, or none when the threads' channels share {@link #connection}. */
+    private final List<Connection> perThread = new ArrayList<>();
 
     RawClient() throws Exception {
+        this(0);
+    }
+
+    /** @param publishingConnections 0 for one connection with a channel per thread, else a connection per thread */
+    RawClient(int publishingConnections) throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         factory.setAutomaticRecoveryEnabled(false);
         connection = factory.newConnection("bench-raw");
+        for (int i = 0; i < publishingConnections; i++) {
+            perThread.add(factory.newConnection("bench-raw-" + i));
+        }
     }
 
     @Override
     public String name() {
-        return "amqp-client";
+        return perThread.isEmpty() ? "amqp-client" : PER_THREAD_NAME;
     }
 
     @Override
-    public Double publish(String queue, int size, int threads, boolean confirms, double seconds) throws Exception {
-        byte[] body = Meter.body(size);
-        return Meter.inThreads(threads, seconds, deadline -> {
-            try (Channel channel = connection.createChannel()) {
-                return confirms ? publishConfirmed(channel, queue, body, deadline) : publishPlain(channel, queue, body, deadline);
+    public Double publish(Publishing run) throws Exception {
+        byte[] body = Meter.body(run.size());
+        String queue = run.queue();
+        if (!perThread.isEmpty() && perThread.size() < run.threads()) {
+            throw new IllegalArgumentException(perThread.size() + " connections for " + run.threads() + " threads");
+        }
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        return Meter.inThreads(run, (deadline, max) -> {
+            Connection own = perThread.isEmpty() ? connection : perThread.get(next.getAndIncrement());
+            try (Channel channel = own.createChannel()) {
+                return run.confirms() ? publishConfirmed(channel, queue, body, deadline, max)
+                        : publishPlain(channel, queue, body, deadline, max);
             }
         });
     }
 
-    private static long publishPlain(Channel channel, String queue, byte[] body, long deadline) throws IOException {
+    private static long publishPlain(Channel channel, String queue, byte[] body, long deadline, long max) throws IOException {
         long sent = 0;
-        while ((sent & 63) != 0 || System.nanoTime() < deadline) {
+        while (PublishLoops.goOn(sent, deadline, max)) {
             channel.basicPublish("", queue, TRANSIENT, body);
             sent++;
         }
@@ -61,7 +83,8 @@ final class RawClient implements Contender {
     }
 
     /** The guide's "publishing messages asynchronously" strategy, with a bounded window of unconfirmed messages. */
-    private static long publishConfirmed(Channel channel, String queue, byte[] body, long deadline) throws Exception {
+    private static long publishConfirmed(Channel channel, String queue, byte[] body, long deadline, long max)
+            throws Exception {
         channel.confirmSelect();
         ConcurrentNavigableMap<Long, Boolean> outstanding = new ConcurrentSkipListMap<>();
         Semaphore window = new Semaphore(CONFIRM_WINDOW);
@@ -74,7 +97,7 @@ final class RawClient implements Contender {
                     settle(outstanding, window, tag, multiple);
                 });
         long sent = 0;
-        while ((sent & 63) != 0 || System.nanoTime() < deadline) {
+        while (PublishLoops.goOn(sent, deadline, max)) {
             window.acquire();
             outstanding.put(channel.getNextPublishSeqNo(), Boolean.TRUE);
             channel.basicPublish("", queue, TRANSIENT, body);
@@ -102,6 +125,9 @@ final class RawClient implements Contender {
 
     @Override
     public Double consume(String queue, int size, int count, int consumers, int prefetch) throws Exception {
+        if (!perThread.isEmpty()) {
+            return null; // a publishing variant only
+        }
         Meter.Deliveries deliveries = new Meter.Deliveries(count);
         List<Channel> channels = new ArrayList<>();
         try {
@@ -128,6 +154,9 @@ final class RawClient implements Contender {
 
     @Override
     public double[] latency(String queue, int size, int rate, double seconds, int prefetch) throws Exception {
+        if (!perThread.isEmpty()) {
+            return null; // a publishing variant only
+        }
         Meter.Latencies latencies = new Meter.Latencies(rate / 5);
         try (Channel consumer = connection.createChannel(); Channel producer = connection.createChannel()) {
             consumer.basicQos(prefetch);
@@ -149,13 +178,11 @@ final class RawClient implements Contender {
         return latencies.percentiles();
     }
 
-    /** @return a channel for the benchmark's own chores (declare, fill, purge) */
-    Connection connection() {
-        return connection;
-    }
-
     @Override
     public void close() throws Exception {
+        for (Connection own : perThread) {
+            own.close();
+        }
         connection.close();
     }
 }

@@ -27,6 +27,7 @@ import java.util.Map;
 final class Report {
 
     private static final String RAW = "amqp-client";
+    private static final String RAW_PER_THREAD = RawClient.PER_THREAD_NAME;
     private static final String WARREN = "Warren";
     private static final String SPRING = "Spring AMQP";
     private static final String WILDFLY = "Warren in WildFly";
@@ -38,6 +39,17 @@ final class Report {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int n = sorted.length;
         return n == 0 ? Double.NaN : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /**
+     * The raw client's figure that Warren is held to: for publishing, the better median of its two
+     * ways (one connection with a channel per thread, a connection per thread), as neither wins at
+     * every size; for the rest, its only one.
+     */
+    static double raw(Bench.Results results, String scenario, int size) {
+        double shared = medianRate(results, scenario, size, RAW);
+        double perThread = medianRate(results, scenario, size, RAW_PER_THREAD);
+        return Double.isNaN(perThread) ? shared : Double.isNaN(shared) ? perThread : Math.max(shared, perThread);
     }
 
     static double medianRate(Bench.Results results, String scenario, int size, String contender) {
@@ -91,7 +103,12 @@ final class Report {
         md.append("| message sizes | ").append(String.join(", ", Arrays.stream(Bench.SIZES).mapToObj(Report::sizeName).toList()))
                 .append(", transient (delivery mode 1), content type application/octet-stream |\n");
         md.append("| publish | ").append(Bench.PUBLISH_THREADS).append(" threads, ")
-                .append(results.settings.publishSeconds()).append(" s per round, to a queue capped at 2,000 messages (drop-head); ")
+                .append(results.settings.publishSeconds()).append(" s per round (or ").append(Bench.PUBLISH_BYTES_PER_RUN >> 20)
+                .append(" MiB of bodies, whichever comes first), into an uncapped queue purged after each run; **counted as the ")
+                .append("broker received them**: the clock stops when the queue's message count (queue.declare-ok, polled every ")
+                .append("0.5 ms) reaches the number sent, not when the last `basicPublish` returns (that is only bytes in a ")
+                .append("socket buffer); with confirms every thread also waits for its confirms; PerfTest: its own count of what it ")
+                .append("sent, into a queue of its own capped at ").append(Bench.PERFTEST_QUEUE_CAP).append(" messages (drop-head); ")
                 .append("Warren pool ").append(WarrenClient.POOL).append(", Spring channel cache ").append(WarrenClient.POOL)
                 .append(", raw: one channel per thread; async confirms window ").append(RawClient.CONFIRM_WINDOW)
                 .append(" per thread (raw, Warren, Spring, PerfTest) |\n");
@@ -104,8 +121,10 @@ final class Report {
         md.append("| rounds | ").append(results.settings.rounds())
                 .append(" per scenario and size, contenders interleaved (A B C D, then D C B A), after a warm-up pass; figures are medians |\n\n");
 
-        md.append("Contenders: **amqp-client**: the raw client as its guide has it (one channel per thread, async confirms, ")
-                .append("consumer acking each message with `basicAck(tag, false)`); **Warren**: `Producer` (confirms with `publishConfirmed`) through the ")
+        md.append("Contenders: **amqp-client**: the raw client as its guide has it (one connection, one channel per thread, async confirms, ")
+                .append("consumer acking each message with `basicAck(tag, false)`); **").append(RAW_PER_THREAD)
+                .append("**: the same publishing with a connection of its own per thread (publishing only); ratios to the ")
+                .append("amqp-client take the better median of the two, size by size; **Warren**: `Producer` (confirms with `publishConfirmed`) through the ")
                 .append("container-free JCA harness (pool ").append(WarrenClient.POOL).append("), MDB-style endpoint via ")
                 .append("activation with container-managed ack (not transacted), ack coalescing as committed; **Spring AMQP**: ")
                 .append("`RabbitTemplate` over `CachingConnectionFactory`, correlated confirms, `SimpleMessageListenerContainer` ")
@@ -131,8 +150,10 @@ final class Report {
             md.append("## ").append(Character.toUpperCase(scenario.charAt(0))).append(scenario.substring(1))
                     .append(" (msg/s, median of rounds)\n\n| size | ");
             boolean inWildFly = contenders.contains(WILDFLY);
-            md.append(String.join(" | ", contenders)).append(" | Warren / amqp-client | Warren / Spring |")
-                    .append(inWildFly ? " Warren in WildFly / amqp-client |" : "").append("\n|");
+            boolean twoRaw = contenders.contains(RAW_PER_THREAD);
+            String rawName = twoRaw ? "the better amqp-client" : "amqp-client";
+            md.append(String.join(" | ", contenders)).append(" | Warren / ").append(rawName).append(" | Warren / Spring |")
+                    .append(inWildFly ? " Warren in WildFly / " + rawName + " |" : "").append("\n|");
             md.append(" --- |".repeat(contenders.size() + 3 + (inWildFly ? 1 : 0))).append('\n');
             for (int size : bySize.keySet()) {
                 md.append("| ").append(sizeName(size)).append(" | ");
@@ -140,11 +161,11 @@ final class Report {
                     md.append(number(medianRate(results, scenario, size, contender))).append(" | ");
                 }
                 double warren = medianRate(results, scenario, size, WARREN);
-                md.append(ratio(warren / medianRate(results, scenario, size, RAW))).append(" | ")
+                md.append(ratio(warren / raw(results, scenario, size))).append(" | ")
                         .append(ratio(warren / medianRate(results, scenario, size, SPRING))).append(" |");
                 if (inWildFly) {
                     md.append(' ').append(ratio(medianRate(results, scenario, size, WILDFLY)
-                            / medianRate(results, scenario, size, RAW))).append(" |");
+                            / raw(results, scenario, size))).append(" |");
                 }
                 md.append('\n');
             }
@@ -215,14 +236,14 @@ final class Report {
         StringBuilder md = new StringBuilder("## Targets\n\n| target | size | figure | met |\n| --- | --- | --- | --- |\n");
         for (int size : Bench.SIZES) {
             double pub = medianRate(results, Bench.Results.PUBLISH, size, WARREN);
-            target(md, "publish ≥ 0.95× amqp-client", size, pub / medianRate(results, Bench.Results.PUBLISH, size, RAW), 0.95);
+            target(md, "publish ≥ 0.95× amqp-client", size, pub / raw(results, Bench.Results.PUBLISH, size), 0.95);
             target(md, "publish ahead of Spring's RabbitTemplate", size,
                     pub / medianRate(results, Bench.Results.PUBLISH, size, SPRING), 1.0);
             target(md, "confirmed publish ≥ 0.9× amqp-client async confirms", size,
                     medianRate(results, Bench.Results.CONFIRMS, size, WARREN)
-                            / medianRate(results, Bench.Results.CONFIRMS, size, RAW), 0.9);
+                            / raw(results, Bench.Results.CONFIRMS, size), 0.9);
             double consume = medianRate(results, Bench.Results.CONSUME, size, WARREN)
-                    / medianRate(results, Bench.Results.CONSUME, size, RAW);
+                    / raw(results, Bench.Results.CONSUME, size);
             target(md, "MDB consumption ≥ 0.9× amqp-client acking each", size, consume, 0.9);
             target(md, "MDB consumption ≥ 1.5× amqp-client acking each (ack coalescing)", size, consume, 1.5);
             double p50 = (medianLatency(results, size, WARREN, 0) - medianLatency(results, size, RAW, 0)) / 1000;

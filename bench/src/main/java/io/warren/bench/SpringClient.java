@@ -8,6 +8,7 @@ import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
+import io.warren.bench.wildfly.app.PublishLoops;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -48,20 +49,21 @@ final class SpringClient implements Contender {
     }
 
     @Override
-    public Double publish(String queue, int size, int threads, boolean confirms, double seconds) throws Exception {
-        byte[] body = Meter.body(size);
-        RabbitTemplate template = new RabbitTemplate(confirms ? confirming : plain);
-        if (!confirms) {
-            return Meter.inThreads(threads, seconds, deadline -> {
+    public Double publish(Publishing run) throws Exception {
+        byte[] body = Meter.body(run.size());
+        String queue = run.queue();
+        RabbitTemplate template = new RabbitTemplate(run.confirms() ? confirming : plain);
+        if (!run.confirms()) {
+            return Meter.inThreads(run, (deadline, max) -> {
                 long sent = 0;
-                while ((sent & 63) != 0 || System.nanoTime() < deadline) {
+                while (PublishLoops.goOn(sent, deadline, max)) {
                     template.send("", queue, message(body));
                     sent++;
                 }
                 return sent;
             });
         }
-        int window = RawClient.CONFIRM_WINDOW * threads;
+        int window = RawClient.CONFIRM_WINDOW * run.threads();
         Semaphore unconfirmed = new Semaphore(window);
         AtomicLong nacked = new AtomicLong();
         template.setConfirmCallback((correlation, ack, cause) -> {
@@ -72,9 +74,10 @@ final class SpringClient implements Contender {
         });
         // scoped operations (the reference guide's advice for confirms): each thread keeps its channel, so
         // that a channel waiting for confirms is not given back to the cache and replaced at every send
-        double rate = Meter.inThreads(threads, seconds, deadline -> template.invoke(operations -> {
-            long sent = 0;
-            while ((sent & 63) != 0 || System.nanoTime() < deadline) {
+        Meter.Sent sent = Meter.inThreads(run.threads(), run.seconds(), run.maxPerThread(),
+                (deadline, max) -> template.invoke(operations -> {
+            long published = 0;
+            while (PublishLoops.goOn(published, deadline, max)) {
                 try {
                     unconfirmed.acquire();
                 } catch (InterruptedException e) {
@@ -82,9 +85,9 @@ final class SpringClient implements Contender {
                     throw new IllegalStateException(e);
                 }
                 operations.send("", queue, message(body), new CorrelationData());
-                sent++;
+                published++;
             }
-            return sent;
+            return published;
         }));
         if (!unconfirmed.tryAcquire(window, 30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("Spring: messages never confirmed");
@@ -92,7 +95,7 @@ final class SpringClient implements Contender {
         if (nacked.get() > 0) {
             throw new IllegalStateException("Spring: " + nacked.get() + " nacked");
         }
-        return rate;
+        return run.arrivals().rate(sent);
     }
 
     @Override

@@ -27,11 +27,11 @@ final class WarrenClient implements Contender {
     }
 
     @Override
-    public Double publish(String queue, int size, int threads, boolean confirms, double seconds) throws Exception {
-        byte[] body = Meter.body(size);
-        Producer producer = harness.factory().producer(Producer.to("").routingKey(queue).build());
-        return Meter.inThreads(threads, seconds, deadline -> confirms
-                ? PublishLoops.confirmed(producer, body, deadline) : PublishLoops.plain(producer, body, deadline));
+    public Double publish(Publishing run) throws Exception {
+        byte[] body = Meter.body(run.size());
+        Producer producer = harness.factory().producer(Producer.to("").routingKey(run.queue()).build());
+        return Meter.inThreads(run, (deadline, max) -> run.confirms()
+                ? PublishLoops.confirmed(producer, body, deadline, max) : PublishLoops.plain(producer, body, deadline, max));
     }
 
     @Override
@@ -57,7 +57,16 @@ final class WarrenClient implements Contender {
     /** Deploys an MDB on the existing queue, as the EJB container would. */
     Harness.Deployment deploy(String queue, int consumers, int prefetch, Consumer<io.warren.Message> bean)
             throws Exception {
+        return deploy(queue, consumers, prefetch, null, bean);
+    }
+
+    /** @param ackEvery the activation's {@code ackEvery}, or null for its default */
+    Harness.Deployment deploy(String queue, int consumers, int prefetch, Integer ackEvery,
+                              Consumer<io.warren.Message> bean) throws Exception {
         WarrenActivationSpec spec = new WarrenActivationSpec();
+        if (ackEvery != null) {
+            spec.setAckEvery(ackEvery.toString());
+        }
         spec.setQueue(queue);
         spec.setDeclare("false");
         spec.setConcurrency(Integer.toString(consumers));

@@ -35,6 +35,10 @@ public enum ActivationProperty {
             + "without it they are parked in the queue `<queue>.dead-letters`"),
     DEAD_LETTER_ROUTING_KEY("deadLetterRoutingKey", null, "routing key for dead letters; the message's own key when unset"),
     PREFETCH("prefetch", "50", "unacknowledged messages the broker sends each consumer, per queue (basic.qos)"),
+    ACK_EVERY("ackEvery", null, "acks of successful deliveries sent as one `basic.ack` (multiple) once this many are held, "
+            + "from 1 (each acked at once) to `prefetch`; unset: half of `prefetch`, at most "
+            + InboundSettings.DEFAULT_MAX_ACK_EVERY + " (docs/performance.md); held acks go at the latest after 2 ms "
+            + "in any case"),
     CONCURRENCY("concurrency", "4", "consumers, each on its own channel and endpoint; 1 keeps the queue's order"),
     ACK_MODE("ackMode", "container", "container: ack when the delivery succeeds (its transaction commits); "
             + "manual: the MDB calls ack(), reject() or requeue()"),

@@ -25,12 +25,20 @@ final class InboundSettings {
 
     enum AckMode { CONTAINER, MANUAL }
 
+    /**
+     * {@code ackEvery} when unset is half the prefetch, at most this: consumption peaked at 25 acks
+     * per {@code basic.ack} at prefetch 50, 250 and 1000, on classic and quorum queues alike
+     * (docs/performance.md has the measurements).
+     */
+    static final int DEFAULT_MAX_ACK_EVERY = 25;
+
     private final Map<ActivationProperty, String> values;
     private final List<String> problems = new ArrayList<>();
     private final List<Queue> queues = new ArrayList<>();
     private final Exchange exchange;
     private final boolean declare;
     private final int prefetch;
+    private final int ackEvery;
     private final int concurrency;
     private final AckMode ackMode;
     private final int maxDeliveries;
@@ -52,6 +60,7 @@ final class InboundSettings {
         }
         declare = bool(ActivationProperty.DECLARE);
         prefetch = integer(ActivationProperty.PREFETCH, 1, 65_535);
+        ackEvery = parseAckEvery();
         concurrency = integer(ActivationProperty.CONCURRENCY, 1, 1_000);
         maxDeliveries = integer(ActivationProperty.MAX_DELIVERIES, 1, Integer.MAX_VALUE);
         reconnectBackoff = parseBackoff();
@@ -96,6 +105,30 @@ final class InboundSettings {
         problems.add(property.propertyName() + ": '" + value + "' must be a whole number from " + minimum
                 + (maximum == Integer.MAX_VALUE ? " up" : " to " + maximum));
         return property.defaultValue() == null ? Math.max(minimum, 0) : Integer.parseInt(property.defaultValue());
+    }
+
+    /**
+     * Unset, half the prefetch and at most {@value #DEFAULT_MAX_ACK_EVERY}: more acks per
+     * {@code basic.ack} bought nothing measurable, and held acks are messages the broker would
+     * redeliver after a crash.
+     */
+    private int parseAckEvery() {
+        String value = value(ActivationProperty.ACK_EVERY);
+        int fallback = Math.max(1, Math.min(prefetch / 2, DEFAULT_MAX_ACK_EVERY));
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int every = Integer.parseInt(value.trim());
+            if (every >= 1 && every <= prefetch) {
+                return every;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        problems.add("ackEvery: '" + value + "' must be a whole number from 1 to the prefetch (" + prefetch
+                + "); leave it unset for half the prefetch, at most " + DEFAULT_MAX_ACK_EVERY);
+        return fallback;
     }
 
     private boolean bool(ActivationProperty property) {
@@ -338,6 +371,11 @@ final class InboundSettings {
 
     int prefetch() {
         return prefetch;
+    }
+
+    /** @return how many acks of successful deliveries are held at most before they go as one */
+    int ackEvery() {
+        return ackEvery;
     }
 
     int concurrency() {

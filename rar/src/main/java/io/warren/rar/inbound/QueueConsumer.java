@@ -68,7 +68,7 @@ final class QueueConsumer {
     QueueConsumer(Activation activation, Channel channel) {
         this.activation = activation;
         this.channel = channel;
-        this.acks = new AckCoalescer(channel, Math.max(1, activation.settings().prefetch() / 2), MAX_ACK_DELAY_NANOS);
+        this.acks = new AckCoalescer(channel, activation.settings().ackEvery(), MAX_ACK_DELAY_NANOS);
         this.heldAcks = new HeldAckWatch(acks, MAX_ACK_DELAY_NANOS, activation.workManager(), () -> stopping);
         this.settler = new Settler(activation, acks, this::rewind);
         this.endpoint = new ConsumerEndpoint(activation);

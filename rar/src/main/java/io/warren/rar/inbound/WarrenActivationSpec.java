@@ -115,6 +115,9 @@ public class WarrenActivationSpec extends BrokerProperties implements Activation
     public String getPrefetch() { return get(ActivationProperty.PREFETCH); }
     public void setPrefetch(String prefetch) { set(ActivationProperty.PREFETCH, prefetch); }
 
+    public String getAckEvery() { return get(ActivationProperty.ACK_EVERY); }
+    public void setAckEvery(String every) { set(ActivationProperty.ACK_EVERY, every); }
+
     public String getConcurrency() { return get(ActivationProperty.CONCURRENCY); }
     public void setConcurrency(String concurrency) { set(ActivationProperty.CONCURRENCY, concurrency); }
 

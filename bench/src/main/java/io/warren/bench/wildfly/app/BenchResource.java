@@ -22,10 +22,10 @@ public class BenchResource {
     @POST
     @Path("publish")
     public String publish(@QueryParam("queue") String queue, @QueryParam("size") int size,
-                          @QueryParam("seconds") double seconds, @QueryParam("confirms") boolean confirms)
-            throws InterruptedException {
-        long[] outcome = publisher.publish(queue, size, seconds, confirms);
-        return outcome[0] + " " + outcome[1];
+                          @QueryParam("seconds") double seconds, @QueryParam("max") long max,
+                          @QueryParam("confirms") boolean confirms) throws InterruptedException {
+        long[] outcome = publisher.publish(queue, size, seconds, max, confirms);
+        return outcome[0] + " " + outcome[1] + " " + outcome[2];
     }
 
     @GET

@@ -19,10 +19,19 @@ public final class PublishLoops {
     private PublishLoops() {
     }
 
-    /** Publishes transient messages until the deadline ({@link System#nanoTime()}), a multiple of 64 in all. */
-    public static long plain(Producer producer, byte[] body, long deadline) {
+    /**
+     * Whether a publishing loop goes on: until the deadline ({@link System#nanoTime()}) in
+     * multiples of 64 (the clock is read once per 64 messages' worth of decisions at most), and
+     * never beyond {@code max}. Every contender's loop asks this, so that all stop alike.
+     */
+    public static boolean goOn(long sent, long deadline, long max) {
+        return sent < max && ((sent & 63) != 0 || System.nanoTime() < deadline);
+    }
+
+    /** Publishes transient messages until the deadline or {@code max} of them ({@link #goOn}). */
+    public static long plain(Producer producer, byte[] body, long deadline, long max) {
         long sent = 0;
-        while ((sent & 63) != 0 || System.nanoTime() < deadline) {
+        while (goOn(sent, deadline, max)) {
             producer.publish(OutgoingMessage.of(body).persistent(false).build());
             sent++;
         }
@@ -33,11 +42,11 @@ public final class PublishLoops {
      * As the raw client does: asynchronous confirms, at most {@link #CONFIRM_WINDOW} unconfirmed;
      * returns once every message is confirmed, and fails if any is not.
      */
-    public static long confirmed(Producer producer, byte[] body, long deadline) throws InterruptedException {
+    public static long confirmed(Producer producer, byte[] body, long deadline, long max) throws InterruptedException {
         Semaphore window = new Semaphore(CONFIRM_WINDOW);
         AtomicLong failed = new AtomicLong();
         long sent = 0;
-        while ((sent & 63) != 0 || System.nanoTime() < deadline) {
+        while (goOn(sent, deadline, max)) {
             window.acquire();
             producer.publishConfirmed(OutgoingMessage.of(body).persistent(false).build()).whenComplete((ok, error) -> {
                 if (error != null) {

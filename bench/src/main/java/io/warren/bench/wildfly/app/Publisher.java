@@ -21,14 +21,19 @@ public class Publisher {
     @Resource(lookup = "java:/warren/ConnectionFactory")
     private ConnectionFactory factory;
 
-    /** @return messages published (and confirmed, with confirms), and nanoseconds taken */
-    public long[] publish(String queue, int size, double seconds, boolean confirms) throws InterruptedException {
+    /**
+     * @param max messages at most
+     * @return messages published (and confirmed, with confirms), nanoseconds taken, and
+     *     {@link System#nanoTime()} at the start (the bench on the same machine reads the same clock)
+     */
+    public long[] publish(String queue, int size, double seconds, long max, boolean confirms) throws InterruptedException {
         Producer producer = factory.producer(Producer.to("").routingKey(queue).build());
         byte[] body = new byte[size];
         Arrays.fill(body, (byte) 'x');
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);
-        long sent = confirms ? PublishLoops.confirmed(producer, body, deadline) : PublishLoops.plain(producer, body, deadline);
-        return new long[] {sent, System.nanoTime() - start};
+        long sent = confirms ? PublishLoops.confirmed(producer, body, deadline, max)
+                : PublishLoops.plain(producer, body, deadline, max);
+        return new long[] {sent, System.nanoTime() - start, start};
     }
 }
