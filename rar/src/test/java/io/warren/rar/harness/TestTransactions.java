@@ -30,6 +30,8 @@ public final class TestTransactions implements TransactionSynchronizationRegistr
     /** Commits that needed a prepare (and, in a real server, a log write): more than one resource. */
     public final AtomicInteger twoPhaseCommits = new AtomicInteger();
     public final AtomicInteger onePhaseCommits = new AtomicInteger();
+    /** A registry that throws on registration, as one might for a transaction in a state it does not accept. */
+    public volatile boolean refusesRegistration;
 
     /** Begins a transaction on the calling thread. */
     public TestTransaction begin() {
@@ -74,7 +76,7 @@ public final class TestTransactions implements TransactionSynchronizationRegistr
     public void registerInterposedSynchronization(Synchronization synchronization) {
         TestTransaction transaction = active();
         synchronized (transaction) {
-            if (transaction.status != Status.STATUS_ACTIVE) {
+            if (refusesRegistration || transaction.status != Status.STATUS_ACTIVE) {
                 throw new IllegalStateException("the transaction is not active: status " + transaction.status);
             }
             transaction.synchronizations.add(synchronization);

@@ -280,6 +280,32 @@ class TransactedDeliveryTest {
         assertEquals(0, mdb.commits.get() + mdb.rollbacks.get());
     }
 
+    @Test
+    void aDeliveryWhoseTransactionCannotBeFollowedIsNeverAcked() throws Exception {
+        harness("registry");
+        harness.transactions().refusesRegistration = true;
+        AtomicInteger deliveries = new AtomicInteger();
+        TestEndpointFactory mdb = new TestEndpointFactory(true, message -> deliveries.incrementAndGet());
+        String deadLetters = broker.cleanUpQueue(queue + ".dead-letters");
+        WarrenActivationSpec spec = spec();
+        spec.setMaxDeliveries("2");
+        try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
+            publish("unfollowed");
+            Broker.await("the dead letter", WAIT, () -> {
+                try {
+                    return broker.messageCount(deadLetters) == 1;
+                } catch (IllegalStateException notDeclaredYet) {
+                    return false;
+                }
+            });
+            awaitNothingLeft();
+            assertTrue(broker.get(deadLetters).getProps().getHeaders().get("x-warren-exception-message").toString()
+                    .contains("could not follow the MDB's transaction"));
+        }
+        assertEquals(2, deliveries.get(), "given back after each delivery, although each committed");
+        assertEquals(2, mdb.commits.get());
+    }
+
     /** A database's XA branch, as small as the tests need: rows are kept when the branch commits. */
     private static final class Database {
         final List<String> committedRows = new CopyOnWriteArrayList<>();
