@@ -16,12 +16,14 @@ import jakarta.resource.spi.Connector;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.TransactionSupport;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import javax.transaction.xa.XAResource;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -42,6 +44,7 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
     private static final Logger LOG = Logger.getLogger(WarrenResourceAdapter.class.getName());
 
     private transient BootstrapContext bootstrapContext;
+    private transient TransactionSynchronizationRegistry transactionRegistry;
     private transient SerializerCache serializers;
     private transient Completions completions;
     /** By identity: factories with the same properties are equal, but each has its own broker connection. */
@@ -58,7 +61,21 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
                     + String.join("; ", problems));
         }
         this.bootstrapContext = context;
-        LOG.info(() -> "Warren " + version() + " started; broker defaults " + brokerPropertiesText());
+        this.transactionRegistry = transactionRegistry(context);
+        LOG.info(() -> "Warren " + version() + " started; broker defaults " + brokerPropertiesText()
+                + "; a transacted MDB's delivery is settled " + (transactionRegistry != null
+                ? "after its transaction completes (a Synchronization)"
+                : "by its transaction as an XA resource (the container offers no TransactionSynchronizationRegistry)"));
+    }
+
+    /** @return the container's registry (JCA 1.6), or null when it has none: deliveries then settle through an XAResource */
+    private static TransactionSynchronizationRegistry transactionRegistry(BootstrapContext context) {
+        try {
+            return context.getTransactionSynchronizationRegistry();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "The container's bootstrap context offers no transaction registry", e);
+            return null;
+        }
     }
 
     /** The version in the manifest of the RAR's warren.jar; none when the classes do not come from a jar (tests). */
@@ -92,6 +109,7 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
             }
         }
         bootstrapContext = null;
+        transactionRegistry = null;
         LOG.info("Warren stopped");
     }
 
@@ -129,6 +147,14 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
     /** @return the container's bootstrap context while started */
     public BootstrapContext bootstrapContext() {
         return bootstrapContext;
+    }
+
+    /**
+     * @return the container's transaction synchronization registry while started, or null when the
+     *     container offers none (a container-free harness)
+     */
+    public TransactionSynchronizationRegistry transactionRegistry() {
+        return transactionRegistry;
     }
 
     /**

@@ -9,6 +9,7 @@ import io.warren.it.app.ItApplication;
 import io.warren.it.app.RetryingMdb;
 import io.warren.it.app.RollbackMdb;
 import io.warren.it.app.SlowMdb;
+import io.warren.it.database.DatabaseMdb;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -79,13 +80,34 @@ final class Deployments {
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
         if (server == Server.WILDFLY) {
             // the connection factory is configured in the resource-adapters subsystem (src/test/cli)
-            war.addAsWebInfResource(new StringAsset(jbossEjb3Xml(server.mdbBinding(application))), "jboss-ejb3.xml");
+            war.addAsWebInfResource(new StringAsset(jbossEjb3Xml(MDBS, server.mdbBinding(application))), "jboss-ejb3.xml");
             if (application == null) {
                 war.addAsManifestResource(new StringAsset("Dependencies: deployment.warren.rar\n"), "MANIFEST.MF");
             }
         } else {
             war.setWebXML(new StringAsset(webXml(server.connectionFactoryAdapter(application), OUTBOUND_CONNECTION)));
-            war.addAsWebInfResource(new StringAsset(glassfishEjbJarXml(server.mdbBinding(application))),
+            war.addAsWebInfResource(new StringAsset(glassfishEjbJarXml(MDBS, server.mdbBinding(application))),
+                    "glassfish-ejb-jar.xml");
+        }
+        return war;
+    }
+
+    /**
+     * An application beside a standalone warren.rar whose MDB writes to an XA database in its
+     * delivery's transaction: the H2 each server ships, defined by the application's
+     * {@code @DataSourceDefinition}. In WildFly the H2 module is made visible to it.
+     */
+    static WebArchive databaseWar() {
+        Server server = Server.current();
+        WebArchive war = ShrinkWrap.create(WebArchive.class, "warren-it-database.war")
+                .addPackage(DatabaseMdb.class.getPackage());
+        List<Class<?>> mdbs = List.of(DatabaseMdb.class);
+        if (server == Server.WILDFLY) {
+            war.addAsWebInfResource(new StringAsset(jbossEjb3Xml(mdbs, server.mdbBinding(null))), "jboss-ejb3.xml");
+            war.addAsManifestResource(new StringAsset("Dependencies: deployment.warren.rar, com.h2database.h2\n"),
+                    "MANIFEST.MF");
+        } else {
+            war.addAsWebInfResource(new StringAsset(glassfishEjbJarXml(mdbs, server.mdbBinding(null))),
                     "glassfish-ejb-jar.xml");
         }
         return war;
@@ -109,9 +131,9 @@ final class Deployments {
                 """.formatted(resourceAdapter, POOL, connectionName);
     }
 
-    private static String jbossEjb3Xml(String adapter) {
+    private static String jbossEjb3Xml(List<Class<?>> mdbs, String adapter) {
         StringBuilder bindings = new StringBuilder();
-        for (Class<?> mdb : MDBS) {
+        for (Class<?> mdb : mdbs) {
             bindings.append("""
                         <mdb:resource-adapter-binding>
                           <ejb-name>%s</ejb-name>
@@ -129,9 +151,9 @@ final class Deployments {
                 """.formatted(bindings);
     }
 
-    private static String glassfishEjbJarXml(String adapter) {
+    private static String glassfishEjbJarXml(List<Class<?>> mdbs, String adapter) {
         StringBuilder beans = new StringBuilder();
-        for (Class<?> mdb : MDBS) {
+        for (Class<?> mdb : mdbs) {
             beans.append("""
                         <ejb>
                           <ejb-name>%s</ejb-name>

@@ -21,6 +21,12 @@ final class Http {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** @return the response to a POST with no body, whatever its status */
+    static HttpResponse<String> send(URI uri) throws Exception {
+        return CLIENT.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     static String post(URL base, String pathAndQuery) throws Exception {
         URI uri = base.toURI().resolve("rest/it/" + pathAndQuery);
         HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(uri)

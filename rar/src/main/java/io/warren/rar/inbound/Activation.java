@@ -13,6 +13,7 @@ import io.warren.rar.serialization.Serializers;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ final class Activation {
     static final long FIRST_CONNECT_WAIT_MILLIS = 5_000;
 
     private final MessageEndpointFactory endpointFactory;
+    /** The container's, to settle a transacted delivery after its transaction; null: through an XAResource. */
+    private final TransactionSynchronizationRegistry transactionRegistry;
     private final WorkManager workManager;
     private final Later later;
     private final InboundSettings settings;
@@ -77,8 +80,10 @@ final class Activation {
     }
 
     Activation(MessageEndpointFactory endpointFactory, WorkManager workManager, Later later, InboundSettings settings,
-               ConnectionSettings connectionSettings, AddressRotation rotation, Serializers serializers) {
+               ConnectionSettings connectionSettings, AddressRotation rotation, Serializers serializers,
+               TransactionSynchronizationRegistry transactionRegistry) {
         this.endpointFactory = endpointFactory;
+        this.transactionRegistry = transactionRegistry;
         this.workManager = workManager;
         this.later = later;
         this.settings = settings;
@@ -437,6 +442,10 @@ final class Activation {
 
     MessageEndpointFactory endpointFactory() {
         return endpointFactory;
+    }
+
+    TransactionSynchronizationRegistry transactionRegistry() {
+        return transactionRegistry;
     }
 
     Serializers serializers() {

@@ -36,7 +36,8 @@ public final class Activations {
             InboundSettings settings = spec.inboundSettings();
             activation = new Activation(factory, workManager, (delay, task) -> later(adapter, delay, task),
                     settings, spec.connectionSettings(adapter), adapter.addressRotation(),
-                    adapter.serializers().withMaxDecompressedBytes(settings.maxDecompressedBytes()));
+                    adapter.serializers().withMaxDecompressedBytes(settings.maxDecompressedBytes()),
+                    adapter.transactionRegistry());
         } catch (WarrenException e) {
             throw new InvalidPropertyException("Invalid Warren activation config: accept: " + e.getMessage());
         } catch (IllegalArgumentException e) {

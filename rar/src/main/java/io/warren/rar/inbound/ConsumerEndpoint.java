@@ -6,6 +6,8 @@ import io.warren.rar.messages.ReceivedMessage;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
+import jakarta.transaction.Status;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.lang.reflect.Method;
 import java.util.logging.Level;
@@ -17,6 +19,17 @@ import java.util.logging.Logger;
  * to its outcome. The endpoint is made on first use, never at activation, where
  * {@code createEndpoint} may block until the MDB is deployed; it is released with the consumer.
  * Used by one consumer's Work at a time.
+ *
+ * <p>How a transacted delivery (the MDB's REQUIRED) is tied to the container's transaction:
+ * where the bootstrap context offers a {@link TransactionSynchronizationRegistry} (every Jakarta EE
+ * server), the endpoint is made without an XAResource and each delivery registers a
+ * {@link DeliverySynchronization} once beforeDelivery has begun the transaction: the ack follows the
+ * commit of every resource, and a database alone in the transaction commits in one phase. Without a
+ * registry (a container-free harness), the endpoint is made with a {@link DeliveryTransaction}, an
+ * XAResource that the container enlists in each delivery's transaction. A transacted delivery
+ * that finds no transaction after beforeDelivery is settled when afterDelivery returns, as a
+ * delivery that is not transacted; one that finds its transaction no longer active (marked
+ * rollback-only, or already rolled back by a timeout) is given back. See docs/transactions.md.
  */
 final class ConsumerEndpoint {
 
@@ -32,12 +45,17 @@ final class ConsumerEndpoint {
     }
 
     private final Activation activation;
-    private final DeliveryTransaction transaction = new DeliveryTransaction();
+    /** The container's, or null: then {@link #transaction} is given to the container as an XAResource. */
+    private final TransactionSynchronizationRegistry registry;
+    private final DeliveryTransaction transaction;
     private MessageEndpoint endpoint;
     private Boolean transacted;
+    private boolean warnedNoTransaction;
 
     ConsumerEndpoint(Activation activation) {
         this.activation = activation;
+        this.registry = activation.transactionRegistry();
+        this.transaction = registry == null ? new DeliveryTransaction() : null;
     }
 
     /** @return whether the container runs each delivery in a transaction (the MDB's REQUIRED) */
@@ -62,7 +80,8 @@ final class ConsumerEndpoint {
         if (target == null) {
             return true;
         }
-        if (isTransacted()) {
+        boolean transacted = isTransacted();
+        if (transacted && transaction != null) {
             inFlight.inTransaction();
             transaction.bind(inFlight);
         }
@@ -70,11 +89,14 @@ final class ConsumerEndpoint {
             target.beforeDelivery(ON_MESSAGE);
         } catch (NoSuchMethodException | ResourceException | RuntimeException e) {
             // the MDB never saw the message: the container is not ready for it, the message is not at fault
-            transaction.bind(null);
+            unbind();
             LOG.log(Level.WARNING, "The container refused a delivery to " + activation.describe()
                     + " (" + e + "); its message goes back to queue '" + message.queue() + "'");
             inFlight.refused();
             return true;
+        }
+        if (transacted && transaction == null) {
+            synchronizeWithTransaction(inFlight);
         }
         long started = activation.metrics().onMessageStarted();
         try {
@@ -89,15 +111,54 @@ final class ConsumerEndpoint {
                 inFlight.failedWith(e);
             }
         }
-        transaction.bind(null);
+        unbind();
         inFlight.finish();
         return inFlight.wasRefused();
+    }
+
+    private void unbind() {
+        if (transaction != null) {
+            transaction.bind(null);
+        }
+    }
+
+    /**
+     * On the delivery thread, after beforeDelivery began the container's transaction: the delivery is
+     * settled when it completes. A transaction no longer active cannot commit: the delivery is given back.
+     */
+    private void synchronizeWithTransaction(InFlight inFlight) {
+        int status;
+        try {
+            status = registry.getTransactionStatus();
+            if (status == Status.STATUS_ACTIVE) {
+                // inTransaction first: the reaper may complete the transaction as soon as it is registered
+                inFlight.inTransaction();
+                registry.registerInterposedSynchronization(new DeliverySynchronization(inFlight));
+                return;
+            }
+        } catch (RuntimeException e) {
+            // registering failed, so its outcome will not reach us: the message is given back, never acked
+            inFlight.failedWith(new IllegalStateException("Warren could not follow the MDB's transaction ("
+                    + e + "); the message is given back", e));
+            return;
+        }
+        if (status == Status.STATUS_NO_TRANSACTION) {
+            if (!warnedNoTransaction) {
+                warnedNoTransaction = true;
+                LOG.warning(() -> "The container delivers to " + activation.describe() + " in a transaction, but "
+                        + "none was active after beforeDelivery; Warren settles each delivery when afterDelivery "
+                        + "returns, as if it were not transacted");
+            }
+            return;
+        }
+        inFlight.failedWith(new IllegalStateException("the MDB's transaction was no longer active when its delivery "
+                + "began (status " + status + "); the message is given back"));
     }
 
     private MessageEndpoint endpoint(ReceivedMessage message, Settler settler) {
         if (endpoint == null) {
             try {
-                endpoint = activation.endpointFactory().createEndpoint(transaction);
+                endpoint = activation.endpointFactory().createEndpoint(transaction); // null: no XAResource
             } catch (UnavailableException | RuntimeException e) {
                 LOG.log(Level.WARNING, activation.describe() + " is not available yet (" + e.getMessage()
                         + "); its message goes back to queue '" + message.queue() + "'");

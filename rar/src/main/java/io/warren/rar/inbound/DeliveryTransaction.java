@@ -5,10 +5,17 @@ import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 
 /**
- * Given to the container with each endpoint, so that a transacted delivery is settled by the
- * MDB's transaction: commit acks the message, rollback gives it back (or dead-letters it). AMQP
- * has no prepare, so the ack follows the commit of the other resources: a crash between them
- * redelivers the message (at-least-once).
+ * The fallback where the container offers no {@code TransactionSynchronizationRegistry} (a
+ * container-free harness such as warren-test): given to the container with each endpoint, so that
+ * a transacted delivery is settled by the MDB's transaction: commit acks the message, rollback
+ * gives it back (or dead-letters it). AMQP has no prepare, so prepare only votes yes.
+ *
+ * <p>As a resource of the transaction it costs a database in the same transaction a two-phase
+ * commit (prepare, and the transaction manager's log write); and a transaction manager commits
+ * the resources in the order they were enlisted, this one first (beforeDelivery), so the ack goes
+ * out before the database commits: the database's prepared branch is then completed by the
+ * transaction manager's recovery after a crash. Where a registry is offered,
+ * {@link DeliverySynchronization} is used instead. See docs/transactions.md.
  */
 final class DeliveryTransaction implements XAResource {
 

@@ -6,11 +6,13 @@ import io.warren.rar.messages.Settlement;
 
 /**
  * One delivery under way, settled once: by its transaction's outcome when the container runs it
- * in one, or else when afterDelivery has returned. In {@code ackMode=manual} it is also where the
- * MDB's own ack, reject or requeue goes: inside a transaction that is only a wish, applied when
- * the transaction commits and forgotten when it rolls back (then the message is requeued or
- * dead-lettered like any failed delivery), so that a message is never acked by a transaction
- * that did not happen.
+ * in one ({@link DeliverySynchronization} or {@link DeliveryTransaction}), or else when
+ * afterDelivery has returned. The outcome may arrive on another thread while the MDB still runs
+ * (the transaction reaper rolling back): the settling methods are synchronized. In
+ * {@code ackMode=manual} it is also where the MDB's own ack, reject or requeue goes: inside a
+ * transaction that is only a wish, applied when the transaction commits and forgotten when it
+ * rolls back (then the message is requeued or dead-lettered like any failed delivery), so that a
+ * message is never acked by a transaction that did not happen.
  */
 final class InFlight implements DeliveryTransaction.Outcome, Settlement {
 
@@ -34,14 +36,14 @@ final class InFlight implements DeliveryTransaction.Outcome, Settlement {
         this.attempt = deliveryAttempt;
     }
 
-    /** The container runs this delivery in a transaction that Warren's resource takes part in. */
-    void inTransaction() {
+    /** The container runs this delivery in a transaction whose outcome reaches Warren. */
+    synchronized void inTransaction() {
         transacted = true;
     }
 
     /** The MDB called ack(), reject() or requeue() (manual ack mode). */
     @Override
-    public void settle(long deliveryTag, Message.Outcome outcome) {
+    public synchronized void settle(long deliveryTag, Message.Outcome outcome) {
         if (transacted) {
             askedInTransaction = outcome;
         } else {
@@ -49,7 +51,7 @@ final class InFlight implements DeliveryTransaction.Outcome, Settlement {
         }
     }
 
-    void failedWith(Throwable cause) {
+    synchronized void failedWith(Throwable cause) {
         if (failure == null) {
             failure = cause;
         }
@@ -61,7 +63,7 @@ final class InFlight implements DeliveryTransaction.Outcome, Settlement {
      * container for an application exception marked {@code rollback=false}.
      */
     @Override
-    public void committed() {
+    public synchronized void committed() {
         if (settled) {
             return; // too late: finish() gave the message back already
         }
@@ -80,7 +82,7 @@ final class InFlight implements DeliveryTransaction.Outcome, Settlement {
     }
 
     @Override
-    public void rolledBack() {
+    public synchronized void rolledBack() {
         if (settled) {
             return;
         }
@@ -89,7 +91,7 @@ final class InFlight implements DeliveryTransaction.Outcome, Settlement {
     }
 
     /** After afterDelivery: settles what no transaction settled. */
-    void finish() {
+    synchronized void finish() {
         if (settled) {
             return;
         }
@@ -122,7 +124,7 @@ final class InFlight implements DeliveryTransaction.Outcome, Settlement {
     }
 
     /** The container did not let the MDB run: back to the queue, uncounted. */
-    void refused() {
+    synchronized void refused() {
         settled = true;
         refused = true;
         settler.refused(message);
@@ -133,7 +135,7 @@ final class InFlight implements DeliveryTransaction.Outcome, Settlement {
     }
 
     /** @return whether the container turned this delivery away */
-    boolean wasRefused() {
+    synchronized boolean wasRefused() {
         return refused;
     }
 }

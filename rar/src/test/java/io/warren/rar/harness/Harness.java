@@ -20,6 +20,7 @@ public final class Harness implements AutoCloseable {
     private final WarrenResourceAdapter adapter = new WarrenResourceAdapter();
     private final WarrenManagedConnectionFactory managedFactory = new WarrenManagedConnectionFactory();
     private final TestWorkManager workManager = new TestWorkManager();
+    private final TestTransactions transactions = new TestTransactions();
     private final PoolingConnectionManager pool;
     private final ConnectionFactory factory;
     private final String connectionName = "warren-test-" + UUID.randomUUID().toString().substring(0, 8);
@@ -29,10 +30,23 @@ public final class Harness implements AutoCloseable {
     }
 
     public Harness(int poolSize, Consumer<WarrenManagedConnectionFactory> configure) {
+        this(poolSize, configure, true);
+    }
+
+    /**
+     * A harness whose bootstrap context offers no transaction synchronization registry, as a
+     * container before JCA 1.6 or the warren-test kit: transacted deliveries go through the
+     * adapter's XAResource.
+     */
+    public static Harness withoutTransactionRegistry(int poolSize) {
+        return new Harness(poolSize, managed -> { }, false);
+    }
+
+    private Harness(int poolSize, Consumer<WarrenManagedConnectionFactory> configure, boolean registry) {
         try {
             adapter.setHost("127.0.0.1");
             adapter.setConnectionName(connectionName);
-            adapter.start(new TestBootstrapContext(workManager));
+            adapter.start(new TestBootstrapContext(workManager, registry ? transactions : null));
             managedFactory.setResourceAdapter(adapter);
             configure.accept(managedFactory);
             pool = new PoolingConnectionManager(poolSize, Duration.ofSeconds(30));
@@ -54,6 +68,11 @@ public final class Harness implements AutoCloseable {
         return adapter;
     }
 
+    /** @return the transactions transacted deliveries run in, whose registry the adapter was started with */
+    public TestTransactions transactions() {
+        return transactions;
+    }
+
     public TestWorkManager workManager() {
         return workManager;
     }
@@ -66,6 +85,7 @@ public final class Harness implements AutoCloseable {
     /** Deploys an MDB: activates the endpoint with the spec, as the EJB container does. */
     public Deployment deploy(WarrenActivationSpec spec, TestEndpointFactory mdb) throws ResourceException {
         spec.setResourceAdapter(adapter);
+        mdb.useTransactions(transactions);
         adapter.endpointActivation(mdb, spec);
         return new Deployment(spec, mdb);
     }

@@ -8,13 +8,18 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.util.Timer;
 
-/** A bootstrap context that hands out the harness's work manager. */
+/**
+ * A bootstrap context that hands out the harness's work manager and, as every Jakarta EE server
+ * does, its transaction synchronization registry (or none, as the warren-test kit).
+ */
 final class TestBootstrapContext implements BootstrapContext {
 
     private final WorkManager workManager;
+    private final TransactionSynchronizationRegistry registry;
 
-    TestBootstrapContext(WorkManager workManager) {
+    TestBootstrapContext(WorkManager workManager, TransactionSynchronizationRegistry registry) {
         this.workManager = workManager;
+        this.registry = registry;
     }
 
     @Override
@@ -39,6 +44,6 @@ final class TestBootstrapContext implements BootstrapContext {
 
     @Override
     public TransactionSynchronizationRegistry getTransactionSynchronizationRegistry() {
-        return null;
+        return registry;
     }
 }

@@ -5,10 +5,9 @@ import io.warren.MessageListener;
 import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
+import jakarta.transaction.Status;
 
-import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
-import javax.transaction.xa.Xid;
 import java.lang.reflect.Method;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,9 +16,11 @@ import java.util.function.Supplier;
 
 /**
  * What an EJB container does for an MDB, small: endpoints that wrap the "bean" (a listener), and,
- * when delivery is transacted, a transaction per delivery begun in beforeDelivery with the
- * adapter's XAResource enlisted, committed in afterDelivery or rolled back when the bean threw or
- * marked it rollback-only. Two things real containers do are there to be switched on: turning
+ * when delivery is transacted, a transaction per delivery ({@link TestTransactions}) begun in
+ * beforeDelivery, with the adapter's XAResource enlisted when the adapter gave one to
+ * createEndpoint, committed in afterDelivery or rolled back when the bean threw or marked it
+ * rollback-only. {@link Harness#deploy} gives it the harness's transactions, whose registry the
+ * adapter was started with. Two things real containers do are there to be switched on: turning
  * deliveries away while the MDB stops ({@link #stopping}) and application exceptions that keep
  * the transaction ({@link KeepsTransaction}).
  */
@@ -28,6 +29,9 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
     private final MessageListener bean;
     private final boolean transacted;
     private final ThreadLocal<TestEndpoint> current = new ThreadLocal<>();
+    private volatile TestTransactions transactions = new TestTransactions();
+    /** Endpoints the adapter asked for with an XAResource to enlist in each delivery's transaction. */
+    public final AtomicInteger endpointsWithXaResource = new AtomicInteger();
     public final AtomicInteger endpointsCreated = new AtomicInteger();
     public final AtomicInteger endpointsReleased = new AtomicInteger();
     public final AtomicInteger beforeDeliveries = new AtomicInteger();
@@ -48,6 +52,8 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
     public volatile boolean losesOutcomes;
     /** What onMessage throws while {@link #stopping}: WildFly's exception unless a test sets another server's. */
     public volatile Supplier<RuntimeException> turnAwayWith = EJBComponentUnavailableException::new;
+    /** A container that says delivery is transacted but begins no transaction in beforeDelivery. */
+    public volatile boolean beginsNoTransaction;
 
     /** Named as WildFly's exception for an MDB that is stopping, which is what the adapter looks for. */
     public static final class EJBComponentUnavailableException extends RuntimeException {
@@ -87,6 +93,16 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
         this.bean = bean;
     }
 
+    /** Runs deliveries in these transactions: the harness's, whose registry the adapter has. */
+    void useTransactions(TestTransactions transactions) {
+        this.transactions = transactions;
+    }
+
+    /** @return the transactions deliveries run in; in onMessage, {@code current()} is the delivery's */
+    public TestTransactions transactions() {
+        return transactions;
+    }
+
     /** As {@code MessageDrivenContext.setRollbackOnly()}: called by the bean during onMessage. */
     public void setRollbackOnly() {
         current.get().rollbackOnly = true;
@@ -100,6 +116,9 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
     @Override
     public MessageEndpoint createEndpoint(XAResource resource, long timeout) throws UnavailableException {
         endpointsCreated.incrementAndGet();
+        if (resource != null) {
+            endpointsWithXaResource.incrementAndGet();
+        }
         return new TestEndpoint(resource);
     }
 
@@ -120,7 +139,7 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
 
     private final class TestEndpoint implements MessageEndpoint, MessageListener {
         private final XAResource resource;
-        private Xid xid;
+        private TestTransactions.TestTransaction transaction;
         private boolean rollbackOnly;
         private boolean inDelivery;
 
@@ -136,12 +155,10 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
             inDelivery = true;
             beforeDeliveries.incrementAndGet();
             rollbackOnly = false;
-            if (transacted && resource != null) {
-                xid = new TestXid();
-                try {
-                    resource.start(xid, XAResource.TMNOFLAGS);
-                } catch (XAException e) {
-                    throw new IllegalStateException(e);
+            if (transacted && !beginsNoTransaction) {
+                transaction = transactions.begin();
+                if (resource != null) {
+                    transaction.enlist(resource);
                 }
             }
         }
@@ -173,52 +190,32 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
             }
             inDelivery = false;
             afterDeliveries.incrementAndGet();
-            if (xid == null) {
+            if (transaction == null) {
                 return;
             }
             if (losesOutcomes) {
-                xid = null;
+                transactions.abandon(transaction);
+                transaction = null;
                 return;
             }
             try {
-                resource.end(xid, rollbackOnly ? XAResource.TMFAIL : XAResource.TMSUCCESS);
                 if (rollbackOnly) {
-                    rollbacks.incrementAndGet();
-                    resource.rollback(xid);
-                } else {
-                    commits.incrementAndGet();
-                    resource.commit(xid, true);
+                    transaction.setRollbackOnly();
                 }
-            } catch (XAException e) {
-                throw new IllegalStateException(e);
+                transactions.complete(transaction);
+                if (transaction.status() == Status.STATUS_COMMITTED) {
+                    commits.incrementAndGet();
+                } else {
+                    rollbacks.incrementAndGet();
+                }
             } finally {
-                xid = null;
+                transaction = null;
             }
         }
 
         @Override
         public void release() {
             endpointsReleased.incrementAndGet();
-        }
-    }
-
-    private static final class TestXid implements Xid {
-        private static final AtomicInteger NEXT = new AtomicInteger();
-        private final byte[] id = Integer.toString(NEXT.incrementAndGet()).getBytes();
-
-        @Override
-        public int getFormatId() {
-            return 4711;
-        }
-
-        @Override
-        public byte[] getGlobalTransactionId() {
-            return id;
-        }
-
-        @Override
-        public byte[] getBranchQualifier() {
-            return new byte[] {1};
         }
     }
 }
