@@ -74,18 +74,23 @@ public final class Bench {
         Files.createDirectories(out);
         long started = System.nanoTime();
         Results results = new Results(settings, scenarios);
-        boolean inWildFly = Boolean.getBoolean("bench.wildfly") && !settings.mode().equals("soak");
+        boolean soak = settings.mode().equals("soak");
         try (Admin admin = new Admin(); RawClient raw = new RawClient(); WarrenClient warren = new WarrenClient();
-             SpringClient spring = new SpringClient(); WildFlyClient wildfly = inWildFly ? new WildFlyClient() : null;
-             RawClient rawPerThread = new RawClient(PUBLISH_THREADS)) {
+             SpringClient spring = new SpringClient(); RawClient rawPerThread = new RawClient(PUBLISH_THREADS);
+             WildFlyServer wildfly = Boolean.getBoolean("bench.wildfly") ? new WildFlyServer() : null;
+             InServers inServers = new InServers()) {
             results.brokerVersion = admin.brokerVersion();
-            List<Contender> contenders = new ArrayList<>(List.of(raw, warren, spring, new PerfTestClient(0)));
             if (wildfly != null) {
-                contenders.add(2, wildfly);
+                inServers.add(new WildFlyClient(wildfly, WildFlyClient.TRANSACTED));
+                if (!soak) {
+                    inServers.add(new WildFlyClient(wildfly, WildFlyClient.NOT_TRANSACTED));
+                    inServers.add(new ArtemisMdb(wildfly));
+                }
             }
+            List<Contender> contenders = new ArrayList<>(List.of(raw, warren, spring, new PerfTestClient(0)));
+            contenders.addAll(2, inServers.contenders);
             List<Contender> publishers = new ArrayList<>(contenders);
             publishers.add(1, rawPerThread); // a publishing variant only
-            boolean soak = settings.mode().equals("soak");
             if (!soak && scenarios.contains("publish")) {
                 publishing(settings, admin, publishers, results, false);
             }
@@ -101,12 +106,34 @@ public final class Bench {
                 latency(settings, admin, contenders, results);
             }
             if (scenarios.contains("heap")) {
-                results.heap = Heap.run(settings, admin, warren);
+                // a soak with -Dbench.wildfly=true measures the heap inside WildFly, else the harness's
+                if (soak && wildfly != null) {
+                    results.heap = ((WildFlyClient) inServers.contenders.get(0)).heap(settings, admin);
+                    results.heapWhere = WildFlyClient.NAME;
+                } else {
+                    results.heap = Heap.run(settings, admin, warren);
+                }
             }
         }
         results.minutes = (System.nanoTime() - started) / 60e9;
         Report.write(results, out);
         System.out.println(Files.readString(out.resolve(Report.name(results) + ".md")));
+    }
+
+    /** The contenders running inside servers, closed before their servers. */
+    private static final class InServers implements AutoCloseable {
+        final List<Contender> contenders = new ArrayList<>();
+
+        void add(Contender contender) {
+            contenders.add(contender);
+        }
+
+        @Override
+        public void close() throws Exception {
+            for (Contender contender : contenders) {
+                contender.close();
+            }
+        }
     }
 
     static void log(String text) {
@@ -170,7 +197,9 @@ public final class Bench {
             try {
                 for (Contender contender : contenders) {
                     if (!(contender instanceof PerfTestClient)) {
-                        admin.fill(queue, size, count / 4);
+                        if (contender.consumesTheBrokersQueue()) {
+                            admin.fill(queue, size, count / 4);
+                        }
                         contender.consume(queue, size, count / 4, CONSUMERS, PREFETCH);
                         admin.settle(queue, contender.name());
                     }
@@ -178,7 +207,9 @@ public final class Bench {
                 for (int round = 0; round < settings.rounds(); round++) {
                     for (Contender contender : order(contenders, round)) {
                         boolean perfTest = contender instanceof PerfTestClient;
-                        admin.fill(queue, size, perfTest ? (int) (count * PerfTestClient.CONSUME_FILL_FACTOR) : count);
+                        if (contender.consumesTheBrokersQueue()) {
+                            admin.fill(queue, size, perfTest ? (int) (count * PerfTestClient.CONSUME_FILL_FACTOR) : count);
+                        }
                         Double rate = contender.consume(queue, size, count, CONSUMERS, PREFETCH);
                         if (perfTest || rate == null) {
                             admin.purge(queue);
@@ -294,7 +325,7 @@ public final class Bench {
         }
 
         /** Least-squares growth of the heap after GC, in KiB per million messages, leaving out the first sample. */
-        private static double slope(List<Sample> samples) {
+        static double slope(List<Sample> samples) {
             List<Sample> steady = samples.subList(Math.min(1, samples.size() - 1), samples.size());
             if (steady.size() < 2) {
                 return Double.NaN;
@@ -324,6 +355,8 @@ public final class Bench {
         final Map<Integer, Map<String, List<double[]>>> latencies = new LinkedHashMap<>();
         String brokerVersion;
         Heap.Outcome heap;
+        /** Where the heap was measured: the harness (null) or a server contender's name. */
+        String heapWhere;
         double minutes;
 
         Results(Settings settings, List<String> scenarios) {

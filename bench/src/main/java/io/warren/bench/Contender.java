@@ -46,6 +46,11 @@ interface Contender extends AutoCloseable {
      */
     double[] latency(String queue, int size, int rate, double seconds, int prefetch) throws Exception;
 
+    /** Whether {@link #consume} takes the messages the bench put in the RabbitMQ queue (a JMS reference does not). */
+    default boolean consumesTheBrokersQueue() {
+        return true;
+    }
+
     @Override
     default void close() throws Exception {
     }

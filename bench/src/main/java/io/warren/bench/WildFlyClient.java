@@ -4,101 +4,79 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
- * Warren where users run it: warren.rar deployed in WildFly 37 (unpacked into bench/target by
- * the {@code wildfly} profile of bench/pom.xml), a connection factory with a pool of
- * {@value WarrenClient#POOL}, and a small application ({@code io.warren.bench.wildfly.app}):
- * an EJB publishing through the container's pool, driven over HTTP by as many concurrent
- * requests as the scenario has threads; an MDB with the default REQUIRED transaction
- * (container-managed ack at commit; {@code -Dbench.wildfly.mdbTransaction=NotSupported} for an
- * MDB without one: ack when onMessage returns), deployed on the scenario's queue for each
- * consumption run.
- * Takes no part in the latency scenario. WildFly runs with its ports offset by {@value #PORT_OFFSET}.
+ * Warren where users run it: warren.rar in WildFly ({@link WildFlyServer}), and a small
+ * application ({@code io.warren.bench.wildfly.app}): an EJB publishing through the container's
+ * pool, driven over HTTP by as many concurrent requests as the scenario has threads; an MDB with
+ * the given transaction attribute ({@code Required}, the MDB default: container-managed ack when
+ * the transaction commits; {@code NotSupported}: ack when onMessage returns), deployed on the
+ * scenario's queue for each consumption run. Two of these share one server, one per attribute;
+ * only the transacted one publishes (publishing does not depend on the MDB). Takes no part in the
+ * latency scenario.
  */
 final class WildFlyClient implements Contender {
 
-    static final String WILDFLY_VERSION = "37.0.1.Final";
-    static final int PORT_OFFSET = 200;
-    private static final String CONTROLLER = "127.0.0.1:" + (9990 + PORT_OFFSET);
-    private static final String BASE = "http://127.0.0.1:" + (8080 + PORT_OFFSET) + "/bench/bench/";
+    static final String TRANSACTED = "Required";
+    static final String NOT_TRANSACTED = "NotSupported";
+    static final String NAME = "Warren in WildFly";
+    static final String NAME_NOT_TRANSACTED = NAME + ", not transacted";
+    private static final String BASE = "bench/bench/";
     private static final String IDLE_QUEUE = "warren.bench.wildfly.idle";
     private static final String APP_PACKAGE = "io/warren/bench/wildfly/app";
-    private static final Duration BOUND = Duration.ofMinutes(5);
-    /** The MDB's transaction attribute: Required (the default of MDBs) or NotSupported. */
-    static final String MDB_TRANSACTION = System.getProperty("bench.wildfly.mdbTransaction", "Required");
+    private static final long SOAK_BATCH = 100_000;
 
-    private final Path target = Path.of("bench/target");
-    private final Path home = target.resolve("wildfly-" + WILDFLY_VERSION).toAbsolutePath();
-    private final Path console = target.resolve("wildfly-console.log").toAbsolutePath();
-    private final Path war = target.resolve("bench.war").toAbsolutePath();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final WildFlyServer server;
+    private final String transaction;
     private final Connection broker;
-    private final Thread stopAtExit = new Thread(this::stopServer, "wildfly-stop");
-    private Process server;
     private String deployedQueue;
 
-    WildFlyClient() throws Exception {
-        if (!Files.isExecutable(home.resolve("bin/standalone.sh"))) {
-            throw new IllegalStateException(home + " is missing: run the bench with -Dbench.wildfly=true, "
-                    + "whose profile unpacks WildFly there");
-        }
-        Path rar = Path.of("rar/target/warren.rar").toAbsolutePath();
-        if (!Files.isRegularFile(rar)) {
-            throw new IllegalStateException(rar + " is missing: mvn -B install -DskipTests at the root first");
-        }
+    WildFlyClient(WildFlyServer server, String transaction) throws Exception {
+        this.server = server;
+        this.transaction = transaction;
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         broker = factory.newConnection("warren-bench-wildfly-admin");
         try (Channel channel = broker.createChannel()) {
             channel.queueDeclare(IDLE_QUEUE, false, false, false, null);
         }
-        configure();
-        Runtime.getRuntime().addShutdownHook(stopAtExit);
-        start();
-        cli("deploy " + rar + " --force");
     }
 
     @Override
     public String name() {
-        return "Warren in WildFly";
+        return transaction.equals(TRANSACTED) ? NAME : NAME_NOT_TRANSACTED;
     }
 
     @Override
     public Double publish(Publishing run) throws Exception {
+        if (!transaction.equals(TRANSACTED)) {
+            return null;
+        }
         if (deployedQueue == null) {
-            deploy(IDLE_QUEUE);
+            deploy(IDLE_QUEUE, Bench.CONSUMERS);
         }
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         long asked = System.nanoTime();
         for (int i = 0; i < run.threads(); i++) {
-            calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(BASE + "publish?queue=" + run.queue()
+            calls.add(server.http().sendAsync(WildFlyServer.request(BASE + "publish?queue=" + run.queue()
                             + "&size=" + run.size() + "&seconds=" + run.seconds() + "&max=" + run.maxPerThread()
-                            + "&confirms=" + run.confirms()))
-                    .timeout(BOUND).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString()));
+                            + "&confirms=" + run.confirms())
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()));
         }
         long total = 0;
         long start = Long.MAX_VALUE;
         for (CompletableFuture<HttpResponse<String>> call : calls) {
-            long[] outcome = numbers(call.get(BOUND.toSeconds(), TimeUnit.SECONDS));
+            long[] outcome = WildFlyServer.numbers(call.get(WildFlyServer.BOUND.toSeconds(), TimeUnit.SECONDS));
             total += outcome[0];
             start = Math.min(start, outcome[2]);
         }
@@ -117,25 +95,28 @@ final class WildFlyClient implements Contender {
             throw new IllegalArgumentException("the bench MDB is written for " + Bench.CONSUMERS + " consumers at prefetch "
                     + Bench.PREFETCH);
         }
-        deploy(queue);
+        deploy(queue, consumers);
         try {
-            long deadline = System.nanoTime() + BOUND.toNanos();
-            while (true) {
-                long[] seen = numbers(http.send(HttpRequest.newBuilder(URI.create(BASE + "deliveries")).GET().build(),
-                        HttpResponse.BodyHandlers.ofString()));
-                if (seen[0] >= count) {
-                    return (count - 1) * 1e9 / seen[1];
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the MDB in WildFly received " + seen[0] + " of " + count
-                            + " messages within " + BOUND + "; see " + console + " and " + home.resolve("standalone/log"));
-                }
-                LockSupport.parkNanos(20_000_000);
-            }
+            return WildFlyClient.awaitDeliveries(server, BASE + "deliveries", count, "the MDB in WildFly");
         } finally {
             // what the MDB took is acked when its transactions commit; undeploying sends the last acks
-            cli("undeploy bench.war");
-            deployedQueue = null;
+            undeploy();
+        }
+    }
+
+    /** Polls an endpoint answering "count nanoseconds" until count messages came: their rate, first to last. */
+    static double awaitDeliveries(WildFlyServer server, String path, int count, String who) throws Exception {
+        long deadline = System.nanoTime() + WildFlyServer.BOUND.toNanos();
+        while (true) {
+            long[] seen = server.numbers(WildFlyServer.request(path).GET().build());
+            if (seen[0] >= count) {
+                return (count - 1) * 1e9 / seen[1];
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(who + " received " + seen[0] + " of " + count + " messages within "
+                        + WildFlyServer.BOUND + "; see " + server.logs());
+            }
+            LockSupport.parkNanos(20_000_000);
         }
     }
 
@@ -144,82 +125,86 @@ final class WildFlyClient implements Contender {
         return null;
     }
 
-    private static long[] numbers(HttpResponse<String> response) {
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("WildFly answered " + response.statusCode() + ": " + response.body());
+    /**
+     * Heap inside WildFly: the MDB (concurrency 2, this client's transaction attribute) on its own
+     * queue while the EJB publishes 1 KiB messages for 2 bench threads, at most 20,000 ahead of it,
+     * until {@code target} messages or the time is up; WildFly's heap read after a full GC every
+     * sample. Each request publishes at most {@value #SOAK_BATCH} (a request held open for
+     * minutes is ended by the server's HTTP timeouts).
+     */
+    Bench.Heap.Outcome heap(Bench.Settings settings, Admin admin) throws Exception {
+        String queue = admin.declare("heap.wildfly", 0);
+        List<Bench.Heap.Sample> samples = new ArrayList<>();
+        long start = System.nanoTime();
+        long deadline = start + (long) (settings.heapSeconds() * 1e9);
+        AtomicLong published = new AtomicLong();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        deploy(queue, Bench.CONSUMERS);
+        List<Thread> publishers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                Thread publisher = new Thread(() -> {
+                    try {
+                        while (published.get() < settings.heapTarget() && System.nanoTime() < deadline) {
+                            long batch = Math.min(SOAK_BATCH, settings.heapTarget() - published.get());
+                            published.addAndGet(server.numbers(WildFlyServer.request(BASE + "soak?queue=" + queue
+                                    + "&seconds=" + (deadline - System.nanoTime()) / 1e9 + "&max=" + batch)
+                                    .POST(HttpRequest.BodyPublishers.noBody()).build())[0]);
+                        }
+                    } catch (Exception e) {
+                        failure.set(e);
+                    }
+                }, "bench-wildfly-soak-" + i);
+                publisher.start();
+                publishers.add(publisher);
+            }
+            samples.add(new Bench.Heap.Sample(0, 0, server.heapUsedAfterGc()));
+            long nextSample = start + (long) (settings.heapSampleSeconds() * 1e9);
+            while (true) {
+                if (failure.get() != null) {
+                    throw failure.get();
+                }
+                long delivered = server.numbers(WildFlyServer.request(BASE + "deliveries").GET().build())[0];
+                boolean publishing = publishers.stream().anyMatch(Thread::isAlive);
+                if (!publishing && delivered >= published.get()) {
+                    samples.add(new Bench.Heap.Sample((System.nanoTime() - start) / 1e9, delivered, server.heapUsedAfterGc()));
+                    break;
+                }
+                if (System.nanoTime() > deadline + WildFlyServer.BOUND.toNanos()) {
+                    throw new IllegalStateException("the MDB in WildFly received " + delivered + " of " + published.get()
+                            + " messages; see " + server.logs());
+                }
+                if (System.nanoTime() >= nextSample) {
+                    Bench.Heap.Sample sample = new Bench.Heap.Sample((System.nanoTime() - start) / 1e9, delivered,
+                            server.heapUsedAfterGc());
+                    samples.add(sample);
+                    Bench.log(String.format("heap in WildFly: %,d messages in %.0f s, %.1f MiB used after GC",
+                            sample.messages(), sample.seconds(), sample.usedMiB()));
+                    nextSample += (long) (settings.heapSampleSeconds() * 1e9);
+                }
+                LockSupport.parkNanos(100_000_000);
+            }
+        } finally {
+            for (Thread publisher : publishers) {
+                publisher.join(WildFlyServer.BOUND.toMillis());
+            }
+            undeploy();
+            admin.delete(queue);
         }
-        String[] parts = response.body().trim().split(" ");
-        long[] numbers = new long[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            numbers[i] = Long.parseLong(parts[i]);
-        }
-        return numbers;
+        Bench.Heap.Sample last = samples.get(samples.size() - 1);
+        return new Bench.Heap.Outcome(last.messages(), last.seconds(), samples, Bench.Heap.slope(samples));
     }
 
-    /** Offline, before start: the adapter's configuration, and no deployment left from an earlier run. */
-    private void configure() throws Exception {
-        Path script = target.resolve("configure-wildfly.cli").toAbsolutePath();
-        Files.writeString(script, """
-                embed-server --server-config=standalone-full.xml --std-out=discard
-                if (outcome == success) of /deployment=bench.war:read-resource
-                  undeploy bench.war
-                end-if
-                if (outcome == success) of /deployment=warren.rar:read-resource
-                  undeploy warren.rar
-                end-if
-                if (outcome != success) of /subsystem=resource-adapters/resource-adapter=warren:read-resource
-                  /subsystem=resource-adapters/resource-adapter=warren:add(archive=warren.rar, transaction-support=LocalTransaction)
-                  /subsystem=resource-adapters/resource-adapter=warren/config-properties=host:add(value=127.0.0.1)
-                  /subsystem=resource-adapters/resource-adapter=warren/connection-definitions=default:add(class-name=io.warren.rar.outbound.WarrenManagedConnectionFactory, jndi-name=java:/warren/ConnectionFactory, min-pool-size=0, max-pool-size=%d)
-                  /subsystem=resource-adapters/resource-adapter=warren/connection-definitions=default/config-properties=connectionName:add(value=warren-bench)
-                end-if
-                stop-embedded-server
-                """.formatted(WarrenClient.POOL));
-        run(List.of(home.resolve("bin/jboss-cli.sh").toString(), "--file=" + script), "configuring WildFly");
-    }
-
-    private void start() throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/standalone.sh").toString(), "-c", "standalone-full.xml",
-                "-Djboss.socket.binding.port-offset=" + PORT_OFFSET, "-b", "127.0.0.1", "-bmanagement", "127.0.0.1")
-                .redirectErrorStream(true).redirectOutput(console.toFile());
-        // BENCH_WILDFLY_JVM adds options to WildFly's JVM: a flight recording, say
-        builder.environment().put("JBOSS_JAVA_SIZING", ("-Xms64m -Xmx768m "
-                + System.getenv().getOrDefault("BENCH_WILDFLY_JVM", "")).trim());
-        builder.environment().put("JBOSS_HOME", home.toString());
-        server = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (true) {
-            String output = Files.exists(console) ? Files.readString(console) : "";
-            if (output.contains("WFLYSRV0025")) {
-                return;
-            }
-            if (output.contains("WFLYSRV0026") || !server.isAlive() || System.nanoTime() > deadline) {
-                stopServer();
-                throw new IllegalStateException("WildFly did not start cleanly; see " + console);
-            }
-            LockSupport.parkNanos(200_000_000);
-        }
+    private void undeploy() throws Exception {
+        server.undeploy("bench.war");
+        deployedQueue = null;
     }
 
     /** Deploys the bench application with its MDB on that queue (which must exist). */
-    private void deploy(String queue) throws Exception {
-        writeWar(queue);
-        cli("deploy " + war + " --force");
-        deployedQueue = queue;
-    }
-
-    private void writeWar(String queue) throws IOException {
-        Path classes = Path.of("bench/target/classes").resolve(APP_PACKAGE);
-        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(war))) {
-            entry(zip, "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nDependencies: deployment.warren.rar\n");
-            try (Stream<Path> files = Files.list(classes)) {
-                for (Path file : files.filter(f -> f.toString().endsWith(".class")).sorted().toList()) {
-                    zip.putNextEntry(new ZipEntry("WEB-INF/classes/" + APP_PACKAGE + "/" + file.getFileName()));
-                    Files.copy(file, zip);
-                    zip.closeEntry();
-                }
-            }
-            entry(zip, "WEB-INF/ejb-jar.xml", """
+    private void deploy(String queue, int concurrency) throws Exception {
+        server.deploy("bench.war", List.of(APP_PACKAGE), Map.of(
+                "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nDependencies: deployment.warren.rar\n",
+                "WEB-INF/ejb-jar.xml", """
                     <?xml version="1.0" encoding="UTF-8"?>
                     <ejb-jar xmlns="https://jakarta.ee/xml/ns/jakartaee" version="4.0">
                       <enterprise-beans>
@@ -238,9 +223,9 @@ final class WildFlyClient implements Contender {
                       </assembly-descriptor>
                     </ejb-jar>
                     """.formatted(property("queue", queue) + property("declare", "false")
-                    + property("concurrency", Integer.toString(Bench.CONSUMERS))
-                    + property("prefetch", Integer.toString(Bench.PREFETCH)), MDB_TRANSACTION));
-            entry(zip, "WEB-INF/jboss-ejb3.xml", """
+                        + property("concurrency", Integer.toString(concurrency))
+                        + property("prefetch", Integer.toString(Bench.PREFETCH)), transaction),
+                "WEB-INF/jboss-ejb3.xml", """
                     <?xml version="1.0" encoding="UTF-8"?>
                     <jboss:ejb-jar xmlns:jboss="urn:jboss:jakartaee:1.0" xmlns="https://jakarta.ee/xml/ns/jakartaee"
                                    xmlns:mdb="urn:resource-adapter-binding" version="4.0" impl-version="2.0">
@@ -251,68 +236,18 @@ final class WildFlyClient implements Contender {
                         </mdb:resource-adapter-binding>
                       </assembly-descriptor>
                     </jboss:ejb-jar>
-                    """);
-        }
+                    """));
+        deployedQueue = queue;
     }
 
-    private static String property(String name, String value) {
+    static String property(String name, String value) {
         return "<activation-config-property><activation-config-property-name>" + name
                 + "</activation-config-property-name><activation-config-property-value>" + value
                 + "</activation-config-property-value></activation-config-property>";
     }
 
-    private static void entry(ZipOutputStream zip, String name, String text) throws IOException {
-        zip.putNextEntry(new ZipEntry(name));
-        zip.write(text.getBytes(StandardCharsets.UTF_8));
-        zip.closeEntry();
-    }
-
-    private void cli(String command) throws Exception {
-        run(List.of(home.resolve("bin/jboss-cli.sh").toString(), "--connect", "--controller=" + CONTROLLER,
-                "--command=" + command), command);
-    }
-
-    private void run(List<String> command, String what) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("JBOSS_HOME", home.toString());
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(2, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IllegalStateException(what + " failed: " + output + " (see " + console + ")");
-        }
-    }
-
-    /** Shuts WildFly down, killing it (and its children) when it does not stop within 30 s. */
-    private synchronized void stopServer() {
-        if (server == null || !server.isAlive()) {
-            return;
-        }
-        try {
-            cli(":shutdown");
-        } catch (Exception e) {
-            Bench.log("WildFly did not take :shutdown (" + e.getMessage() + "): killing it");
-        }
-        try {
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.descendants().forEach(ProcessHandle::destroyForcibly);
-                server.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            server.descendants().forEach(ProcessHandle::destroyForcibly);
-            server.destroyForcibly();
-        }
-    }
-
     @Override
     public void close() throws Exception {
-        stopServer();
-        try {
-            Runtime.getRuntime().removeShutdownHook(stopAtExit);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook runs anyway
-        }
         try (Channel channel = broker.createChannel()) {
             channel.queueDelete(IDLE_QUEUE);
         }

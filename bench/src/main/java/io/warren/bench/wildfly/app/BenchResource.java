@@ -28,6 +28,13 @@ public class BenchResource {
         return outcome[0] + " " + outcome[1] + " " + outcome[2];
     }
 
+    @POST
+    @Path("soak")
+    public String soak(@QueryParam("queue") String queue, @QueryParam("seconds") double seconds,
+                       @QueryParam("max") long max) {
+        return Long.toString(publisher.soak(queue, seconds, max));
+    }
+
     @GET
     @Path("deliveries")
     public String deliveries() {

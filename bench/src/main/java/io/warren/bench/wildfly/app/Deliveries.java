@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public class Deliveries {
 
     private final AtomicLong count = new AtomicLong();
+    private final AtomicLong published = new AtomicLong();
     private volatile long first;
     private volatile long last;
 
@@ -21,6 +22,16 @@ public class Deliveries {
             first = now;
         }
         last = now;
+    }
+
+    /** One more message published by the heap soak. */
+    public void published() {
+        published.incrementAndGet();
+    }
+
+    /** @return how many messages the soak published that the MDB has not received yet */
+    public long ahead() {
+        return published.get() - count.get();
     }
 
     /** @return count, nanoseconds from the first delivery to the last */
