@@ -75,13 +75,18 @@ public final class Bench {
         long started = System.nanoTime();
         Results results = new Results(settings, scenarios);
         boolean inWildFly = Boolean.getBoolean("bench.wildfly") && !settings.mode().equals("soak");
+        boolean inPayara = Boolean.getBoolean("bench.payara") && !settings.mode().equals("soak");
         try (Admin admin = new Admin(); RawClient raw = new RawClient(); WarrenClient warren = new WarrenClient();
              SpringClient spring = new SpringClient(); WildFlyClient wildfly = inWildFly ? new WildFlyClient() : null;
+             PayaraServer payara = inPayara ? new PayaraServer() : null;
              RawClient rawPerThread = new RawClient(PUBLISH_THREADS)) {
             results.brokerVersion = admin.brokerVersion();
             List<Contender> contenders = new ArrayList<>(List.of(raw, warren, spring, new PerfTestClient(0)));
             if (wildfly != null) {
                 contenders.add(2, wildfly);
+            }
+            if (payara != null) { // before Spring, beside WildFly
+                contenders.addAll(contenders.indexOf(spring), PayaraClient.both(payara));
             }
             List<Contender> publishers = new ArrayList<>(contenders);
             publishers.add(1, rawPerThread); // a publishing variant only

@@ -139,6 +139,11 @@ final class Report {
                     .append(" transaction, container-managed ack) deployed on the queue for each consumption run; ")
                     .append("rates measured inside WildFly, which shares the same cores.");
         }
+        if (results.rates.values().stream().anyMatch(bySize -> bySize.values().stream().anyMatch(c -> c.containsKey("Warren in Payara")))) {
+            md.append(" **Warren in Payara**: the same adapter and application in Payara Server ").append(PayaraServer.PAYARA_VERSION)
+                    .append(" (pool ").append(WarrenClient.POOL).append("), the MDB with the REQUIRED transaction and, ")
+                    .append("**not transacted**, with NOT_SUPPORTED (ack when onMessage returns); the EJB publishes in the first only.");
+        }
         md.append("\n\n");
 
         for (String scenario : List.of(Bench.Results.PUBLISH, Bench.Results.CONFIRMS, Bench.Results.CONSUME)) {
