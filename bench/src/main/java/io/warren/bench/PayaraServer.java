@@ -5,7 +5,6 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -159,24 +158,39 @@ final class PayaraServer implements AutoCloseable {
 
     /** Runs asadmin, against the bench domain's admin port when {@code remote}; fails on a non-zero exit. */
     private String asadmin(boolean remote, String... arguments) throws Exception {
+        return asadmin(3 * 60, remote, arguments);
+    }
+
+    /** As above, failing (and killing asadmin) after that many seconds. */
+    private String asadmin(int seconds, boolean remote, String... arguments) throws Exception {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/asadmin").toString()));
         if (remote) {
             command.addAll(List.of("--host", "127.0.0.1", "--port", Integer.toString(ADMIN_PORT)));
         }
         command.addAll(List.of(arguments));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        // asadmin reads nothing from us; an open stdin would keep multimode waiting for commands
-        process.getOutputStream().close();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(3, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IllegalStateException("asadmin " + String.join(" ", arguments) + " failed: " + output
-                    + " (see " + log + ")");
+        // into a file, not a pipe: reading a pipe to its end would wait out an asadmin that hangs
+        Path out = Files.createTempFile(home.getParent(), "asadmin", ".out");
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            // asadmin reads nothing from us; an open stdin would keep multimode waiting for commands
+            process.getOutputStream().close();
+            boolean ended = process.waitFor(seconds, TimeUnit.SECONDS);
+            if (!ended) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
+            }
+            String output = Files.readString(out);
+            if (!ended || process.exitValue() != 0) {
+                throw new IllegalStateException("asadmin " + String.join(" ", arguments)
+                        + (ended ? " failed: " : " did not end within " + seconds + " s: ") + output + " (see " + log + ")");
+            }
+            return output;
+        } finally {
+            Files.deleteIfExists(out);
         }
-        return output;
     }
 
-    /** Stops the domain, killing it when it does not stop within 30 s. */
+    /** Stops the domain, killing it when it has not stopped within 30 s. */
     private synchronized void stop() {
         if (server == null && starting) {
             // a start that failed half-way may still have left a server
@@ -185,13 +199,14 @@ final class PayaraServer implements AutoCloseable {
         if (server == null || !server.isAlive()) {
             return;
         }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         try {
-            asadmin(false, "stop-domain", DOMAIN);
+            asadmin(30, false, "stop-domain", DOMAIN);
         } catch (Exception e) {
             Bench.log("Payara did not take stop-domain (" + e.getMessage() + "): killing it");
         }
         try {
-            server.onExit().get(30, TimeUnit.SECONDS);
+            server.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (Exception e) {
             server.descendants().forEach(ProcessHandle::destroyForcibly);
             server.destroyForcibly();
