@@ -78,6 +78,7 @@ public final class Bench {
         try (Admin admin = new Admin(); RawClient raw = new RawClient(); WarrenClient warren = new WarrenClient();
              SpringClient spring = new SpringClient(); RawClient rawPerThread = new RawClient(PUBLISH_THREADS);
              WildFlyServer wildfly = Boolean.getBoolean("bench.wildfly") ? new WildFlyServer() : null;
+             PayaraServer payara = Boolean.getBoolean("bench.payara") && !soak ? new PayaraServer() : null;
              InServers inServers = new InServers()) {
             results.brokerVersion = admin.brokerVersion();
             if (wildfly != null) {
@@ -86,6 +87,9 @@ public final class Bench {
                     inServers.add(new WildFlyClient(wildfly, WildFlyClient.NOT_TRANSACTED));
                     inServers.add(new ArtemisMdb(wildfly));
                 }
+            }
+            if (payara != null) {
+                PayaraClient.both(payara).forEach(inServers::add);
             }
             List<Contender> contenders = new ArrayList<>(List.of(raw, warren, spring, new PerfTestClient(0)));
             contenders.addAll(2, inServers.contenders);

@@ -144,6 +144,11 @@ final class Report {
                     .append("WildFly: no network hop and no broker of its own, so it is reported, not a target. Rates measured ")
                     .append("inside the server, which shares the same cores.");
         }
+        if (ran(results, "Warren in Payara")) {
+            md.append(" **Warren in Payara**: the same adapter and application in Payara Server ").append(PayaraServer.PAYARA_VERSION)
+                    .append(" (pool ").append(WarrenClient.POOL).append("), the MDB with the REQUIRED transaction and, ")
+                    .append("**not transacted**, with NOT_SUPPORTED (ack when onMessage returns); the EJB publishes in the first only.");
+        }
         md.append("\n\n");
 
         for (String scenario : List.of(Bench.Results.PUBLISH, Bench.Results.CONFIRMS, Bench.Results.CONSUME)) {
