@@ -25,7 +25,15 @@ public final class ReceivedMessage implements Message {
     private final Envelope envelope;
     private final AMQP.BasicProperties properties;
     private final byte[] body;
-    private final Map<String, Object> headers;
+    /** The headers as received (LongString values), or null when the message has none. */
+    private final Map<String, Object> amqpHeaders;
+    /**
+     * Their readable copy, made on the first {@link #headers()}: Warren itself reads single headers on
+     * every delivery ({@link #header}), and copying them all there cost about 1 % of a delivery
+     * thread in WildFly (docs/profile.md). Made at most a few times when threads race; each copy
+     * is unmodifiable and equal.
+     */
+    private volatile Map<String, Object> headers;
     private final Serializers serializers;
     private final Set<String> accepted;
     private final Settlement settlement;
@@ -40,7 +48,7 @@ public final class ReceivedMessage implements Message {
         this.envelope = envelope;
         this.properties = properties;
         this.body = body;
-        this.headers = properties.getHeaders() == null ? Map.of() : readable(properties.getHeaders());
+        this.amqpHeaders = properties.getHeaders();
         this.serializers = serializers;
         this.accepted = accepted;
         this.settlement = settlement;
@@ -86,7 +94,7 @@ public final class ReceivedMessage implements Message {
 
     @Override
     public <T> T payload(Class<T> type) {
-        Object compression = headers.get(COMPRESSION_HEADER);
+        Object compression = header(COMPRESSION_HEADER);
         return serializers.decode(body, properties.getContentType(), properties.getContentEncoding(),
                 compression == null ? null : compression.toString(), type, accepted);
     }
@@ -103,12 +111,25 @@ public final class ReceivedMessage implements Message {
 
     @Override
     public Map<String, Object> headers() {
-        return headers;
+        Map<String, Object> readable = headers;
+        if (readable == null) {
+            readable = amqpHeaders == null ? Map.of() : readable(amqpHeaders);
+            headers = readable;
+        }
+        return readable;
     }
 
     @Override
     public Object header(String name) {
-        return headers.get(name);
+        Map<String, Object> readable = headers;
+        if (readable != null || amqpHeaders == null) {
+            return readable == null ? null : readable.get(name);
+        }
+        Object value = amqpHeaders.get(name);
+        if (value instanceof Map<?, ?> || value instanceof List<?>) {
+            return headers().get(name); // the same nested copy on every call, as headers() gives it
+        }
+        return readable(value);
     }
 
     @Override
