@@ -24,7 +24,12 @@ public final class FlowControl implements BlockedListener {
     private final String connectionName;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition unblocked = lock.newCondition();
-    private String reason;
+    /**
+     * Written under the lock; volatile so that a publish on a connection that is not blocked, every
+     * publish but a few, reads it without taking the lock that all of the connection's publishing
+     * threads share.
+     */
+    private volatile String reason;
     private Instant since;
 
     FlowControl(String connectionName) {
@@ -80,12 +85,7 @@ public final class FlowControl implements BlockedListener {
 
     /** @return whether the broker blocks publishing on this connection now */
     public boolean blocked() {
-        lock.lock();
-        try {
-            return reason != null;
-        } finally {
-            lock.unlock();
-        }
+        return reason != null;
     }
 
     /**
@@ -95,6 +95,9 @@ public final class FlowControl implements BlockedListener {
      *     reason and since when, for the caller's exception
      */
     public String awaitUnblocked(Duration timeout) {
+        if (reason == null) {
+            return null;
+        }
         long left = timeout.toNanos();
         lock.lock();
         try {

@@ -1,6 +1,5 @@
 package io.warren.rar.outbound;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ChannelContinuationTimeoutException;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.EncodeException;
@@ -36,6 +35,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -204,27 +204,27 @@ public final class WarrenManagedConnection implements ManagedConnection {
     // Operations the handles delegate to; each turns a broken connection into a container event.
 
     void declare(Exchange exchange) {
-        run(() -> channel.declarer().declare(exchange), "declare " + exchange);
+        run(() -> channel.declarer().declare(exchange), () -> "declare " + exchange);
     }
 
     Queue declare(Queue queue) {
-        return call(() -> channel.declarer().declare(queue), "declare " + queue);
+        return call(() -> channel.declarer().declare(queue), () -> "declare " + queue);
     }
 
     void checkExists(String queue) {
-        run(() -> channel.declarer().checkExists(queue), "check queue '" + queue + "'");
+        run(() -> channel.declarer().checkExists(queue), () -> "check queue '" + queue + "'");
     }
 
     void delete(Exchange exchange) {
-        run(() -> channel.declarer().delete(exchange), "delete " + exchange);
+        run(() -> channel.declarer().delete(exchange), () -> "delete " + exchange);
     }
 
     void deleteQueue(String queue) {
-        run(() -> channel.declarer().deleteQueue(queue), "delete queue '" + queue + "'");
+        run(() -> channel.declarer().deleteQueue(queue), () -> "delete queue '" + queue + "'");
     }
 
     long purge(String queue) {
-        return call(() -> channel.declarer().purge(queue), "purge queue '" + queue + "'");
+        return call(() -> channel.declarer().purge(queue), () -> "purge queue '" + queue + "'");
     }
 
     /** @return the serializers of the calling application */
@@ -232,16 +232,26 @@ public final class WarrenManagedConnection implements ManagedConnection {
         return factory.serializers();
     }
 
+    /**
+     * Runs once per message: what a failure would say is put together only when one happens, and the
+     * channel is called directly rather than through {@link #run}, so that a publish that succeeds
+     * allocates no description and no closure.
+     */
     void publish(Producer.Settings settings, OutgoingMessage message, Serializers serializers) {
+        String exchange = settings.exchange();
         String routingKey = message.routingKey() != null ? message.routingKey() : settings.routingKey();
-        String what = "publish to exchange '" + settings.exchange() + "' with routing key '" + routingKey + "'";
         OutgoingProperties.Wire wire = OutgoingProperties.wire(encode(message, settings, serializers), settings, message);
-        awaitUnblocked(what);
-        try (Tracing.Span span = Tracing.publish(settings.exchange(), routingKey)) {
-            AMQP.BasicProperties properties = span.inject(wire.properties());
-            run(() -> channel.publish(settings.exchange(), routingKey, settings.mandatory(), settings.confirmTimeout(),
-                    properties, wire.body()), what);
+        awaitUnblocked(exchange, routingKey);
+        try (Tracing.Span span = Tracing.publish(exchange, routingKey)) {
+            channel.publish(exchange, routingKey, settings.mandatory(), settings.confirmTimeout(),
+                    span.inject(wire.properties()), wire.body());
+        } catch (IOException | RuntimeException e) {
+            throw failure(e, () -> publishing(exchange, routingKey));
         }
+    }
+
+    private static String publishing(String exchange, String routingKey) {
+        return "publish to exchange '" + exchange + "' with routing key '" + routingKey + "'";
     }
 
     /** Failures to publish at all are failed futures too, as the caller handles the future only. */
@@ -252,7 +262,7 @@ public final class WarrenManagedConnection implements ManagedConnection {
         try {
             OutgoingProperties.Wire wire = OutgoingProperties.wire(encode(message, settings, serializers), settings,
                     message);
-            awaitUnblocked("publish to exchange '" + settings.exchange() + "' with routing key '" + routingKey + "'");
+            awaitUnblocked(settings.exchange(), routingKey);
             try (Tracing.Span span = Tracing.publish(settings.exchange(), routingKey)) {
                 return channel.publishConfirmed(settings.exchange(), routingKey, settings.mandatory(), timeout,
                         span.inject(wire.properties()), wire.body());
@@ -275,10 +285,10 @@ public final class WarrenManagedConnection implements ManagedConnection {
      * Publishing on a connection the broker blocks would get it blocked for reading too, stalling
      * this factory's declarations, fetches and acks with it: wait a bounded time instead, then fail.
      */
-    private void awaitUnblocked(String what) {
+    private void awaitUnblocked(String exchange, String routingKey) {
         String refusal = blockedRefusal();
         if (refusal != null) {
-            throw new PublishException("Could not " + what + ": " + refusal
+            throw new PublishException("Could not " + publishing(exchange, routingKey) + ": " + refusal
                     + "; nothing was sent, publish it again later", null);
         }
     }
@@ -322,7 +332,8 @@ public final class WarrenManagedConnection implements ManagedConnection {
 
     Optional<Message> fetch(String queue) {
         Serializers serializers = serializers();
-        return call(() -> channel.fetch(queue, serializers).map(Message.class::cast), "fetch from queue '" + queue + "'");
+        return call(() -> channel.fetch(queue, serializers).map(Message.class::cast),
+                () -> "fetch from queue '" + queue + "'");
     }
 
     private interface Operation<T> {
@@ -333,29 +344,41 @@ public final class WarrenManagedConnection implements ManagedConnection {
         void perform() throws IOException;
     }
 
-    private void run(VoidOperation operation, String what) {
+    private void run(VoidOperation operation, Supplier<String> what) {
         call(() -> {
             operation.perform();
             return null;
         }, what);
     }
 
-    private <T> T call(Operation<T> operation, String what) {
+    /** @param what what the operation does, for the exception: asked only when it fails */
+    private <T> T call(Operation<T> operation, Supplier<String> what) {
         try {
             return operation.perform();
-        } catch (ChannelContinuationTimeoutException e) {
-            throw unanswered(what, e);
-        } catch (WarrenException e) {
-            if (e.getCause() instanceof ChannelContinuationTimeoutException timeout) {
-                throw unanswered(what, timeout);
-            }
-            throw e;
-        } catch (IOException | ShutdownSignalException e) {
+        } catch (IOException | RuntimeException e) {
+            throw failure(e, what);
+        }
+    }
+
+    /**
+     * @return what to throw for an operation that failed: a broker that did not answer or a broken
+     *     channel as Warren's exception, any other as it was
+     */
+    private RuntimeException failure(Exception e, Supplier<String> what) {
+        if (e instanceof ChannelContinuationTimeoutException timeout) {
+            return unanswered(what.get(), timeout);
+        }
+        if (e instanceof WarrenException warren) {
+            return warren.getCause() instanceof ChannelContinuationTimeoutException timeout
+                    ? unanswered(what.get(), timeout) : warren;
+        }
+        if (e instanceof IOException || e instanceof ShutdownSignalException) {
             if (!channel.isUsable()) {
                 failed(e);
             }
-            throw new WarrenException("Could not " + what + ": " + reason(e), e);
+            return new WarrenException("Could not " + what.get() + ": " + reason(e), e);
         }
+        return (RuntimeException) e;
     }
 
     /** A channel whose broker did not answer in time goes, and this managed connection with it. */
