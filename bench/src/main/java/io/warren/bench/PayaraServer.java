@@ -66,6 +66,7 @@ final class PayaraServer implements AutoCloseable {
             // a fresh domain: nothing deployed or configured by an earlier (perhaps killed) run
             deleteDomain();
             asadmin(false, "create-domain", "--nopassword=true", "--portbase", Integer.toString(PORT_BASE), DOMAIN);
+            addJvmOptions(System.getenv().getOrDefault("BENCH_PAYARA_JVM", ""));
             Runtime.getRuntime().addShutdownHook(stopAtExit);
             start();
             Path script = Path.of("bench/target/configure-payara.asadmin").toAbsolutePath();
@@ -88,6 +89,25 @@ final class PayaraServer implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * BENCH_PAYARA_JVM adds options to Payara's JVM (a flight recording, say), written into the
+     * fresh domain's server-config before it starts.
+     */
+    private void addJvmOptions(String options) throws IOException {
+        if (options.isBlank()) {
+            return;
+        }
+        Path domainXml = domainDir.resolve("config/domain.xml");
+        String xml = Files.readString(domainXml);
+        int javaConfig = xml.indexOf("<java-config", xml.indexOf("<config name=\"server-config\""));
+        int insertAt = xml.indexOf('>', javaConfig) + 1;
+        StringBuilder added = new StringBuilder();
+        for (String option : options.trim().split("\\s+")) {
+            added.append("\n        <jvm-options>").append(option).append("</jvm-options>");
+        }
+        Files.writeString(domainXml, xml.substring(0, insertAt) + added + xml.substring(insertAt));
     }
 
     /** The base of HTTP requests to an application deployed with that context root. */

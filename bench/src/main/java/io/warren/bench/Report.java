@@ -224,7 +224,7 @@ final class Report {
                     ? "one Warren endpoint (concurrency 1, prefetch %d, published by a Warren `Producer` from 2 threads)"
                     + " in %.0f s (%,.0f msg/s); heap used after `System.gc()`, -Xmx1g"
                     : "one Warren MDB inside WildFly " + WildFlyServer.WILDFLY_VERSION + " (default REQUIRED transaction, "
-                    + "concurrency 2, prefetch %d, published by a `@Stateless` EJB with a `Producer` from 2 HTTP requests, "
+                    + "concurrency 2, prefetch %d, published by a `@Stateless` EJB with a `Producer`, called by 2 bench threads in requests of up to 100,000 messages, "
                     + "at most 20,000 ahead) in %.0f s (%,.0f msg/s); WildFly's heap used after a full GC "
                     + "(`platform-mbean` `gc`, then `heap-memory-usage`), -Xmx768m";
             md.append(String.format(Locale.ROOT, "%,d messages of 1 KiB through " + where
