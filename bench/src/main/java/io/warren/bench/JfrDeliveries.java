@@ -19,7 +19,8 @@ public final class JfrDeliveries {
         if (cls.startsWith("io.warren.bench") || cls.startsWith("io.warren.it")) return "application (MDB)";
         if (cls.startsWith("io.warren")) return "io.warren";
         if (cls.startsWith("com.rabbitmq")) return "com.rabbitmq";
-        if (cls.startsWith("com.arjuna") || cls.startsWith("org.jboss.narayana") || cls.startsWith("org.jboss.jbossts") || cls.startsWith("org.jboss.tm") || cls.startsWith("org.wildfly.transaction")) return "transactions (narayana/wildfly-txn)";
+        if (cls.startsWith("com.sun.jts") || cls.startsWith("com.sun.enterprise.transaction")) return "transactions (narayana/wildfly-txn; payara jts)";
+        if (cls.startsWith("com.arjuna") || cls.startsWith("org.jboss.narayana") || cls.startsWith("org.jboss.jbossts") || cls.startsWith("org.jboss.tm") || cls.startsWith("org.wildfly.transaction")) return "transactions (narayana/wildfly-txn; payara jts)";
         if (cls.startsWith("org.jboss.as.ejb3") || cls.startsWith("org.jboss.ejb") || cls.startsWith("org.jboss.invocation") || cls.startsWith("org.jboss.as.ee") || cls.startsWith("org.jboss.as.naming")|| cls.startsWith("org.wildfly.security")) return "EJB/interceptors (org.jboss.as.ejb3, invocation, ee, security)";
         if (cls.startsWith("org.jboss.jca") || cls.startsWith("org.jboss.as.connector") || cls.startsWith("org.jboss.threads")) return "JCA/WorkManager (ironjacamar, jboss-threads)";
         if (cls.startsWith("org.jboss.weld")) return "weld";

@@ -2,7 +2,7 @@ package io.warren.bench.wildfly.app;
 
 import io.warren.Message;
 import io.warren.MessageListener;
-import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
 import jakarta.ejb.MessageDriven;
 
 /**
@@ -12,7 +12,7 @@ import jakarta.ejb.MessageDriven;
 @MessageDriven(name = "BenchMdb", messageListenerInterface = MessageListener.class)
 public class BenchMdb implements MessageListener {
 
-    @EJB
+    @Inject
     private Deliveries deliveries;
 
     @Override

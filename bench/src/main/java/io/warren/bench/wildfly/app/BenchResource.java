@@ -1,6 +1,7 @@
 package io.warren.bench.wildfly.app;
 
 import jakarta.ejb.EJB;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -16,7 +17,7 @@ public class BenchResource {
     @EJB
     private Publisher publisher;
 
-    @EJB
+    @Inject
     private Deliveries deliveries;
 
     @POST

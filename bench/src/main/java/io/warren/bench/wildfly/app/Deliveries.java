@@ -1,14 +1,16 @@
 package io.warren.bench.wildfly.app;
 
-import jakarta.ejb.ConcurrencyManagement;
-import jakarta.ejb.ConcurrencyManagementType;
-import jakarta.ejb.Singleton;
+import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What the MDB received since this deployment: how many, and when the first and the last came. */
-@Singleton
-@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+/**
+ * What the MDB received since this deployment: how many, and when the first and the last came. A
+ * CDI bean, not an EJB: counting through an EJB would add an EJB invocation per message inside the
+ * MDB's, which cost Payara a third of its delivery threads (docs/performance.md) and is no part of
+ * what the bench measures.
+ */
+@ApplicationScoped
 public class Deliveries {
 
     private final AtomicLong count = new AtomicLong();

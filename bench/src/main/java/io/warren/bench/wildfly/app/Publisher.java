@@ -3,8 +3,8 @@ package io.warren.bench.wildfly.app;
 import io.warren.ConnectionFactory;
 import io.warren.Producer;
 import jakarta.annotation.Resource;
-import jakarta.ejb.EJB;
 import jakarta.ejb.Stateless;
+import jakarta.inject.Inject;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
 
@@ -23,7 +23,7 @@ public class Publisher {
     @Resource(lookup = "java:/warren/ConnectionFactory")
     private ConnectionFactory factory;
 
-    @EJB
+    @Inject
     private Deliveries deliveries;
 
     /** How far the soak's publishers may run ahead of the MDB, between them. */

@@ -1,8 +1,6 @@
 package io.warren.bench.wildfly.jms.mdb;
 
-import jakarta.ejb.ConcurrencyManagement;
-import jakarta.ejb.ConcurrencyManagementType;
-import jakarta.ejb.Singleton;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -11,8 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What the JMS MDB received since this deployment, answered as "count nanoseconds-first-to-last". */
-@Singleton
-@ConcurrencyManagement(ConcurrencyManagementType.BEAN)
+@ApplicationScoped
 @Path("")
 @Produces(MediaType.TEXT_PLAIN)
 public class JmsDeliveries {

@@ -1,8 +1,8 @@
 package io.warren.bench.wildfly.jms.mdb;
 
 import jakarta.ejb.ActivationConfigProperty;
-import jakarta.ejb.EJB;
 import jakarta.ejb.MessageDriven;
+import jakarta.inject.Inject;
 import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 
@@ -16,7 +16,7 @@ import jakarta.jms.MessageListener;
         @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "2")})
 public class JmsMdb implements MessageListener {
 
-    @EJB
+    @Inject
     private JmsDeliveries deliveries;
 
     @Override
