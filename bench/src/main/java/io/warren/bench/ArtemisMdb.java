@@ -45,11 +45,11 @@ final class ArtemisMdb implements Contender {
             server.deploy(FILL_WAR, List.of("io/warren/bench/wildfly/jms/fill"), Map.of());
             fillerDeployed = true;
         }
-        server.numbers(WildFlyServer.request("jms-fill/jms/fill?size=" + size + "&count=" + count)
+        server.app().numbers(server.app().request("jms-fill/jms/fill?size=" + size + "&count=" + count)
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         server.deploy(MDB_WAR, List.of("io/warren/bench/wildfly/jms/mdb"), Map.of());
         try {
-            return WildFlyClient.awaitDeliveries(server, "jms-mdb/jms/deliveries", count, "the JMS MDB in WildFly");
+            return server.app().awaitDeliveries("jms-mdb/jms/deliveries", count, "the JMS MDB in WildFly");
         } finally {
             server.undeploy(MDB_WAR);
         }

@@ -1,19 +1,10 @@
 package io.warren.bench;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -31,13 +22,11 @@ final class PayaraClient implements Contender {
 
     private static final String APP = "bench";
     private static final String APP_PACKAGE = "io/warren/bench/wildfly/app";
-    private static final Duration BOUND = Duration.ofMinutes(5);
 
     private final PayaraServer server;
     private final String transaction;
-    private final String base;
+    private final BenchApp app;
     private final Path war;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /** @param transaction the MDB's trans-attribute: Required or NotSupported */
     PayaraClient(PayaraServer server, String transaction) {
@@ -46,7 +35,7 @@ final class PayaraClient implements Contender {
         }
         this.server = server;
         this.transaction = transaction;
-        this.base = server.base(APP) + "bench/";
+        this.app = new BenchApp("Payara", server.base(APP) + "bench/", () -> server.log().toString());
         this.war = Path.of("bench/target/bench-payara-" + transaction + ".war").toAbsolutePath();
     }
 
@@ -70,29 +59,7 @@ final class PayaraClient implements Contender {
             server.declareIdleQueue();
             deploy(PayaraServer.IDLE_QUEUE);
         }
-        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
-        long asked = System.nanoTime();
-        for (int i = 0; i < run.threads(); i++) {
-            calls.add(http.sendAsync(HttpRequest.newBuilder(URI.create(base + "publish?queue=" + run.queue()
-                            + "&size=" + run.size() + "&seconds=" + run.seconds() + "&max=" + run.maxPerThread()
-                            + "&confirms=" + run.confirms()))
-                    .timeout(BOUND).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString()));
-        }
-        long total = 0;
-        long start = Long.MAX_VALUE;
-        for (CompletableFuture<HttpResponse<String>> call : calls) {
-            long[] outcome = numbers(call.get(BOUND.toSeconds(), TimeUnit.SECONDS));
-            total += outcome[0];
-            start = Math.min(start, outcome[2]);
-        }
-        // Payara's System.nanoTime() and ours read the same monotonic clock on Linux; should they not, the
-        // request time (earlier by the HTTP hop: Payara's figure then errs low, never high) stands in
-        if (start < asked || start > System.nanoTime()) {
-            Bench.log("Payara's start time is not on this JVM's clock: timing from the HTTP requests instead");
-            start = asked;
-        }
-        return run.arrivals().rate(new Meter.Sent(total, start));
+        return app.publish("publish", run);
     }
 
     @Override
@@ -103,19 +70,7 @@ final class PayaraClient implements Contender {
         }
         deploy(queue);
         try {
-            long deadline = System.nanoTime() + BOUND.toNanos();
-            while (true) {
-                long[] seen = numbers(http.send(HttpRequest.newBuilder(URI.create(base + "deliveries")).GET().build(),
-                        HttpResponse.BodyHandlers.ofString()));
-                if (seen[0] >= count) {
-                    return (count - 1) * 1e9 / seen[1];
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the MDB in Payara received " + seen[0] + " of " + count
-                            + " messages within " + BOUND + "; see " + server.log());
-                }
-                LockSupport.parkNanos(20_000_000);
-            }
+            return app.awaitDeliveries("deliveries", count, "the MDB in Payara");
         } finally {
             // what the MDB took is acked when onMessage returns or its transaction commits; undeploying sends the last acks
             server.undeploy(APP);
@@ -125,18 +80,6 @@ final class PayaraClient implements Contender {
     @Override
     public double[] latency(String queue, int size, int rate, double seconds, int prefetch) {
         return null;
-    }
-
-    private static long[] numbers(HttpResponse<String> response) {
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("Payara answered " + response.statusCode() + ": " + response.body());
-        }
-        String[] parts = response.body().trim().split(" ");
-        long[] numbers = new long[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            numbers[i] = Long.parseLong(parts[i]);
-        }
-        return numbers;
     }
 
     /** Deploys the bench application with its MDB on that queue (which must exist). */

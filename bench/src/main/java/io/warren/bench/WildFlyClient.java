@@ -5,12 +5,9 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -65,28 +62,7 @@ final class WildFlyClient implements Contender {
         if (deployedQueue == null) {
             deploy(IDLE_QUEUE, Bench.CONSUMERS);
         }
-        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
-        long asked = System.nanoTime();
-        for (int i = 0; i < run.threads(); i++) {
-            calls.add(server.http().sendAsync(WildFlyServer.request(BASE + "publish?queue=" + run.queue()
-                            + "&size=" + run.size() + "&seconds=" + run.seconds() + "&max=" + run.maxPerThread()
-                            + "&confirms=" + run.confirms())
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString()));
-        }
-        long total = 0;
-        long start = Long.MAX_VALUE;
-        for (CompletableFuture<HttpResponse<String>> call : calls) {
-            long[] outcome = WildFlyServer.numbers(call.get(WildFlyServer.BOUND.toSeconds(), TimeUnit.SECONDS));
-            total += outcome[0];
-            start = Math.min(start, outcome[2]);
-        }
-        // WildFly's System.nanoTime() and ours read the same monotonic clock on Linux; should they not, the
-        // request time (earlier by the HTTP hop: WildFly's figure then errs low, never high) stands in
-        if (start < asked || start > System.nanoTime()) {
-            Bench.log("WildFly's start time is not on this JVM's clock: timing from the HTTP requests instead");
-            start = asked;
-        }
-        return run.arrivals().rate(new Meter.Sent(total, start));
+        return server.app().publish(BASE + "publish", run);
     }
 
     @Override
@@ -97,26 +73,10 @@ final class WildFlyClient implements Contender {
         }
         deploy(queue, consumers);
         try {
-            return WildFlyClient.awaitDeliveries(server, BASE + "deliveries", count, "the MDB in WildFly");
+            return server.app().awaitDeliveries(BASE + "deliveries", count, "the MDB in WildFly");
         } finally {
             // what the MDB took is acked when its transactions commit; undeploying sends the last acks
             undeploy();
-        }
-    }
-
-    /** Polls an endpoint answering "count nanoseconds" until count messages came: their rate, first to last. */
-    static double awaitDeliveries(WildFlyServer server, String path, int count, String who) throws Exception {
-        long deadline = System.nanoTime() + WildFlyServer.BOUND.toNanos();
-        while (true) {
-            long[] seen = server.numbers(WildFlyServer.request(path).GET().build());
-            if (seen[0] >= count) {
-                return (count - 1) * 1e9 / seen[1];
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(who + " received " + seen[0] + " of " + count + " messages within "
-                        + WildFlyServer.BOUND + "; see " + server.logs());
-            }
-            LockSupport.parkNanos(20_000_000);
         }
     }
 
@@ -147,7 +107,7 @@ final class WildFlyClient implements Contender {
                     try {
                         while (published.get() < settings.heapTarget() && System.nanoTime() < deadline) {
                             long batch = Math.min(SOAK_BATCH, settings.heapTarget() - published.get());
-                            published.addAndGet(server.numbers(WildFlyServer.request(BASE + "soak?queue=" + queue
+                            published.addAndGet(server.app().numbers(server.app().request(BASE + "soak?queue=" + queue
                                     + "&seconds=" + (deadline - System.nanoTime()) / 1e9 + "&max=" + batch)
                                     .POST(HttpRequest.BodyPublishers.noBody()).build())[0]);
                         }
@@ -164,13 +124,13 @@ final class WildFlyClient implements Contender {
                 if (failure.get() != null) {
                     throw failure.get();
                 }
-                long delivered = server.numbers(WildFlyServer.request(BASE + "deliveries").GET().build())[0];
+                long delivered = server.app().numbers(server.app().request(BASE + "deliveries").GET().build())[0];
                 boolean publishing = publishers.stream().anyMatch(Thread::isAlive);
                 if (!publishing && delivered >= published.get()) {
                     samples.add(new Bench.Heap.Sample((System.nanoTime() - start) / 1e9, delivered, server.heapUsedAfterGc()));
                     break;
                 }
-                if (System.nanoTime() > deadline + WildFlyServer.BOUND.toNanos()) {
+                if (System.nanoTime() > deadline + BenchApp.BOUND.toNanos()) {
                     throw new IllegalStateException("the MDB in WildFly received " + delivered + " of " + published.get()
                             + " messages; see " + server.logs());
                 }
@@ -186,7 +146,7 @@ final class WildFlyClient implements Contender {
             }
         } finally {
             for (Thread publisher : publishers) {
-                publisher.join(WildFlyServer.BOUND.toMillis());
+                publisher.join(BenchApp.BOUND.toMillis());
             }
             undeploy();
             admin.delete(queue);

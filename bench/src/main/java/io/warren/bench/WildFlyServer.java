@@ -1,14 +1,9 @@
 package io.warren.bench;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,13 +27,11 @@ final class WildFlyServer implements AutoCloseable {
     static final String JMS_QUEUE = "java:/jms/queue/warrenBench";
     private static final String CONTROLLER = "127.0.0.1:" + (9990 + PORT_OFFSET);
     static final String HTTP = "http://127.0.0.1:" + (8080 + PORT_OFFSET) + "/";
-    static final Duration BOUND = Duration.ofMinutes(5);
 
     private final Path target = Path.of("bench/target");
     private final Path home = target.resolve("wildfly-" + WILDFLY_VERSION).toAbsolutePath();
     private final Path console = target.resolve("wildfly-console.log").toAbsolutePath();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final BenchApp app = new BenchApp("WildFly", HTTP, this::logs);
     private final Thread stopAtExit = new Thread(this::stopServer, "wildfly-stop");
     private Process server;
 
@@ -57,34 +50,14 @@ final class WildFlyServer implements AutoCloseable {
         cli("deploy " + rar + " --force");
     }
 
-    HttpClient http() {
-        return http;
+    /** The bench's applications in this server, over HTTP. */
+    BenchApp app() {
+        return app;
     }
 
     /** Where to look when something in WildFly failed. */
     String logs() {
         return console + " and " + home.resolve("standalone/log");
-    }
-
-    /** Sends a request and reads the answer's space-separated numbers. */
-    long[] numbers(HttpRequest request) throws Exception {
-        return numbers(http.send(request, HttpResponse.BodyHandlers.ofString()));
-    }
-
-    static long[] numbers(HttpResponse<String> response) {
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("WildFly answered " + response.statusCode() + ": " + response.body());
-        }
-        String[] parts = response.body().trim().split(" ");
-        long[] numbers = new long[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            numbers[i] = Long.parseLong(parts[i]);
-        }
-        return numbers;
-    }
-
-    static HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create(HTTP + path)).timeout(BOUND);
     }
 
     /**
