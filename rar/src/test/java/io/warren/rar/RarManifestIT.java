@@ -30,16 +30,17 @@ class RarManifestIT {
         Path rar = Path.of(System.getProperty("warren.rar"));
         assertTrue(Files.isRegularFile(rar), "no packaged RAR at " + rar);
         try (JarFile jar = new JarFile(rar.toFile())) {
-            assertVersioned(jar.getManifest(), "warren.rar");
-            ZipEntry classes = jar.getEntry("warren.jar");
-            assertNotNull(classes, "warren.rar lacks warren.jar, the adapter's classes");
+            assertVersioned(jar.getManifest(), "warren.rar", "Warren resource adapter");
+            String core = "warren-core-" + VERSION + ".jar";
+            ZipEntry classes = jar.getEntry(core);
+            assertNotNull(classes, "warren.rar lacks " + core + ", the adapter's classes");
             try (InputStream in = jar.getInputStream(classes); JarInputStream inner = new JarInputStream(in)) {
-                assertVersioned(inner.getManifest(), "warren.rar!/warren.jar");
+                assertVersioned(inner.getManifest(), "warren.rar!/" + core, "Warren adapter core");
             }
         }
     }
 
-    private static void assertVersioned(Manifest manifest, String where) {
+    private static void assertVersioned(Manifest manifest, String where, String title) {
         assertNotNull(VERSION, "the build passes warren.version");
         assertNotNull(manifest, where + " has no META-INF/MANIFEST.MF");
         Attributes main = manifest.getMainAttributes();
@@ -47,7 +48,7 @@ class RarManifestIT {
         String specification = main.getValue(Attributes.Name.SPECIFICATION_VERSION);
         assertTrue(specification != null && VERSION.startsWith(specification + "."),
                 where + ": Specification-Version is the major.minor of " + VERSION + ", not " + specification);
-        assertEquals("Warren resource adapter", main.getValue(Attributes.Name.IMPLEMENTATION_TITLE),
+        assertEquals(title, main.getValue(Attributes.Name.IMPLEMENTATION_TITLE),
                 where + ": Implementation-Title");
         assertEquals("Warren", main.getValue(Attributes.Name.IMPLEMENTATION_VENDOR), where + ": Implementation-Vendor");
     }

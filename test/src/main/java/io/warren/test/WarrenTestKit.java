@@ -5,6 +5,9 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.warren.ConnectionFactory;
 import io.warren.MessageListener;
+import io.warren.container.PoolingConnectionManager;
+import io.warren.container.TestBootstrapContext;
+import io.warren.container.TestWorkManager;
 import io.warren.Producer;
 import io.warren.rar.WarrenResourceAdapter;
 import io.warren.rar.inbound.WarrenActivationSpec;
@@ -50,8 +53,9 @@ public final class WarrenTestKit implements AutoCloseable {
     private final String uri;
     // the adapter, its work manager and pool: what the server would hold
     private final WarrenResourceAdapter adapter = new WarrenResourceAdapter();
-    private final KitWorkManager workManager = new KitWorkManager();
-    private final KitConnectionManager pool = new KitConnectionManager();
+    private final TestWorkManager workManager = new TestWorkManager();
+    // unbounded, as the kit runs no more threads than the test makes
+    private final PoolingConnectionManager pool = new PoolingConnectionManager(Integer.MAX_VALUE, Duration.ofSeconds(30));
     private final ConnectionFactory factory;
     private final List<Mdb<?>> deployed = new ArrayList<>();
     private final Set<String> declaredQueues = new LinkedHashSet<>();
@@ -64,7 +68,7 @@ public final class WarrenTestKit implements AutoCloseable {
         try {
             adapter.setUri(uri);
             adapter.setConnectionName("warren-test-" + UUID.randomUUID().toString().substring(0, 8));
-            adapter.start(new KitBootstrapContext(workManager));
+            adapter.start(new TestBootstrapContext(workManager, null));
             WarrenManagedConnectionFactory managed = new WarrenManagedConnectionFactory();
             managed.setResourceAdapter(adapter);
             factory = (ConnectionFactory) managed.createConnectionFactory(pool);

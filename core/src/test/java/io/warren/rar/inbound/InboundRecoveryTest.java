@@ -4,7 +4,7 @@ import com.rabbitmq.client.AMQP;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
-import io.warren.rar.harness.TestWorkManager;
+import io.warren.container.TestWorkManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.warren.rar.harness;
+package io.warren.container;
 
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
@@ -49,7 +49,7 @@ public final class TestTransactions implements TransactionSynchronizationRegistr
     }
 
     /** Commits, or rolls back when marked rollback-only, and ends the calling thread's transaction. */
-    void complete(TestTransaction transaction) {
+    public void complete(TestTransaction transaction) {
         try {
             transaction.complete();
         } finally {
@@ -58,7 +58,7 @@ public final class TestTransactions implements TransactionSynchronizationRegistr
     }
 
     /** Ends the calling thread's transaction without completing it: no resource or synchronization hears of it. */
-    void abandon(TestTransaction transaction) {
+    public void abandon(TestTransaction transaction) {
         if (current.get() == transaction) {
             current.remove();
         }

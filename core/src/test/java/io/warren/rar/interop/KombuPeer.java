@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code rar/src/test/python/kombu_peer.py} with Debian's {@code python3-kombu}. A peer that
+ * Runs {@code core/src/test/python/kombu_peer.py} with Debian's {@code python3-kombu}. A peer that
  * cannot run is a test failure that says how to put it right, never a skip: interop that is not
  * tested would regress unseen.
  */

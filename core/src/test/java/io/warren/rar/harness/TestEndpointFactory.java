@@ -1,5 +1,6 @@
 package io.warren.rar.harness;
 
+import io.warren.container.TestTransactions;
 import io.warren.Message;
 import io.warren.MessageListener;
 import jakarta.resource.spi.UnavailableException;

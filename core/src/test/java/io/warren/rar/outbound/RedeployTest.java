@@ -8,7 +8,7 @@ import io.warren.Producer;
 import io.warren.Queue;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
-import io.warren.rar.harness.PoolingConnectionManager;
+import io.warren.container.PoolingConnectionManager;
 import io.warren.rar.serialization.OverridingJsonSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.warren.test;
+package io.warren.container;
 
 import jakarta.resource.spi.BootstrapContext;
 import jakarta.resource.spi.XATerminator;
@@ -8,13 +8,18 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.util.Timer;
 
-/** What the server hands the adapter when it starts: here only the work manager matters. */
-final class KitBootstrapContext implements BootstrapContext {
+/**
+ * A bootstrap context that hands out the harness's work manager and, as every Jakarta EE server
+ * does, its transaction synchronization registry (or none, as the warren-test kit).
+ */
+public final class TestBootstrapContext implements BootstrapContext {
 
     private final WorkManager workManager;
+    private final TransactionSynchronizationRegistry registry;
 
-    KitBootstrapContext(WorkManager workManager) {
+    public TestBootstrapContext(WorkManager workManager, TransactionSynchronizationRegistry registry) {
         this.workManager = workManager;
+        this.registry = registry;
     }
 
     @Override
@@ -39,6 +44,6 @@ final class KitBootstrapContext implements BootstrapContext {
 
     @Override
     public TransactionSynchronizationRegistry getTransactionSynchronizationRegistry() {
-        return null;
+        return registry;
     }
 }

@@ -5,7 +5,7 @@ import io.warren.Producer;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
-import io.warren.rar.harness.TestTransactions;
+import io.warren.container.TestTransactions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

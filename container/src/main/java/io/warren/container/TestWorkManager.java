@@ -1,4 +1,4 @@
-package io.warren.rar.harness;
+package io.warren.container;
 
 import jakarta.resource.spi.work.ExecutionContext;
 import jakarta.resource.spi.work.Work;

@@ -1,5 +1,9 @@
 package io.warren.rar.harness;
 
+import io.warren.container.TestTransactions;
+import io.warren.container.PoolingConnectionManager;
+import io.warren.container.TestBootstrapContext;
+import io.warren.container.TestWorkManager;
 import io.warren.ConnectionFactory;
 import io.warren.rar.WarrenResourceAdapter;
 import io.warren.rar.inbound.WarrenActivationSpec;

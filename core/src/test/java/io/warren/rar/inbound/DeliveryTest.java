@@ -10,7 +10,7 @@ import io.warren.Queue;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
-import io.warren.rar.harness.TestWorkManager;
+import io.warren.container.TestWorkManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
