@@ -5,6 +5,7 @@ import jakarta.resource.spi.LocalTransaction;
 import jakarta.resource.spi.LocalTransactionException;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 
 /**
  * A local transaction on the managed connection's channel: AMQP's tx.select, tx.commit and
@@ -21,12 +22,15 @@ import java.io.IOException;
  */
 final class ChannelTransaction implements LocalTransaction {
 
-    private final WarrenManagedConnection managed;
     private final PooledChannel channel;
+    private final FlowGate flowGate;
+    /** Tells the container to discard the managed connection. */
+    private final Consumer<Exception> broken;
 
-    ChannelTransaction(WarrenManagedConnection managed, PooledChannel channel) {
-        this.managed = managed;
+    ChannelTransaction(PooledChannel channel, FlowGate flowGate, Consumer<Exception> broken) {
         this.channel = channel;
+        this.flowGate = flowGate;
+        this.broken = broken;
     }
 
     @Override
@@ -37,7 +41,7 @@ final class ChannelTransaction implements LocalTransaction {
     @Override
     public void commit() throws ResourceException {
         if (channel.transactionStarted()) {
-            String refusal = managed.blockedRefusal();
+            String refusal = flowGate.refusal();
             if (refusal != null) {
                 abandon();
                 throw new LocalTransactionException("Did not commit the AMQP transaction, which rolls back: "
@@ -50,21 +54,21 @@ final class ChannelTransaction implements LocalTransaction {
         } catch (IOException | RuntimeException e) {
             // only a commit-ok says the broker committed: without it (a closed channel, no answer in time)
             // it did not, or nothing here can tell
-            managed.failed(e);
+            broken.accept(e);
             throw new LocalTransactionException("The broker did not confirm the AMQP commit: " + e.getMessage(), e);
         }
     }
 
     @Override
     public void rollback() throws ResourceException {
-        if (channel.transactionStarted() && managed.blocked()) {
+        if (channel.transactionStarted() && flowGate.blocked()) {
             abandon();
             return;
         }
         try {
             channel.rollback();
         } catch (IOException | RuntimeException e) {
-            managed.failed(e);
+            broken.accept(e);
             throw new LocalTransactionException("Could not roll back the AMQP transaction: " + e.getMessage(), e);
         }
     }

@@ -7,10 +7,8 @@ import io.warren.OutgoingMessage;
 import io.warren.Producer;
 import io.warren.Queue;
 import io.warren.WarrenException;
-import io.warren.rar.serialization.Serializers;
 
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /** What the application holds: a thin handle on a managed connection, which the container may move. */
 final class ConnectionHandle implements Connection {
@@ -42,32 +40,32 @@ final class ConnectionHandle implements Connection {
 
     @Override
     public void declare(Exchange exchange) {
-        managed().declare(exchange);
+        managed().operations().declare(exchange);
     }
 
     @Override
     public Queue declare(Queue queue) {
-        return managed().declare(queue);
+        return managed().operations().declare(queue);
     }
 
     @Override
     public void checkExists(String queue) {
-        managed().checkExists(queue);
+        managed().operations().checkExists(queue);
     }
 
     @Override
     public void delete(Exchange exchange) {
-        managed().delete(exchange);
+        managed().operations().delete(exchange);
     }
 
     @Override
     public void deleteQueue(String queue) {
-        managed().deleteQueue(queue);
+        managed().operations().deleteQueue(queue);
     }
 
     @Override
     public long purge(String queue) {
-        return managed().purge(queue);
+        return managed().operations().purge(queue);
     }
 
     @Override
@@ -77,24 +75,20 @@ final class ConnectionHandle implements Connection {
 
     @Override
     public void publish(Producer.Settings settings, OutgoingMessage message) {
-        WarrenManagedConnection target = managed();
-        target.publish(settings, message, target.serializers());
+        managed().publisher().publish(settings, message);
     }
 
-    /** A producer's publish, with the serializers of the application that made the producer. */
-    void publish(Producer.Settings settings, OutgoingMessage message, Serializers serializers) {
-        managed().publish(settings, message, serializers);
-    }
-
-    /** Not on {@link Connection}: applications publish asynchronously through a {@link Producer}. */
-    CompletableFuture<Void> publishConfirmed(Producer.Settings settings, OutgoingMessage message,
-                                             Serializers serializers) {
-        return managed().publishConfirmed(settings, message, serializers);
+    /**
+     * For a producer, which publishes with the serializers of the application that made it, and
+     * confirmed publishes, which are not on {@link Connection}.
+     */
+    Publisher publisher() {
+        return managed().publisher();
     }
 
     @Override
     public Optional<Message> fetch(String queue) {
-        return managed().fetch(queue);
+        return managed().operations().fetch(queue);
     }
 
     @Override

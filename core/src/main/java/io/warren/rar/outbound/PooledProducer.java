@@ -1,7 +1,5 @@
 package io.warren.rar.outbound;
 
-import io.warren.Connection;
-import io.warren.ConnectionFactory;
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
 import io.warren.PublishException;
@@ -16,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class PooledProducer implements Producer {
 
-    private final ConnectionFactory factory;
+    private final WarrenConnectionFactory factory;
     private final Settings settings;
     /**
      * Those of the application that made this producer, held for as long as it holds the producer,
@@ -24,7 +22,7 @@ final class PooledProducer implements Producer {
      */
     private final Serializers serializers;
 
-    PooledProducer(ConnectionFactory factory, Settings settings, Serializers serializers) {
+    PooledProducer(WarrenConnectionFactory factory, Settings settings, Serializers serializers) {
         this.factory = factory;
         this.settings = settings;
         this.serializers = serializers;
@@ -42,8 +40,8 @@ final class PooledProducer implements Producer {
 
     @Override
     public void publish(OutgoingMessage message) {
-        try (Connection connection = factory.getConnection()) {
-            ((ConnectionHandle) connection).publish(settings, message, serializers);
+        try (ConnectionHandle connection = factory.handle()) {
+            connection.publisher().publish(settings, message, serializers);
         }
     }
 
@@ -73,8 +71,8 @@ final class PooledProducer implements Producer {
         if (message == null) {
             return CompletableFuture.failedFuture(new WarrenException("publishConfirmed needs a message, not null"));
         }
-        try (Connection connection = factory.getConnection()) {
-            return ((ConnectionHandle) connection).publishConfirmed(settings, message, serializers);
+        try (ConnectionHandle connection = factory.handle()) {
+            return connection.publisher().publishConfirmed(settings, message, serializers);
         } catch (WarrenException e) {
             return CompletableFuture.failedFuture(e);
         } catch (RuntimeException e) {

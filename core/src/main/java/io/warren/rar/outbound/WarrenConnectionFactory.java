@@ -28,8 +28,25 @@ public final class WarrenConnectionFactory implements ConnectionFactory, Seriali
 
     @Override
     public Connection getConnection() {
+        return (Connection) allocate();
+    }
+
+    /**
+     * A connection for a producer, which publishes through the handle's own {@link Publisher}: the
+     * container hands back the handle the managed connection gave it.
+     */
+    ConnectionHandle handle() {
+        Object connection = allocate();
+        if (connection instanceof ConnectionHandle handle) {
+            return handle;
+        }
+        throw new WarrenException("A producer of " + managedFactory.describe() + " got " + connection
+                + " from the container, not the Warren connection handle its managed connection made");
+    }
+
+    private Object allocate() {
         try {
-            return (Connection) connectionManager.allocateConnection(managedFactory, null);
+            return connectionManager.allocateConnection(managedFactory, null);
         } catch (ResourceException e) {
             throw new WarrenException("No broker connection to be had from " + managedFactory.describe() + ": "
                     + reason(e), e);

@@ -1,19 +1,6 @@
 package io.warren.rar.outbound;
 
-import com.rabbitmq.client.ChannelContinuationTimeoutException;
-import com.rabbitmq.client.ShutdownSignalException;
-import io.warren.EncodeException;
-import io.warren.Exchange;
-import io.warren.Message;
-import io.warren.OutgoingMessage;
-import io.warren.Producer;
-import io.warren.PublishException;
-import io.warren.Queue;
-import io.warren.WarrenException;
 import io.warren.rar.config.BrokerConnector;
-import io.warren.rar.config.FlowControl;
-import io.warren.rar.serialization.Serializers;
-import io.warren.rar.tracing.Tracing;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionEvent;
@@ -27,15 +14,11 @@ import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,10 +34,10 @@ public final class WarrenManagedConnection implements ManagedConnection {
     private final WarrenManagedConnectionFactory factory;
     private final Credentials credentials;
     private final PooledChannel channel;
-    private final FlowControl flowControl;
-    private final Duration publishBlockedTimeout;
+    private final Publisher publisher;
+    private final ChannelOperations operations;
     private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
-    private final Set<ConnectionHandle> handles = new java.util.concurrent.CopyOnWriteArraySet<>();
+    private final Set<ConnectionHandle> handles = new CopyOnWriteArraySet<>();
     private final AtomicBoolean broken = new AtomicBoolean();
     private final AtomicBoolean destroyed = new AtomicBoolean();
     private final ChannelTransaction transaction;
@@ -64,8 +47,6 @@ public final class WarrenManagedConnection implements ManagedConnection {
                             BrokerConnector.Opened connection, Completions completions) throws IOException {
         this.factory = factory;
         this.credentials = credentials;
-        this.flowControl = connection.flowControl();
-        this.publishBlockedTimeout = factory.connectionSettings().publishBlockedTimeout();
         this.channel = new PooledChannel(connection.connection(), completions, factory.metrics(), cause -> {
             if (!cause.isHardError()) {
                 // a channel error (a refused declaration, say): the channel is reopened when next used
@@ -74,7 +55,22 @@ public final class WarrenManagedConnection implements ManagedConnection {
             }
             failed(cause);
         });
-        this.transaction = new ChannelTransaction(this, channel);
+        ChannelFailures failures = new ChannelFailures(channel, this::failed,
+                factory.connectionSettings().channelRpcTimeoutMillis());
+        FlowGate flowGate = new FlowGate(connection.flowControl(), factory.connectionSettings().publishBlockedTimeout());
+        this.publisher = new Publisher(channel, flowGate, failures, factory::serializers);
+        this.operations = new ChannelOperations(channel, failures, factory::serializers);
+        this.transaction = new ChannelTransaction(channel, flowGate, this::failed);
+    }
+
+    /** @return how the handles on this managed connection publish */
+    Publisher publisher() {
+        return publisher;
+    }
+
+    /** @return how the handles on this managed connection declare and fetch */
+    ChannelOperations operations() {
+        return operations;
     }
 
     Credentials credentials() {
@@ -199,198 +195,5 @@ public final class WarrenManagedConnection implements ManagedConnection {
         LOG.log(Level.FINE, "Discarding a pooled broker channel: {0}", cause.getMessage());
         ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_ERROR_OCCURRED, cause);
         listeners.forEach(listener -> listener.connectionErrorOccurred(event));
-    }
-
-    // Operations the handles delegate to; each turns a broken connection into a container event.
-
-    void declare(Exchange exchange) {
-        run(() -> channel.declarer().declare(exchange), () -> "declare " + exchange);
-    }
-
-    Queue declare(Queue queue) {
-        return call(() -> channel.declarer().declare(queue), () -> "declare " + queue);
-    }
-
-    void checkExists(String queue) {
-        run(() -> channel.declarer().checkExists(queue), () -> "check queue '" + queue + "'");
-    }
-
-    void delete(Exchange exchange) {
-        run(() -> channel.declarer().delete(exchange), () -> "delete " + exchange);
-    }
-
-    void deleteQueue(String queue) {
-        run(() -> channel.declarer().deleteQueue(queue), () -> "delete queue '" + queue + "'");
-    }
-
-    long purge(String queue) {
-        return call(() -> channel.declarer().purge(queue), () -> "purge queue '" + queue + "'");
-    }
-
-    /** @return the serializers of the calling application */
-    Serializers serializers() {
-        return factory.serializers();
-    }
-
-    /**
-     * Runs once per message: what a failure would say is put together only when one happens, and the
-     * channel is called directly rather than through {@link #run}, so that a publish that succeeds
-     * allocates no description and no closure.
-     */
-    void publish(Producer.Settings settings, OutgoingMessage message, Serializers serializers) {
-        String exchange = settings.exchange();
-        String routingKey = message.routingKey() != null ? message.routingKey() : settings.routingKey();
-        OutgoingProperties.Wire wire = OutgoingProperties.wire(encode(message, settings, serializers), settings, message);
-        awaitUnblocked(exchange, routingKey);
-        try (Tracing.Span span = Tracing.publish(exchange, routingKey)) {
-            channel.publish(exchange, routingKey, settings.mandatory(), settings.confirmTimeout(),
-                    span.inject(wire.properties()), wire.body());
-        } catch (IOException | RuntimeException e) {
-            throw failure(e, () -> publishing(exchange, routingKey));
-        }
-    }
-
-    private static String publishing(String exchange, String routingKey) {
-        return "publish to exchange '" + exchange + "' with routing key '" + routingKey + "'";
-    }
-
-    /** Failures to publish at all are failed futures too, as the caller handles the future only. */
-    CompletableFuture<Void> publishConfirmed(Producer.Settings settings, OutgoingMessage message,
-                                             Serializers serializers) {
-        String routingKey = message.routingKey() != null ? message.routingKey() : settings.routingKey();
-        Duration timeout = settings.confirms() ? settings.confirmTimeout() : Producer.DEFAULT_CONFIRM_TIMEOUT;
-        try {
-            OutgoingProperties.Wire wire = OutgoingProperties.wire(encode(message, settings, serializers), settings,
-                    message);
-            awaitUnblocked(settings.exchange(), routingKey);
-            try (Tracing.Span span = Tracing.publish(settings.exchange(), routingKey)) {
-                return channel.publishConfirmed(settings.exchange(), routingKey, settings.mandatory(), timeout,
-                        span.inject(wire.properties()), wire.body());
-            }
-        } catch (IOException | ShutdownSignalException e) {
-            if (!channel.isUsable()) {
-                failed(e);
-            }
-            return CompletableFuture.failedFuture(new PublishException("Could not publish to exchange '"
-                    + settings.exchange() + "' with routing key '" + routingKey + "': " + reason(e), e));
-        } catch (WarrenException e) {
-            return CompletableFuture.failedFuture(e);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(new PublishException("Could not publish to exchange '"
-                    + settings.exchange() + "' with routing key '" + routingKey + "': " + e, e));
-        }
-    }
-
-    /**
-     * Publishing on a connection the broker blocks would get it blocked for reading too, stalling
-     * this factory's declarations, fetches and acks with it: wait a bounded time instead, then fail.
-     */
-    private void awaitUnblocked(String exchange, String routingKey) {
-        String refusal = blockedRefusal();
-        if (refusal != null) {
-            throw new PublishException("Could not " + publishing(exchange, routingKey) + ": " + refusal
-                    + "; nothing was sent, publish it again later", null);
-        }
-    }
-
-    /**
-     * @return null once the broker reads this connection, waiting at most publishBlockedTimeoutMillis;
-     *     otherwise why it does not
-     */
-    String blockedRefusal() {
-        String refusal = flowControl.awaitUnblocked(publishBlockedTimeout);
-        return refusal == null ? null : refusal + " (publishBlockedTimeoutMillis)";
-    }
-
-    /** @return whether the broker blocks this connection now, and so reads nothing sent on it */
-    boolean blocked() {
-        return flowControl.blocked();
-    }
-
-    private static Serializers.Encoded encode(OutgoingMessage message, Producer.Settings settings,
-                                              Serializers serializers) {
-        String serializer = message.serializer() != null ? message.serializer() : settings.serializer();
-        try {
-            return serializers.encode(message.payload(), message.serializer(), settings.serializer(),
-                    message.contentType(), message.contentEncoding());
-        } catch (WarrenException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            String payloadType = message.payload() == null ? "null" : message.payload().getClass().getName();
-            String contentType = serializers.get(serializer).contentType();
-            throw new EncodeException("Cannot encode a payload of type " + payloadType + " as " + contentType
-                    + " (serializer '" + serializer + "'): " + firstLine(e), payloadType, contentType, e);
-        }
-    }
-
-    private static String firstLine(Throwable e) {
-        Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
-        String message = String.valueOf(cause.getMessage());
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
-
-    Optional<Message> fetch(String queue) {
-        Serializers serializers = serializers();
-        return call(() -> channel.fetch(queue, serializers).map(Message.class::cast),
-                () -> "fetch from queue '" + queue + "'");
-    }
-
-    private interface Operation<T> {
-        T perform() throws IOException;
-    }
-
-    private interface VoidOperation {
-        void perform() throws IOException;
-    }
-
-    private void run(VoidOperation operation, Supplier<String> what) {
-        call(() -> {
-            operation.perform();
-            return null;
-        }, what);
-    }
-
-    /** @param what what the operation does, for the exception: asked only when it fails */
-    private <T> T call(Operation<T> operation, Supplier<String> what) {
-        try {
-            return operation.perform();
-        } catch (IOException | RuntimeException e) {
-            throw failure(e, what);
-        }
-    }
-
-    /**
-     * @return what to throw for an operation that failed: a broker that did not answer or a broken
-     *     channel as Warren's exception, any other as it was
-     */
-    private RuntimeException failure(Exception e, Supplier<String> what) {
-        if (e instanceof ChannelContinuationTimeoutException timeout) {
-            return unanswered(what.get(), timeout);
-        }
-        if (e instanceof WarrenException warren) {
-            return warren.getCause() instanceof ChannelContinuationTimeoutException timeout
-                    ? unanswered(what.get(), timeout) : warren;
-        }
-        if (e instanceof IOException || e instanceof ShutdownSignalException) {
-            if (!channel.isUsable()) {
-                failed(e);
-            }
-            return new WarrenException("Could not " + what.get() + ": " + reason(e), e);
-        }
-        return (RuntimeException) e;
-    }
-
-    /** A channel whose broker did not answer in time goes, and this managed connection with it. */
-    private WarrenException unanswered(String what, ChannelContinuationTimeoutException timeout) {
-        channel.abandon();
-        failed(timeout);
-        return new WarrenException("Could not " + what + ": the broker did not answer within "
-                + factory.connectionSettings().channelRpcTimeoutMillis() + " ms (channelRpcTimeoutMillis)", timeout);
-    }
-
-    private static String reason(Exception e) {
-        Throwable cause = e.getCause() instanceof ShutdownSignalException ? e.getCause() : e;
-        return String.valueOf(cause.getMessage());
     }
 }

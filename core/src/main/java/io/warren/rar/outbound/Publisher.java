@@ -1,0 +1,145 @@
+package io.warren.rar.outbound;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.EncodeException;
+import io.warren.OutgoingMessage;
+import io.warren.Producer;
+import io.warren.PublishException;
+import io.warren.WarrenException;
+import io.warren.rar.serialization.Serializers;
+import io.warren.rar.tracing.Tracing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Publishing on a managed connection's channel: a message is encoded, waits out the broker's flow
+ * control, is traced and sent, the same way whether its caller waits for the confirm or takes a
+ * future of it. Handles reach it through their managed connection, producers through the handle
+ * they borrow.
+ */
+final class Publisher {
+
+    private final PooledChannel channel;
+    private final FlowGate flowGate;
+    private final ChannelFailures failures;
+    /** Those of the application the managed connection serves, for a publish that brings none. */
+    private final Supplier<Serializers> serializers;
+    // made once, not per message: a publish that succeeds allocates no closure
+    private final Sender<Void> waitingForConfirm;
+    private final Sender<CompletableFuture<Void>> confirmingLater;
+
+    Publisher(PooledChannel channel, FlowGate flowGate, ChannelFailures failures, Supplier<Serializers> serializers) {
+        this.channel = channel;
+        this.flowGate = flowGate;
+        this.failures = failures;
+        this.serializers = serializers;
+        this.waitingForConfirm = (exchange, routingKey, mandatory, confirmTimeout, properties, body) -> {
+            channel.publish(exchange, routingKey, mandatory, confirmTimeout, properties, body);
+            return null;
+        };
+        this.confirmingLater = channel::publishConfirmed;
+    }
+
+    /** How the channel sends a message ready to go. */
+    private interface Sender<T> {
+        T send(String exchange, String routingKey, boolean mandatory, Duration confirmTimeout,
+               AMQP.BasicProperties properties, byte[] body) throws IOException;
+    }
+
+    /** A publish through a handle, with the serializers of the application the connection serves. */
+    void publish(Producer.Settings settings, OutgoingMessage message) {
+        publish(settings, message, serializers.get());
+    }
+
+    /**
+     * Runs once per message: what a failure would say is put together only when one happens, so
+     * that a publish that succeeds allocates no description and no closure.
+     */
+    void publish(Producer.Settings settings, OutgoingMessage message, Serializers serializers) {
+        try {
+            send(settings, message, serializers, settings.confirmTimeout(), waitingForConfirm);
+        } catch (IOException | RuntimeException e) {
+            throw failures.failure(e, () -> publishing(settings.exchange(), routingKey(settings, message)));
+        }
+    }
+
+    /** Failures to publish at all are failed futures too, as the caller handles the future only. */
+    CompletableFuture<Void> publishConfirmed(Producer.Settings settings, OutgoingMessage message,
+                                             Serializers serializers) {
+        Duration timeout = settings.confirms() ? settings.confirmTimeout() : Producer.DEFAULT_CONFIRM_TIMEOUT;
+        try {
+            return send(settings, message, serializers, timeout, confirmingLater);
+        } catch (IOException | ShutdownSignalException e) {
+            failures.discardIfBroken(e);
+            return CompletableFuture.failedFuture(new PublishException("Could not "
+                    + publishing(settings.exchange(), routingKey(settings, message)) + ": "
+                    + ChannelFailures.reason(e), e));
+        } catch (WarrenException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new PublishException("Could not "
+                    + publishing(settings.exchange(), routingKey(settings, message)) + ": " + e, e));
+        }
+    }
+
+    /** What every publish does before the channel sends it, and the span it is sent in. */
+    private <T> T send(Producer.Settings settings, OutgoingMessage message, Serializers serializers,
+                       Duration confirmTimeout, Sender<T> sender) throws IOException {
+        String exchange = settings.exchange();
+        String routingKey = routingKey(settings, message);
+        OutgoingProperties.Wire wire = OutgoingProperties.wire(encode(message, settings, serializers), settings, message);
+        awaitUnblocked(exchange, routingKey);
+        try (Tracing.Span span = Tracing.publish(exchange, routingKey)) {
+            return sender.send(exchange, routingKey, settings.mandatory(), confirmTimeout,
+                    span.inject(wire.properties()), wire.body());
+        }
+    }
+
+    private static String routingKey(Producer.Settings settings, OutgoingMessage message) {
+        return message.routingKey() != null ? message.routingKey() : settings.routingKey();
+    }
+
+    private static String publishing(String exchange, String routingKey) {
+        return "publish to exchange '" + exchange + "' with routing key '" + routingKey + "'";
+    }
+
+    /**
+     * Publishing on a connection the broker blocks would get it blocked for reading too, stalling
+     * this factory's declarations, fetches and acks with it: wait a bounded time instead, then fail.
+     */
+    private void awaitUnblocked(String exchange, String routingKey) {
+        String refusal = flowGate.refusal();
+        if (refusal != null) {
+            throw new PublishException("Could not " + publishing(exchange, routingKey) + ": " + refusal
+                    + "; nothing was sent, publish it again later", null);
+        }
+    }
+
+    private static Serializers.Encoded encode(OutgoingMessage message, Producer.Settings settings,
+                                              Serializers serializers) {
+        String serializer = message.serializer() != null ? message.serializer() : settings.serializer();
+        try {
+            return serializers.encode(message.payload(), message.serializer(), settings.serializer(),
+                    message.contentType(), message.contentEncoding());
+        } catch (WarrenException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            String payloadType = message.payload() == null ? "null" : message.payload().getClass().getName();
+            String contentType = serializers.get(serializer).contentType();
+            throw new EncodeException("Cannot encode a payload of type " + payloadType + " as " + contentType
+                    + " (serializer '" + serializer + "'): " + firstLine(e), payloadType, contentType, e);
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        Throwable cause = e instanceof UncheckedIOException && e.getCause() != null ? e.getCause() : e;
+        String message = String.valueOf(cause.getMessage());
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}
