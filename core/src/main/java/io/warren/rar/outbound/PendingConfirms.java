@@ -1,5 +1,6 @@
 package io.warren.rar.outbound;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Return;
 import io.warren.PublishException;
@@ -8,6 +9,7 @@ import io.warren.rar.metrics.FactoryMetrics;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class PendingConfirms implements ConfirmListener {
 
     /** Carries a mandatory message's key, so that the broker's return finds its future. */
-    static final String PUBLISH_ID = "x-warren-publish-id";
+    private static final String PUBLISH_ID = "x-warren-publish-id";
 
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
     private final Completions completions;
@@ -83,6 +85,14 @@ final class PendingConfirms implements ConfirmListener {
     /** Forgets a message whose publish failed: the caller reports that failure. */
     void forget(long key) {
         pending.remove(key);
+    }
+
+    /** @return the properties of a mandatory message whose caller will not wait for it, carrying its key */
+    static AMQP.BasicProperties withPublishId(AMQP.BasicProperties properties, long key) {
+        Map<String, Object> headers = properties.getHeaders() == null ? new LinkedHashMap<>()
+                : new LinkedHashMap<>(properties.getHeaders());
+        headers.put(PUBLISH_ID, key);
+        return properties.builder().headers(headers).build();
     }
 
     /** @return whether the returned message was one of ours, to be failed when its ack comes */

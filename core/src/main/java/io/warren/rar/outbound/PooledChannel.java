@@ -17,11 +17,7 @@ import io.warren.rar.serialization.Serializers;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -48,8 +44,7 @@ final class PooledChannel {
     private final FactoryMetrics metrics;
     private final ShutdownListener onShutdown;
     private final List<Return> returns = new CopyOnWriteArrayList<>();
-    private final Map<Long, ReceivedMessage> unsettled = new LinkedHashMap<>();
-    private final List<ReceivedMessage> settledInTransaction = new ArrayList<>();
+    private final FetchedMessages fetched = new FetchedMessages();
     private Channel channel;
     private PendingConfirms confirms;
     private Mode mode;
@@ -95,14 +90,7 @@ final class PooledChannel {
         confirms = pending;
         mode = Mode.PLAIN;
         stale = false;
-        forgetUnsettled(Outcome.REQUEUED);
-    }
-
-    /** Messages fetched on a channel that closed went back to their queue with it. */
-    private void forgetUnsettled(Outcome outcome) {
-        unsettled.values().forEach(message -> message.markSettled(outcome));
-        unsettled.clear();
-        settledInTransaction.clear();
+        fetched.forget(Outcome.REQUEUED);
     }
 
     String serverVersion() {
@@ -240,19 +228,12 @@ final class PooledChannel {
         CompletableFuture<Void> answer = confirms.expect(key, exchange, routingKey, timeout, waitedOn);
         try {
             target.basicPublish(exchange, routingKey, mandatory,
-                    mandatory && !waitedOn ? withPublishId(properties, key) : properties, body);
+                    mandatory && !waitedOn ? PendingConfirms.withPublishId(properties, key) : properties, body);
         } catch (IOException | RuntimeException e) {
             confirms.forget(key);
             throw e;
         }
         return answer;
-    }
-
-    private static AMQP.BasicProperties withPublishId(AMQP.BasicProperties properties, long key) {
-        Map<String, Object> headers = properties.getHeaders() == null ? new LinkedHashMap<>()
-                : new LinkedHashMap<>(properties.getHeaders());
-        headers.put(PendingConfirms.PUBLISH_ID, key);
-        return properties.builder().headers(headers).build();
     }
 
     private void throwIfReturned() {
@@ -272,7 +253,7 @@ final class PooledChannel {
         }
         ReceivedMessage message = new ReceivedMessage(queue, response.getEnvelope(), response.getProps(),
                 response.getBody(), serializers, Set.of(), (tag, outcome) -> settle(source, tag, outcome));
-        unsettled.put(response.getEnvelope().getDeliveryTag(), message);
+        fetched.held(message);
         return Optional.of(message);
     }
 
@@ -288,24 +269,7 @@ final class PooledChannel {
             throw new IllegalStateException("The channel this message was fetched on has closed, "
                     + "so the broker has requeued it; it can no longer be settled");
         }
-        ReceivedMessage message = unsettled.remove(tag);
-        if (message == null) {
-            throw new IllegalStateException("Message " + tag + " is no longer held by this connection: "
-                    + "it was requeued when its connection closed");
-        }
-        try {
-            switch (outcome) {
-                case ACKED -> source.basicAck(tag, false);
-                case REJECTED -> source.basicReject(tag, false);
-                case REQUEUED -> source.basicReject(tag, true);
-                default -> throw new IllegalArgumentException(outcome.name());
-            }
-        } catch (IOException e) {
-            throw new WarrenException("Could not settle message " + tag + " from queue '" + message.queue() + "'", e);
-        }
-        if (inTransaction) {
-            settledInTransaction.add(message);
-        }
+        fetched.settle(source, tag, outcome, inTransaction);
     }
 
     /** Nothing goes to the broker yet: see {@link #transactionChannel()}. */
@@ -332,7 +296,7 @@ final class PooledChannel {
                 return;
             }
             channel.txCommit();
-            settledInTransaction.clear();
+            fetched.committed();
             returns.clear();
             confirms.committed();
         } finally {
@@ -345,11 +309,7 @@ final class PooledChannel {
             if (transactionStarted && channel.isOpen()) {
                 channel.txRollback();
             }
-            // the broker undid the acks: these messages are unacknowledged on the channel again
-            for (ReceivedMessage message : settledInTransaction) {
-                unsettled.put(message.deliveryTag(), message);
-            }
-            settledInTransaction.clear();
+            fetched.rolledBack();
             returns.clear();
             confirms.rolledBack();
         } finally {
@@ -364,7 +324,7 @@ final class PooledChannel {
      */
     void abandonTransaction() {
         try {
-            forgetUnsettled(Outcome.REQUEUED);
+            fetched.forget(Outcome.REQUEUED);
             returns.clear();
             confirms.rolledBack();
             abandon();
@@ -375,19 +335,14 @@ final class PooledChannel {
 
     /** Gives back to their queues the fetched messages nobody settled, before the next caller gets the channel. */
     void requeueUnsettled() throws IOException {
-        if (unsettled.isEmpty()) {
+        if (fetched.noneUnsettled()) {
             return;
         }
         if (!channel.isOpen()) {
-            forgetUnsettled(Outcome.REQUEUED);
+            fetched.forget(Outcome.REQUEUED);
             return;
         }
-        for (Iterator<ReceivedMessage> it = unsettled.values().iterator(); it.hasNext(); ) {
-            ReceivedMessage message = it.next();
-            message.markSettled(Outcome.REQUEUED);
-            channel.basicReject(message.deliveryTag(), true);
-            it.remove();
-        }
+        fetched.requeueUnsettled(channel);
         if (mode == Mode.TX && !inTransaction) {
             channel.txCommit();
         }
