@@ -1,0 +1,68 @@
+package io.warren.rar.inbound;
+
+import io.warren.DecodeException;
+import io.warren.rar.inbound.servers.ServerExceptions;
+import io.warren.rar.inbound.servers.ServerExceptions.EJBException;
+import io.warren.rar.inbound.servers.ServerExceptions.EJBTransactionRolledbackException;
+import jakarta.resource.spi.UnavailableException;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.UndeclaredThrowableException;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The servers' strategies combined: each server's refusal is found, wrapped or not, and only those. */
+class ContainerFailuresTest {
+
+    @Test
+    void eachServersRefusalIsOne() {
+        assertTrue(ContainerFailures.isRefusal(new UnavailableException("MDB stopping")));
+        assertTrue(ContainerFailures.isRefusal(ServerExceptions.wildFlyStopping()));
+        assertTrue(ContainerFailures.isRefusal(ServerExceptions.payaraInvocationClosed()));
+        assertTrue(ContainerFailures.isRefusal(ServerExceptions.payaraSetUpFailed()));
+        assertTrue(ContainerFailures.isRefusal(ServerExceptions.payaraForeignInvocation()));
+    }
+
+    @Test
+    void aRefusalCountsAnywhereInTheCauseChain() {
+        assertTrue(ContainerFailures.isRefusal(new UndeclaredThrowableException(ServerExceptions.wildFlyStopping())));
+        assertTrue(ContainerFailures.isRefusal(new EJBTransactionRolledbackException("rolled back",
+                ServerExceptions.payaraForeignInvocation())));
+        assertTrue(ContainerFailures.isRefusal(new RuntimeException("endpoint",
+                new EJBException("wrapped", new UnavailableException("MDB stopping")))));
+    }
+
+    @Test
+    void theBeansFailuresAreNotRefusals() {
+        assertFalse(ContainerFailures.isRefusal(new IllegalStateException("no stock")));
+        assertFalse(ContainerFailures.isRefusal(ServerExceptions.payaraBeanSystemException(
+                new IllegalStateException("no stock"))));
+        assertFalse(ContainerFailures.isRefusal(new EJBTransactionRolledbackException("rolled back",
+                ServerExceptions.thrownByBean(new EJBException()))));
+    }
+
+    @Test
+    void theApplicationCauseIsTheBeansExceptionWithoutTheContainersWrappers() {
+        IllegalStateException bean = new IllegalStateException("no stock");
+        assertSame(bean, ContainerFailures.applicationCause(bean));
+        assertSame(bean, ContainerFailures.applicationCause(ServerExceptions.payaraBeanSystemException(bean)));
+        assertSame(bean, ContainerFailures.applicationCause(new UndeclaredThrowableException(
+                new EJBTransactionRolledbackException("rolled back", new InvocationTargetException(bean)))));
+        RuntimeException beanWithCause = new RuntimeException("order 17 failed", bean);
+        assertSame(beanWithCause, ContainerFailures.applicationCause(new EJBException("wrapped", beanWithCause)),
+                "the bean's own exception keeps its cause");
+        EJBException alone = new EJBException("no cause");
+        assertSame(alone, ContainerFailures.applicationCause(alone));
+    }
+
+    @Test
+    void aBodyThatCouldNotBeDecodedIsFoundThroughTheWrappers() {
+        DecodeException decode = new DecodeException("not JSON", "application/json", null);
+        assertTrue(ContainerFailures.isDecodeFailure(decode));
+        assertTrue(ContainerFailures.isDecodeFailure(new EJBException("wrapped", decode)));
+        assertFalse(ContainerFailures.isDecodeFailure(new IllegalStateException("no stock")));
+    }
+}

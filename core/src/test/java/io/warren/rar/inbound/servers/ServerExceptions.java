@@ -1,0 +1,104 @@
+package io.warren.rar.inbound.servers;
+
+/**
+ * The exceptions the servers throw out of a delivery, made as they make them: the same class
+ * names (the adapter knows them by name too, not by type), messages, causes and, where the adapter
+ * looks at it, the frame that threw. Shapes taken from WildFly's {@code ShutDownInterceptorFactory}
+ * and Payara's {@code org.glassfish.ejb.mdb.MessageBeanContainer.deliverMessage}.
+ */
+public final class ServerExceptions {
+
+    private static final StackTraceElement[] PAYARA_DISPATCH = {
+        new StackTraceElement("org.glassfish.ejb.mdb.MessageBeanContainer", "deliverMessage",
+                "MessageBeanContainer.java", 1002),
+        new StackTraceElement("org.glassfish.ejb.mdb.MessageBeanListenerImpl", "deliverMessage",
+                "MessageBeanListenerImpl.java", 79),
+        new StackTraceElement("com.sun.enterprise.connectors.inbound.MessageEndpointInvocationHandler", "invoke",
+                "MessageEndpointInvocationHandler.java", 155),
+        new StackTraceElement("com.sun.proxy.$Proxy412", "onMessage", null, -1)};
+
+    private ServerExceptions() {
+    }
+
+    /** Named as {@code jakarta.ejb.EJBException}, whose API the adapter does not see. */
+    public static class EJBException extends RuntimeException {
+        public EJBException() {
+        }
+
+        public EJBException(String message) {
+            super(message);
+        }
+
+        public EJBException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Named as {@code jakarta.ejb.EJBTransactionRolledbackException}: the bean's exception in a container transaction. */
+    public static final class EJBTransactionRolledbackException extends EJBException {
+        public EJBTransactionRolledbackException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Named as WildFly's {@code org.jboss.as.ejb3.component.EJBComponentUnavailableException}, an EJBException. */
+    public static final class EJBComponentUnavailableException extends EJBException {
+        public EJBComponentUnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    /** WildFly while it stops the MDB: the bean did not run. */
+    public static RuntimeException wildFlyStopping() {
+        return new EJBComponentUnavailableException("WFLYEJB0421: Invocation cannot proceed as component is shutting down");
+    }
+
+    /** Payara with no invocation on the thread (the container closing): the bean did not run. */
+    public static RuntimeException payaraInvocationClosed() {
+        return thrownByPayaraDispatch(new EJBException("warren-it/OrderMdb: Message-driven bean invocation closed by container"));
+    }
+
+    /** Payara whose beforeMessageDelivery failed (the bean pool already closed): the bean did not run. */
+    public static RuntimeException payaraSetUpFailed() {
+        EJBException failure = new EJBException();
+        failure.initCause(new IllegalStateException("Pool closed"));
+        return thrownByPayaraDispatch(failure);
+    }
+
+    /** Payara with another component's invocation current on the thread: the bean did not run. */
+    public static RuntimeException payaraForeignInvocation() {
+        return thrownByPayaraDispatch(new ClassCastException("class org.glassfish.api.invocation.ComponentInvocation "
+                + "cannot be cast to class com.sun.ejb.EjbInvocation (org.glassfish.api.invocation.ComponentInvocation "
+                + "and com.sun.ejb.EjbInvocation are in unnamed module of loader 'OSGi' @1b9c1b51)"));
+    }
+
+    /** Payara wrapping the bean's unchecked exception: the bean ran. */
+    public static RuntimeException payaraBeanSystemException(RuntimeException bean) {
+        EJBException failure = new EJBException("message-driven bean method public abstract void "
+                + "io.warren.MessageListener.onMessage(io.warren.Message) system exception");
+        failure.initCause(bean);
+        return thrownByPayaraDispatch(failure);
+    }
+
+    /** Payara wrapping anything else the bean's invocation threw: the bean ran. */
+    public static RuntimeException payaraDispatchError(Throwable thrown) {
+        EJBException failure = new EJBException("message-bean container dispatch error");
+        failure.initCause(thrown);
+        return thrownByPayaraDispatch(failure);
+    }
+
+    /** @return the exception as thrown by Payara's MessageBeanContainer.deliverMessage, under its endpoint proxy */
+    public static <T extends Throwable> T thrownByPayaraDispatch(T thrown) {
+        thrown.setStackTrace(PAYARA_DISPATCH.clone());
+        return thrown;
+    }
+
+    /** @return the exception as thrown by the bean itself, which Payara passes on as it is */
+    public static <T extends Throwable> T thrownByBean(T thrown) {
+        StackTraceElement[] stack = new StackTraceElement[PAYARA_DISPATCH.length + 1];
+        stack[0] = new StackTraceElement("com.example.orders.OrderMdb", "onMessage", "OrderMdb.java", 31);
+        System.arraycopy(PAYARA_DISPATCH, 0, stack, 1, PAYARA_DISPATCH.length);
+        thrown.setStackTrace(stack);
+        return thrown;
+    }
+}
