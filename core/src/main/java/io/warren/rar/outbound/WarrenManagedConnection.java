@@ -25,7 +25,9 @@ import java.util.logging.Logger;
 /**
  * The container-pooled unit: one AMQP channel, the handles the application holds on it, and the
  * events that tell the container when a handle closes (back to the pool) or the channel broke
- * (discard it). Supports local transactions, not XA: AMQP 0-9-1 has no two-phase commit.
+ * (discard it). Supports local transactions, not XA: AMQP 0-9-1 has no two-phase commit. What the
+ * handles do on the channel is its {@code Publisher}'s and {@code ChannelOperations}', which report
+ * a broken channel back here to become the container's event.
  */
 public final class WarrenManagedConnection implements ManagedConnection {
 
