@@ -68,7 +68,7 @@ final class ConsumerEndpoint {
     }
 
     /** @return whether the container runs each delivery in a transaction (the MDB's REQUIRED) */
-    boolean isTransacted() {
+    private boolean isTransacted() {
         if (transacted == null) {
             try {
                 transacted = factory.isDeliveryTransacted(ON_MESSAGE);
