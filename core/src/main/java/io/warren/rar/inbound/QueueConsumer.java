@@ -229,7 +229,8 @@ final class QueueConsumer {
     /** @param listener where the MDB's own settlement goes in manual ack mode; null: it is refused */
     private ReceivedMessage received(Delivery delivery, ListenerSettlement listener) {
         return new ReceivedMessage(delivery.queue(), delivery.envelope(), delivery.properties(), delivery.body(),
-                context.serializers(), context.acceptedTypes(), listener != null ? listener : ListenerSettlement.BY_CONTAINER);
+                context.serializers(), context.acceptedTypes(),
+                listener != null ? listener : ListenerSettlement.BY_CONTAINER);
     }
 
     /** One delivery, start to end: admitted by the policy, run through the MDB, settled as the policy decides. */
