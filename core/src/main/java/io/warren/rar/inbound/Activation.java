@@ -17,15 +17,14 @@ import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import javax.management.ObjectName;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -47,20 +46,13 @@ final class Activation {
     /** How long the deployment waits for the first connection before it goes on and lets it finish in the background. */
     static final long FIRST_CONNECT_WAIT_MILLIS = 5_000;
 
-    private final MessageEndpointFactory endpointFactory;
-    /** The container's, to settle a transacted delivery after its transaction; null: through an XAResource. */
-    private final TransactionSynchronizationRegistry transactionRegistry;
-    private final WorkManager workManager;
+    /** Makes each consumer's own endpoint. */
+    private final Supplier<ConsumerEndpoint> endpoints;
     private final Later later;
     private final InboundSettings settings;
-    private final ConnectionSettings connectionSettings;
     private final BrokerConnector connector;
-    private final Serializers serializers;
-    private final Set<String> acceptedTypes;
-    private final DeliveryAttempts attempts = new DeliveryAttempts();
-    private final StreamPositions streamPositions = new StreamPositions();
-    private final Redeliveries redeliveries;
-    private final DeadLetters deadLetters;
+    private final DeliveryContext context;
+    private final ConsumerHost host = new Host();
     private final String description;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -74,32 +66,19 @@ final class Activation {
     private final List<QueueConsumer> consumers = new ArrayList<>();
     private final List<QueueConsumer> lost = new ArrayList<>();
 
-    /** Runs a task after a wait, on a timer of the container's. */
-    interface Later {
-        void run(long delayMillis, Runnable task);
-    }
-
     Activation(MessageEndpointFactory endpointFactory, WorkManager workManager, Later later, InboundSettings settings,
                ConnectionSettings connectionSettings, AddressRotation rotation, Serializers serializers,
                TransactionSynchronizationRegistry transactionRegistry) {
-        this.endpointFactory = endpointFactory;
-        this.transactionRegistry = transactionRegistry;
-        this.workManager = workManager;
         this.later = later;
         this.settings = settings;
-        this.connectionSettings = connectionSettings;
         this.connector = new BrokerConnector(connectionSettings, null, null, rotation);
-        this.serializers = serializers;
-        this.acceptedTypes = acceptedTypes(settings, serializers);
         List<String> names = settings.queues().stream().map(Queue::name).toList();
-        this.description = "the MDB " + Endpoints.name(endpointFactory) + " on queue" + (names.size() > 1 ? "s " : " ")
-                + String.join(", ", names.stream().map(name -> "'" + name + "'").toList());
+        this.description = Endpoints.describe(endpointFactory, names);
         this.metrics = new ActivationMetrics(Endpoints.name(endpointFactory), Endpoints.beanClass(endpointFactory), names,
                 settings.concurrency(), this::consumerCount);
-        this.deadLetters = new DeadLetters(settings.deadLetterExchange(), settings.deadLetterRoutingKey(), connector,
-                "dead letters: " + description);
-        this.redeliveries = new Redeliveries(settings);
-        this.declarations = new InboundDeclarations(settings, redeliveries, connectionSettings.virtualHost());
+        this.endpoints = () -> new ConsumerEndpoint(endpointFactory, transactionRegistry, metrics, description);
+        this.context = DeliveryContext.of(description, settings, serializers, connector, metrics, workManager);
+        this.declarations = new InboundDeclarations(settings, context.redeliveries(), connectionSettings.virtualHost());
         this.reconnector = new Reconnector(new Reconnecting(), workManager, later, settings, description,
                 connector.describe() + " as user '" + connectionSettings.user() + "'", connectionSettings.virtualHost());
     }
@@ -138,16 +117,42 @@ final class Activation {
         }
     }
 
-    private static Set<String> acceptedTypes(InboundSettings settings, Serializers serializers) {
-        if (settings.accept().isEmpty()) {
-            return serializers.contentTypes();
+    /** What the consumers ask of the activation, and all they reach of it. */
+    private final class Host implements ConsumerHost {
+        /**
+         * The broker closed a consumer's channel, or cancelled its consumer, and the connection lives:
+         * the consumer is retired, and a new one takes its place. Called on the client's threads, so
+         * the retiring, which talks to the broker, is left to the Work.
+         */
+        @Override
+        public void consumerLost(QueueConsumer consumer, String reason) {
+            lock.lock();
+            try {
+                if (stopped || !consumers.remove(consumer)) {
+                    return;
+                }
+                lost.add(consumer);
+            } finally {
+                lock.unlock();
+            }
+            LOG.warning(() -> "A consumer of " + description + " stopped: " + reason + ". A new consumer replaces "
+                    + "it; its deliveries not yet acked come back from the broker");
+            reconnector.request();
         }
-        Set<String> types = new LinkedHashSet<>();
-        for (String accepted : settings.accept()) {
-            types.add(accepted.contains("/") ? Serializers.mediaType(accepted)
-                    : serializers.get(accepted).contentType());
+
+        @Override
+        public void holdBack() {
+            pause(Math.min(1_000, settings.reconnectBackoff().first().toMillis()));
         }
-        return Set.copyOf(types);
+
+        @Override
+        public void later(long delayMillis, Runnable task) {
+            if (stopped) {
+                task.run(); // it must still end
+            } else {
+                later.run(delayMillis, task);
+            }
+        }
     }
 
     /**
@@ -247,7 +252,7 @@ final class Activation {
                 if (stopped || consumers.size() >= settings.concurrency()) {
                     return started;
                 }
-                consumer = new QueueConsumer(this, current.createChannel());
+                consumer = new QueueConsumer(context, host, endpoints.get(), current.createChannel());
                 consumers.add(consumer);
             } finally {
                 lock.unlock();
@@ -278,26 +283,6 @@ final class Activation {
                 + "); reconnecting at once, then with a wait from " + settings.reconnectBackoff().first().toMillis()
                 + " ms doubling up to " + settings.reconnectBackoff().max().toMillis() + " ms. Deliveries in flight "
                 + "cannot be acked and come back from the broker (at-least-once)");
-        reconnector.request();
-    }
-
-    /**
-     * The broker closed a consumer's channel, or cancelled its consumer, and the connection lives:
-     * the consumer is retired, and a new one takes its place. Called on the client's threads, so
-     * the retiring, which talks to the broker, is left to the Work.
-     */
-    void consumerLost(QueueConsumer consumer, String reason) {
-        lock.lock();
-        try {
-            if (stopped || !consumers.remove(consumer)) {
-                return;
-            }
-            lost.add(consumer);
-        } finally {
-            lock.unlock();
-        }
-        LOG.warning(() -> "A consumer of " + description + " stopped: " + reason + ". A new consumer replaces it; "
-                + "its deliveries not yet acked come back from the broker");
         reconnector.request();
     }
 
@@ -335,20 +320,6 @@ final class Activation {
             return false;
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** Holds back a consumer whose deliveries cannot go anywhere now (the MDB not ready, no dead-letter target). */
-    void pauseBeforeRetry() {
-        pause(Math.min(1_000, settings.reconnectBackoff().first().toMillis()));
-    }
-
-    /** Runs the task after the wait on the container's timer; at once when stopped, since it must still end. */
-    void later(long delayMillis, Runnable task) {
-        if (stopped) {
-            task.run();
-        } else {
-            later.run(delayMillis, task);
         }
     }
 
@@ -392,22 +363,12 @@ final class Activation {
         }
         firstConnect.complete(null);
         stopping.forEach(QueueConsumer::cancel);
-        for (QueueConsumer consumer : stopping) {
-            try {
-                if (!consumer.awaitIdle(deadline)) {
-                    LOG.warning(() -> "A delivery of " + description + " was still running after "
-                            + settings.shutdownTimeout().toMillis() + " ms (shutdownTimeoutMillis); its message "
-                            + "is requeued and may be delivered again");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        stopping.forEach(consumer -> consumer.awaitIdle(deadline));
         stopping.forEach(QueueConsumer::close);
         if (closing != null) {
             closeQuietly(closing);
         }
-        deadLetters.close();
+        context.deadLetters().close();
         MBeans.unregister(mbean);
         LOG.info(() -> "Warren stopped consuming for " + description);
     }
@@ -430,53 +391,5 @@ final class Activation {
         } finally {
             lock.unlock();
         }
-    }
-
-    InboundSettings settings() {
-        return settings;
-    }
-
-    WorkManager workManager() {
-        return workManager;
-    }
-
-    MessageEndpointFactory endpointFactory() {
-        return endpointFactory;
-    }
-
-    TransactionSynchronizationRegistry transactionRegistry() {
-        return transactionRegistry;
-    }
-
-    Serializers serializers() {
-        return serializers;
-    }
-
-    Set<String> acceptedTypes() {
-        return acceptedTypes;
-    }
-
-    DeliveryAttempts attempts() {
-        return attempts;
-    }
-
-    DeadLetters deadLetters() {
-        return deadLetters;
-    }
-
-    ActivationMetrics metrics() {
-        return metrics;
-    }
-
-    Redeliveries redeliveries() {
-        return redeliveries;
-    }
-
-    StreamPositions streamPositions() {
-        return streamPositions;
-    }
-
-    String describe() {
-        return description;
     }
 }

@@ -3,9 +3,11 @@ package io.warren.rar.inbound;
 import io.warren.Message;
 import io.warren.MessageListener;
 import io.warren.rar.messages.ReceivedMessage;
+import io.warren.rar.metrics.ActivationMetrics;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
+import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
@@ -18,7 +20,8 @@ import java.util.logging.Logger;
  * beforeDelivery, onMessage, afterDelivery, always paired, with the delivery's transaction bound
  * to its outcome. The endpoint is made on first use, never at activation, where
  * {@code createEndpoint} may block until the MDB is deployed; it is released with the consumer.
- * Used by one consumer's Work at a time.
+ * Used by one consumer's Work at a time; the outcome of a transaction may reach the delivery's
+ * {@link InFlight} on another thread.
  *
  * <p>How a transacted delivery (the MDB's REQUIRED) is tied to the container's transaction:
  * where the bootstrap context offers a {@link TransactionSynchronizationRegistry} (every Jakarta EE
@@ -44,25 +47,31 @@ final class ConsumerEndpoint {
         }
     }
 
-    private final Activation activation;
+    private final MessageEndpointFactory factory;
     /** The container's, or null: then {@link #transaction} is given to the container as an XAResource. */
     private final TransactionSynchronizationRegistry registry;
     private final DeliveryTransaction transaction;
+    private final ActivationMetrics metrics;
+    private final String description;
     private MessageEndpoint endpoint;
     private Boolean transacted;
     private boolean warnedNoTransaction;
 
-    ConsumerEndpoint(Activation activation) {
-        this.activation = activation;
-        this.registry = activation.transactionRegistry();
+    /** @param description the MDB and its queues, for the log */
+    ConsumerEndpoint(MessageEndpointFactory factory, TransactionSynchronizationRegistry registry,
+                     ActivationMetrics metrics, String description) {
+        this.factory = factory;
+        this.registry = registry;
         this.transaction = registry == null ? new DeliveryTransaction() : null;
+        this.metrics = metrics;
+        this.description = description;
     }
 
     /** @return whether the container runs each delivery in a transaction (the MDB's REQUIRED) */
-    boolean isTransacted() {
+    private boolean isTransacted() {
         if (transacted == null) {
             try {
-                transacted = activation.endpointFactory().isDeliveryTransacted(ON_MESSAGE);
+                transacted = factory.isDeliveryTransacted(ON_MESSAGE);
             } catch (NoSuchMethodException e) {
                 transacted = false;
             }
@@ -70,15 +79,13 @@ final class ConsumerEndpoint {
         return transacted;
     }
 
-    /**
-     * Runs the message through the MDB and settles it.
-     *
-     * @return whether the container turned the delivery away (the MDB did not run): the caller pauses
-     */
-    boolean deliver(ReceivedMessage message, InFlight inFlight, Settler settler) {
-        MessageEndpoint target = endpoint(message, settler);
+    /** Runs the message through the MDB and ends the delivery, which settles it. */
+    void deliver(InFlight inFlight) {
+        ReceivedMessage message = inFlight.message();
+        MessageEndpoint target = endpoint(message);
         if (target == null) {
-            return true;
+            inFlight.refused();
+            return;
         }
         boolean transacted = isTransacted();
         if (transacted && transaction != null) {
@@ -90,21 +97,21 @@ final class ConsumerEndpoint {
         } catch (NoSuchMethodException | ResourceException | RuntimeException e) {
             // the MDB never saw the message: the container is not ready for it, the message is not at fault
             unbind();
-            LOG.log(Level.WARNING, "The container refused a delivery to " + activation.describe()
+            LOG.log(Level.WARNING, "The container refused a delivery to " + description
                     + " (" + e + "); its message goes back to queue '" + message.queue() + "'");
             inFlight.refused();
-            return true;
+            return;
         }
         if (transacted && transaction == null) {
             synchronizeWithTransaction(inFlight);
         }
-        long started = activation.metrics().onMessageStarted();
+        long started = metrics.onMessageStarted();
         try {
             ((MessageListener) target).onMessage(message);
         } catch (Throwable failure) {
             inFlight.failedWith(failure);
         } finally {
-            activation.metrics().onMessageEnded(started);
+            metrics.onMessageEnded(started);
             try {
                 target.afterDelivery();
             } catch (ResourceException | RuntimeException e) {
@@ -113,7 +120,6 @@ final class ConsumerEndpoint {
         }
         unbind();
         inFlight.finish();
-        return inFlight.wasRefused();
     }
 
     private void unbind() {
@@ -145,7 +151,7 @@ final class ConsumerEndpoint {
         if (status == Status.STATUS_NO_TRANSACTION) {
             if (!warnedNoTransaction) {
                 warnedNoTransaction = true;
-                LOG.warning(() -> "The container delivers to " + activation.describe() + " in a transaction, but "
+                LOG.warning(() -> "The container delivers to " + description + " in a transaction, but "
                         + "none was active after beforeDelivery; Warren settles each delivery when afterDelivery "
                         + "returns, as if it were not transacted");
             }
@@ -155,14 +161,14 @@ final class ConsumerEndpoint {
                 + "began (status " + status + "); the message is given back"));
     }
 
-    private MessageEndpoint endpoint(ReceivedMessage message, Settler settler) {
+    /** @return the endpoint, or null when the container cannot make it yet */
+    private MessageEndpoint endpoint(ReceivedMessage message) {
         if (endpoint == null) {
             try {
-                endpoint = activation.endpointFactory().createEndpoint(transaction); // null: no XAResource
+                endpoint = factory.createEndpoint(transaction); // null: no XAResource
             } catch (UnavailableException | RuntimeException e) {
-                LOG.log(Level.WARNING, activation.describe() + " is not available yet (" + e.getMessage()
+                LOG.log(Level.WARNING, description + " is not available yet (" + e.getMessage()
                         + "); its message goes back to queue '" + message.queue() + "'");
-                settler.refused(message);
                 return null;
             }
         }

@@ -2,6 +2,8 @@ package io.warren.rar.inbound;
 
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 
+import java.util.List;
+
 /** How an activation names its MDB in logs and MBean names. */
 final class Endpoints {
 
@@ -20,6 +22,12 @@ final class Endpoints {
         } catch (RuntimeException | AbstractMethodError e) {
             return "";
         }
+    }
+
+    /** @return the MDB and its queues, as the log names them: {@code the MDB com.example.Orders on queue 'orders'} */
+    static String describe(MessageEndpointFactory factory, List<String> queues) {
+        return "the MDB " + name(factory) + " on queue" + (queues.size() > 1 ? "s " : " ")
+                + String.join(", ", queues.stream().map(queue -> "'" + queue + "'").toList());
     }
 
     /** @return the MDB's class, or null from a container older than JCA 1.7 or one that gives an interface */

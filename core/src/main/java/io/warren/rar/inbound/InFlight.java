@@ -1,53 +1,48 @@
 package io.warren.rar.inbound;
 
-import io.warren.Message;
 import io.warren.rar.messages.ReceivedMessage;
-import io.warren.rar.messages.Settlement;
 
 /**
- * One delivery under way, settled once: by its transaction's outcome when the container runs it
- * in one ({@link DeliverySynchronization} or {@link DeliveryTransaction}), or else when
- * afterDelivery has returned. The outcome may arrive on another thread while the MDB still runs
- * (the transaction reaper rolling back): the settling methods are synchronized. In
- * {@code ackMode=manual} it is also where the MDB's own ack, reject or requeue goes: inside a
- * transaction that is only a wish, applied when the transaction commits and forgotten when it
- * rolls back (then the message is requeued or dead-lettered like any failed delivery), so that a
- * message is never acked by a transaction that did not happen.
+ * One delivery under way, ended once: by its transaction's outcome when the container runs it in
+ * one ({@link DeliverySynchronization} or {@link DeliveryTransaction}), or else when afterDelivery
+ * has returned. It knows only when a delivery ends and how
+ * ({@link SettlementPolicy.Ending}); what becomes of the message is the policy's, carried out by
+ * the {@link Settler}.
+ *
+ * <p>Threading: made and finished on the consumer's Work; the transaction's outcome may arrive on
+ * another thread while the MDB still runs (the transaction reaper rolling back), so the ending
+ * methods are synchronized and the first ending wins. Every ending happens before {@link #finish()}
+ * returns or is ignored, so the consumer reads {@link #holdsBack()} after it and misses none.
  */
-final class InFlight implements DeliveryTransaction.Outcome, Settlement {
+final class InFlight implements DeliveryTransaction.Outcome {
 
+    private final ReceivedMessage message;
+    private final int attempt;
+    /** Where the MDB's own settlement goes (manual ack mode), or null. */
+    private final ListenerSettlement listener;
     private final Settler settler;
-    private final boolean manual;
-    private ReceivedMessage message;
-    private int attempt;
     private boolean transacted;
-    private Message.Outcome askedInTransaction;
     private Throwable failure;
-    private boolean settled;
-    private boolean refused;
+    private boolean ended;
+    private boolean holdBack;
 
-    InFlight(Settler settler, boolean manual) {
+    /** @param attempt which delivery of the message this is, 1 for the first */
+    InFlight(ReceivedMessage message, int attempt, ListenerSettlement listener, Settler settler) {
+        this.message = message;
+        this.attempt = attempt;
+        this.listener = listener;
         this.settler = settler;
-        this.manual = manual;
     }
 
-    void of(ReceivedMessage received, int deliveryAttempt) {
-        this.message = received;
-        this.attempt = deliveryAttempt;
+    ReceivedMessage message() {
+        return message;
     }
 
     /** The container runs this delivery in a transaction whose outcome reaches Warren. */
     synchronized void inTransaction() {
         transacted = true;
-    }
-
-    /** The MDB called ack(), reject() or requeue() (manual ack mode). */
-    @Override
-    public synchronized void settle(long deliveryTag, Message.Outcome outcome) {
-        if (transacted) {
-            askedInTransaction = outcome;
-        } else {
-            settler.settleForListener(deliveryTag, outcome);
+        if (listener != null) {
+            listener.inTransaction();
         }
     }
 
@@ -57,85 +52,38 @@ final class InFlight implements DeliveryTransaction.Outcome, Settlement {
         }
     }
 
-    /**
-     * A delivery that threw is not acked even though the container committed: WildFly commits
-     * when it turns the delivery away before the MDB runs (while it stops the MDB), as does any
-     * container for an application exception marked {@code rollback=false}.
-     */
     @Override
     public synchronized void committed() {
-        if (settled) {
-            return; // too late: finish() gave the message back already
-        }
-        settled = true;
-        if (failure != null) {
-            fail(failure);
-        } else if (!manual) {
-            settler.succeeded(message);
-        } else if (askedInTransaction == Message.Outcome.ACKED) {
-            settler.succeeded(message);
-        } else if (askedInTransaction != null) {
-            settler.settle(message, askedInTransaction);
-        } else {
-            fail(notSettledByListener());
-        }
+        // too late after finish(): the message was given back already
+        end(new SettlementPolicy.Ending.Committed(failure, listener == null ? null : listener.askedInTransaction()));
     }
 
     @Override
     public synchronized void rolledBack() {
-        if (settled) {
-            return;
-        }
-        settled = true;
-        fail(failure != null ? failure : new IllegalStateException("the MDB's transaction rolled back"));
+        end(new SettlementPolicy.Ending.RolledBack(failure));
     }
 
-    /** After afterDelivery: settles what no transaction settled. */
+    /** After afterDelivery: ends what no transaction ended. */
     synchronized void finish() {
-        if (settled) {
-            return;
-        }
-        settled = true;
-        if (transacted) {
-            // afterDelivery returned and the transaction's outcome never reached Warren: Payara logs a
-            // commit that failed and returns normally. It may not have committed, so nothing is acked
-            fail(failure != null ? failure : new IllegalStateException("the container ended the delivery's "
-                    + "transaction without its outcome reaching Warren; the message may not have been handled"));
-            return;
-        }
-        if (manual && message.outcome() != Message.Outcome.PENDING) {
-            if (message.outcome() == Message.Outcome.ACKED) {
-                settler.forget(message); // the MDB's ack went out already
-            }
-            return;
-        }
-        if (failure == null && manual) {
-            failure = notSettledByListener();
-        }
-        if (failure == null) {
-            settler.succeeded(message);
-        } else {
-            fail(failure);
-        }
+        end(transacted ? new SettlementPolicy.Ending.OutcomeLost(failure)
+                : new SettlementPolicy.Ending.Returned(failure, message.outcome()));
     }
 
-    private static IllegalStateException notSettledByListener() {
-        return new IllegalStateException("ackMode=manual, but the MDB returned without calling ack(), reject() or requeue()");
-    }
-
-    /** The container did not let the MDB run: back to the queue, uncounted. */
+    /** The container did not let the MDB run. */
     synchronized void refused() {
-        settled = true;
-        refused = true;
-        settler.refused(message);
+        end(new SettlementPolicy.Ending.Refused());
     }
 
-    private void fail(Throwable cause) {
-        refused |= settler.failed(message, cause, attempt);
+    private void end(SettlementPolicy.Ending ending) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        holdBack = settler.settle(message, attempt, ending);
     }
 
-    /** @return whether the container turned this delivery away */
-    synchronized boolean wasRefused() {
-        return refused;
+    /** @return whether the consumer should hold back before its next delivery (see {@link Settler#carryOut}) */
+    synchronized boolean holdsBack() {
+        return holdBack;
     }
 }

@@ -5,7 +5,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
-import io.warren.Message;
 import io.warren.rar.messages.ReceivedMessage;
 import io.warren.rar.serialization.Serializers;
 import io.warren.rar.tracing.Tracing;
@@ -27,17 +26,23 @@ import java.util.logging.Logger;
 /**
  * One consumer of an activation, and its delivery loop: a channel with its QoS consuming every
  * queue of the MDB. The client's thread only queues deliveries; a {@link Work} on the container's
- * WorkManager takes them in order and hands each to the {@link ConsumerEndpoint}, which runs it
- * through the MDB, and the {@link Settler}, which decides what becomes of it. The Work ends when
- * nothing is waiting, so no container thread is held by an idle consumer; a Work the WorkManager
- * refuses is asked for again after a short, growing wait, so that deliveries never wait in memory
- * for an event that may not come.
+ * WorkManager takes them in order and walks each the same straight way: the
+ * {@link SettlementPolicy} admits it (or it is dead-lettered at once), the {@link ConsumerEndpoint}
+ * runs it through the MDB, its {@link InFlight} says how it ended, and the {@link Settler} carries
+ * out what the policy makes of that. The Work ends when nothing is waiting, so no container thread
+ * is held by an idle consumer; a Work the WorkManager refuses is asked for again after a short,
+ * growing wait, so that deliveries never wait in memory for an event that may not come.
  *
  * <p>Acks are coalesced ({@link AckCoalescer}) and sent at the latest {@value #MAX_ACK_DELAY_MILLIS}
  * ms after the first was held ({@link HeldAckWatch}).
  *
  * <p>When the broker closes this consumer's channel, or cancels its consumer, while the
- * connection lives, the activation is told ({@link Activation#consumerLost}) and replaces it.
+ * connection lives, the activation is told ({@link ConsumerHost#consumerLost}) and replaces it.
+ *
+ * <p>Threading: {@link #start()}, {@link #cancel()} and {@link #close()} come from the
+ * activation's Work or its stop; deliveries arrive on the client's thread; one delivery Work runs
+ * at a time, so deliveries are taken, and (but for a transaction the reaper rolls back) settled, in
+ * the order the broker sent them.
  */
 final class QueueConsumer {
 
@@ -51,7 +56,8 @@ final class QueueConsumer {
     private record Delivery(String queue, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
     }
 
-    private final Activation activation;
+    private final DeliveryContext context;
+    private final ConsumerHost host;
     private final Channel channel;
     private final ConcurrentLinkedQueue<Delivery> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -65,13 +71,15 @@ final class QueueConsumer {
     /** Refusals of the WorkManager in a row; the retry waits grow with it. */
     private int refusedWorks;
 
-    QueueConsumer(Activation activation, Channel channel) {
-        this.activation = activation;
+    /** @param endpoint this consumer's own: released when it closes */
+    QueueConsumer(DeliveryContext context, ConsumerHost host, ConsumerEndpoint endpoint, Channel channel) {
+        this.context = context;
+        this.host = host;
         this.channel = channel;
-        this.acks = new AckCoalescer(channel, activation.settings().ackEvery(), MAX_ACK_DELAY_NANOS);
-        this.heldAcks = new HeldAckWatch(acks, MAX_ACK_DELAY_NANOS, activation.workManager(), () -> stopping);
-        this.settler = new Settler(activation, acks, this::rewind);
-        this.endpoint = new ConsumerEndpoint(activation);
+        this.acks = new AckCoalescer(channel, context.settings().ackEvery(), MAX_ACK_DELAY_NANOS);
+        this.heldAcks = new HeldAckWatch(acks, MAX_ACK_DELAY_NANOS, context.workManager(), () -> stopping);
+        this.settler = new Settler(context, acks, this::rewind);
+        this.endpoint = endpoint;
     }
 
     /** Applies the QoS and starts consuming every queue. */
@@ -79,15 +87,15 @@ final class QueueConsumer {
         channel.addShutdownListener(cause -> {
             // a connection's loss is the activation's to handle; a channel's alone is this consumer's
             if (!stopping && !cause.isInitiatedByApplication() && !cause.isHardError()) {
-                activation.consumerLost(this, "the broker closed its channel: " + replyOf(cause));
+                host.consumerLost(this, "the broker closed its channel: " + replyOf(cause));
             }
         });
-        InboundSettings settings = activation.settings();
+        InboundSettings settings = context.settings();
         channel.basicQos(settings.prefetch());
         for (var queue : settings.queues()) {
             String name = queue.name();
             Map<String, Object> arguments = new HashMap<>(settings.consumeArguments());
-            Long resume = activation.streamPositions().resumeAt(name);
+            Long resume = context.streamPositions().resumeAt(name);
             if (settings.stream() && resume != null) {
                 arguments.put("x-stream-offset", resume); // a replacement reads on where the last one settled
             }
@@ -100,7 +108,7 @@ final class QueueConsumer {
 
                 @Override
                 public void handleCancel(String tag) {
-                    activation.consumerLost(QueueConsumer.this, "the broker cancelled its consumer of queue '" + name
+                    host.consumerLost(QueueConsumer.this, "the broker cancelled its consumer of queue '" + name
                             + "' (the queue was deleted, or its node left the cluster)");
                 }
             }));
@@ -118,7 +126,7 @@ final class QueueConsumer {
         if (stopping) {
             return; // left unacked: the broker requeues it when the channel closes
         }
-        activation.metrics().delivered(delivery.envelope().isRedeliver());
+        context.metrics().delivered(delivery.envelope().isRedeliver());
         pending.add(delivery);
         if (scheduled.compareAndSet(false, true)) {
             schedule();
@@ -132,19 +140,19 @@ final class QueueConsumer {
             return;
         }
         try {
-            activation.workManager().scheduleWork(new Drain());
+            context.workManager().scheduleWork(new Drain());
             refusedWorks = 0;
         } catch (WorkException e) {
             int refusals = ++refusedWorks;
             long wait = REFUSED_WORK.millis(refusals);
             if (refusals == 1) {
-                LOG.log(Level.WARNING, "The WorkManager refused a delivery Work for " + activation.describe() + " ("
+                LOG.log(Level.WARNING, "The WorkManager refused a delivery Work for " + context.description() + " ("
                         + e.getMessage() + "); " + pending.size() + " deliveries wait here, asking again in " + wait
                         + " ms and then at most every " + REFUSED_WORK.max().toMillis() + " ms");
             } else {
                 LOG.log(Level.FINE, "The WorkManager refused a delivery Work {0} times in a row", refusals);
             }
-            activation.later(wait, this::schedule);
+            host.later(wait, this::schedule);
         }
     }
 
@@ -186,21 +194,15 @@ final class QueueConsumer {
                 // this delivery may take its time: the acks held meanwhile still go within the delay
                 heldAcks.watch();
             }
+            ListenerSettlement listener = context.policy().manual() ? new ListenerSettlement(settler) : null;
+            ReceivedMessage message = received(delivery, listener);
             try {
-                deliver(delivery);
+                deliver(message, listener);
             } catch (RuntimeException | Error unexpected) {
                 // a bug of ours, or the container's: log it, give the message back, keep consuming
                 LOG.log(Level.SEVERE, "Unexpected failure delivering a message from queue '" + delivery.queue()
-                        + "' for " + activation.describe() + "; it goes back to the queue", unexpected);
-                try {
-                    if (settings().stream()) {
-                        rewindTo(delivery.queue(), delivery.properties());
-                    } else {
-                        acks.rejected(delivery.envelope().getDeliveryTag(), true);
-                    }
-                } catch (IOException | ShutdownSignalException e) {
-                    LOG.log(Level.FINE, "Could not requeue on a closed channel; the broker requeues it", e);
-                }
+                        + "' for " + context.description() + "; it goes back to the queue", unexpected);
+                settler.settle(message, 0, new SettlementPolicy.Ending.Unexpected());
             }
         }
     }
@@ -224,62 +226,46 @@ final class QueueConsumer {
         }
     }
 
-    private void deliver(Delivery delivery) {
-        InboundSettings settings = activation.settings();
-        boolean manual = settings.ackMode() == InboundSettings.AckMode.MANUAL;
-        InFlight inFlight = new InFlight(settler, manual);
-        ReceivedMessage message = new ReceivedMessage(delivery.queue(), delivery.envelope(), delivery.properties(),
-                delivery.body(), activation.serializers(), activation.acceptedTypes(),
-                manual ? inFlight : QueueConsumer::refuseSettlement);
-        int attempt = activation.attempts().attempt(message);
-        inFlight.of(message, attempt);
-        String mediaType = delivery.properties().getContentType() == null ? Serializers.OCTET_STREAM
-                : Serializers.mediaType(delivery.properties().getContentType());
-        if (!activation.acceptedTypes().contains(mediaType)) {
-            activation.metrics().decodeFailed();
-            settler.deadLetter(message, "content type '" + mediaType + "' is not accepted (accepted: "
-                    + activation.acceptedTypes() + ")", null, attempt);
-            return;
-        }
-        if (attempt > settings.maxDeliveries()) {
-            // its last failure could not be dead-lettered then: do it now, without running the MDB again
-            settler.deadLetter(message, "delivery failed " + (attempt - 1) + " times (maxDeliveries="
-                    + settings.maxDeliveries() + ")", null, attempt - 1);
-            return;
-        }
-        boolean refused;
-        try (Tracing.Span span = Tracing.process(message)) {
-            refused = endpoint.deliver(message, inFlight, settler);
-        }
-        if (refused) {
-            // the container turns deliveries away for a while (it is stopping or not yet ready): don't
-            // spin through the prefetched messages; wait for the deactivation or a container ready again
-            activation.pauseBeforeRetry();
-        }
+    /** @param listener where the MDB's own settlement goes in manual ack mode; null: it is refused */
+    private ReceivedMessage received(Delivery delivery, ListenerSettlement listener) {
+        return new ReceivedMessage(delivery.queue(), delivery.envelope(), delivery.properties(), delivery.body(),
+                context.serializers(), context.acceptedTypes(),
+                listener != null ? listener : ListenerSettlement.BY_CONTAINER);
     }
 
-    private InboundSettings settings() {
-        return activation.settings();
+    /** One delivery, start to end: admitted by the policy, run through the MDB, settled as the policy decides. */
+    private void deliver(ReceivedMessage message, ListenerSettlement listener) {
+        int attempt = context.attempts().attempt(message);
+        String contentType = message.contentType();
+        String mediaType = contentType == null ? Serializers.OCTET_STREAM : Serializers.mediaType(contentType);
+        SettlementPolicy.Action admission = context.policy().admit(mediaType, context.acceptedTypes(), attempt);
+        boolean holdBack;
+        if (admission instanceof SettlementPolicy.Action.Deliver) {
+            InFlight inFlight = new InFlight(message, attempt, listener, settler);
+            try (Tracing.Span span = Tracing.process(message)) {
+                endpoint.deliver(inFlight);
+            }
+            holdBack = inFlight.holdsBack();
+        } else {
+            holdBack = settler.carryOut(message, admission);
+        }
+        if (holdBack) {
+            // the container turns deliveries away for a while (it is stopping or not yet ready), or the
+            // dead-letter target takes nothing: don't spin through the prefetched messages
+            host.holdBack();
+        }
     }
 
     /** A stream takes no message back: this consumer stops, and its replacement reads again from the message. */
     private void rewind(ReceivedMessage message) {
-        rewindTo(message.queue(), message.properties());
-    }
-
-    private void rewindTo(String stream, AMQP.BasicProperties properties) {
         stopping = true;
         pending.clear();
-        Object offset = properties.getHeaders() == null ? null : properties.getHeaders().get("x-stream-offset");
-        activation.streamPositions().readAgain(stream, offset);
-        activation.consumerLost(this, "a delivery of stream '" + stream + "' at offset " + offset + " did not run "
+        String stream = message.queue();
+        Object offset = message.header("x-stream-offset");
+        context.streamPositions().readAgain(stream, offset);
+        host.consumerLost(this, "a delivery of stream '" + stream + "' at offset " + offset + " did not run "
                 + "(a stream takes nothing back), so a new consumer reads the stream again from offset "
-                + activation.streamPositions().resumeAt(stream));
-    }
-
-    private static void refuseSettlement(long tag, Message.Outcome outcome) {
-        throw new IllegalStateException("ackMode=container: Warren settles this message when the delivery ends "
-                + "(ack on success, requeue or dead-letter on failure); set ackMode=manual to settle it yourself");
+                + context.streamPositions().resumeAt(stream));
     }
 
     /** Stops taking deliveries from the broker; those queued here are dropped, and requeued with the channel. */
@@ -298,16 +284,22 @@ final class QueueConsumer {
         }
     }
 
-    /** Waits until the delivery under way, if any, has finished. @return whether it did in time */
-    synchronized boolean awaitIdle(long deadlineNanos) throws InterruptedException {
-        while (scheduled.get()) {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                return false;
+    /** Waits until the delivery under way, if any, has finished; past the deadline it is left running. */
+    synchronized void awaitIdle(long deadlineNanos) {
+        try {
+            while (scheduled.get()) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    LOG.warning(() -> "A delivery of " + context.description() + " was still running after "
+                            + context.settings().shutdownTimeout().toMillis() + " ms (shutdownTimeoutMillis); its "
+                            + "message is requeued and may be delivered again");
+                    return;
+                }
+                wait(Math.max(1, left / 1_000_000));
             }
-            wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        return true;
     }
 
     /**

@@ -50,7 +50,7 @@ final class Reconnector {
 
     private final Target target;
     private final WorkManager workManager;
-    private final Activation.Later later;
+    private final Later later;
     private final InboundSettings settings;
     private final String description;
     private final String where;
@@ -64,7 +64,7 @@ final class Reconnector {
     /**
      * @param where the broker as the log names it: addresses, virtual host and user, no password
      */
-    Reconnector(Target target, WorkManager workManager, Activation.Later later, InboundSettings settings,
+    Reconnector(Target target, WorkManager workManager, Later later, InboundSettings settings,
                 String description, String where, String virtualHost) {
         this.target = target;
         this.workManager = workManager;

@@ -4,6 +4,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.Message;
 import io.warren.WarrenException;
 import io.warren.rar.messages.ReceivedMessage;
+import io.warren.rar.metrics.ActivationMetrics;
 
 import java.io.IOException;
 import java.util.function.Consumer;
@@ -11,140 +12,154 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * What becomes of a delivery of one consumer, in one place: the settlement policy.
+ * Carries out what the {@link SettlementPolicy} decided for a delivery of one consumer, and is the
+ * only class of the delivery path that settles on the channel, counts attempts, dead-letters or
+ * moves a message to a retry queue:
  * <ul>
- *   <li>success: acked (held back and coalesced, {@link AckCoalescer});</li>
- *   <li>the container did not run the MDB: requeued, no attempt counted;</li>
- *   <li>a body that cannot be decoded, or a content type not accepted: dead-lettered at once;</li>
- *   <li>any other failure: requeued until the {@code maxDeliveries}-th, then dead-lettered; with a
- *       redelivery delay, requeued through a retry queue ({@link Redeliveries});</li>
- *   <li>a stream takes nothing back: a failure is dead-lettered at once, and a delivery the
- *       container turned away is read again by a new consumer;</li>
+ *   <li>acks are held back and coalesced ({@link AckCoalescer}); a dead letter or a retry copy waits
+ *       for the broker's confirm, so the acks held back are sent first rather than wait with it;</li>
  *   <li>a dead letter that the broker did not take into a queue: the original is requeued, never
- *       acked, and the consumer pauses before it takes the next delivery, so that a missing
- *       dead-letter target costs a retry a second at most rather than a spin.</li>
+ *       acked, and the consumer holds back before its next delivery, so that a missing dead-letter
+ *       target costs a retry a second at most rather than a spin; as after a refusal;</li>
+ *   <li>a channel that closed under a delivery cannot settle it: the broker has requeued it already.</li>
  * </ul>
- * A channel that closed under a delivery cannot settle it: the broker has requeued it already.
+ * Threading: called on the consumer's Work, and for a transaction rolled back by the reaper on the
+ * reaper's thread; it keeps no state of its own (the coalescer, the attempts and the stream
+ * positions are thread-safe).
  */
 final class Settler {
 
     private static final Logger LOG = Logger.getLogger(Settler.class.getName());
 
-    private final Activation activation;
+    private final DeliveryContext context;
     private final AckCoalescer acks;
     private final Consumer<ReceivedMessage> rewind;
 
     /** @param rewind for a stream: replaces the consumer, which reads again from the message given */
-    Settler(Activation activation, AckCoalescer acks, Consumer<ReceivedMessage> rewind) {
-        this.activation = activation;
+    Settler(DeliveryContext context, AckCoalescer acks, Consumer<ReceivedMessage> rewind) {
+        this.context = context;
         this.acks = acks;
         this.rewind = rewind;
     }
 
-    void succeeded(ReceivedMessage message) {
-        activation.attempts().settled(message);
-        settle(message, Message.Outcome.ACKED);
-    }
-
-    /** The MDB acked the message itself: nothing more to remember of it. */
-    void forget(ReceivedMessage message) {
-        activation.attempts().settled(message);
-        streamSettled(message);
-    }
-
-    private void streamSettled(ReceivedMessage message) {
-        if (activation.settings().stream()) {
-            activation.streamPositions().settled(message.queue(), message.header("x-stream-offset"));
-        }
+    /**
+     * Asks the policy what becomes of a delivery that ended so, and carries it out.
+     *
+     * @return whether the consumer should hold back before its next delivery
+     */
+    boolean settle(ReceivedMessage message, int attempt, SettlementPolicy.Ending ending) {
+        return carryOut(message, context.policy().decide(ending, attempt));
     }
 
     /**
-     * The delivery failed: the MDB threw, its transaction rolled back, or the container turned it away.
+     * Does what the policy decided.
      *
-     * @return whether the container turned it away (the MDB did not run)
+     * @return whether the consumer should hold back before its next delivery: the container turns
+     *         deliveries away for a while, or the dead-letter target does not take them, and the
+     *         prefetched messages would only spin through the same
      */
-    boolean failed(ReceivedMessage message, Throwable cause, int attempt) {
-        if (ContainerFailures.isRefusal(cause)) {
-            LOG.log(Level.FINE, "The container turned away a delivery from queue ''{0}'' ({1}); requeued",
-                    new Object[] {message.queue(), cause});
-            refused(message);
+    boolean carryOut(ReceivedMessage message, SettlementPolicy.Action action) {
+        ActivationMetrics metrics = context.metrics();
+        if (action instanceof SettlementPolicy.Action.Ack) {
+            ack(message);
+        } else if (action instanceof SettlementPolicy.Action.Forget) {
+            context.attempts().settled(message);
+            streamSettled(message);
+        } else if (action instanceof SettlementPolicy.Action.AsAsked asked) {
+            onChannel(message, asked.outcome());
+        } else if (action instanceof SettlementPolicy.Action.RequeueUncounted refused) {
+            if (refused.cause() != null) {
+                LOG.log(Level.FINE, "The container turned away a delivery from queue ''{0}'' ({1}); requeued",
+                        new Object[] {message.queue(), refused.cause()});
+            }
+            metrics.refused();
+            context.attempts().refused(message);
+            onChannel(message, Message.Outcome.REQUEUED);
             return true;
+        } else if (action instanceof SettlementPolicy.Action.Rewind) {
+            metrics.refused();
+            rewind.accept(message);
+            return true;
+        } else if (action instanceof SettlementPolicy.Action.Requeue requeue) {
+            logRequeue(message, requeue.attempt(), requeue.reason());
+            requeueCounted(message, requeue.attempt());
+        } else if (action instanceof SettlementPolicy.Action.Delay delay) {
+            logRequeue(message, delay.attempt(), delay.reason());
+            acks.flushQuietly();
+            if (context.redeliveries().delay(context.deadLetters(), message, delay.attempt())) {
+                ack(message);
+            } else {
+                requeueCounted(message, delay.attempt());
+            }
+        } else if (action instanceof SettlementPolicy.Action.DeadLetter deadLetter) {
+            return !deadLetter(message, deadLetter);
+        } else if (action instanceof SettlementPolicy.Action.GiveBack) {
+            giveBack(message);
         }
-        Throwable reason = ContainerFailures.applicationCause(cause);
-        int maxDeliveries = activation.settings().maxDeliveries();
-        if (ContainerFailures.isDecodeFailure(cause)) {
-            activation.metrics().decodeFailed();
-            deadLetter(message, "the body could not be decoded", reason, attempt);
-        } else if (attempt >= maxDeliveries) {
-            deadLetter(message, "delivery failed " + attempt + " times (maxDeliveries=" + maxDeliveries + ")",
-                    reason, attempt);
-        } else if (activation.settings().stream()) {
-            deadLetter(message, "its delivery failed, and a stream cannot take a message back", reason, attempt);
-        } else {
-            LOG.log(Level.FINE, "Delivery {0} of a message from queue ''{1}'' failed ({2}); requeued",
-                    new Object[] {attempt, message.queue(), reason});
-            requeue(message, attempt);
-        }
+        // Leave: the MDB's own reject or requeue went out already; Deliver is not a settlement
         return false;
     }
 
-    /** Back to the queue after a failure: through a retry queue when a redelivery delay is set, else at once. */
-    private void requeue(ReceivedMessage message, int attempt) {
-        if (activation.settings().redeliveryDelays().enabled()) {
-            acks.flushQuietly(); // the copy waits for a confirm: the acks held back do not wait with it
-            if (activation.redeliveries().delay(activation.deadLetters(), message, attempt)) {
-                activation.attempts().settled(message);
-                settle(message, Message.Outcome.ACKED);
-                return;
-            }
-        }
-        activation.attempts().failed(message, attempt);
-        settle(message, Message.Outcome.REQUEUED);
+    private void ack(ReceivedMessage message) {
+        context.attempts().settled(message);
+        onChannel(message, Message.Outcome.ACKED);
     }
 
-    /** The MDB never saw the message: back to its queue, and no delivery attempt counted. */
-    void refused(ReceivedMessage message) {
-        activation.metrics().refused();
-        if (activation.settings().stream()) {
-            rewind.accept(message); // a stream takes nothing back: its consumer reads again from this message
-            return;
-        }
-        activation.attempts().refused(message);
-        settle(message, Message.Outcome.REQUEUED);
+    private void requeueCounted(ReceivedMessage message, int attempt) {
+        context.attempts().failed(message, attempt);
+        onChannel(message, Message.Outcome.REQUEUED);
     }
 
-    /** Sends a copy to the dead-letter target, then acks the original; requeues it if the copy is not in a queue. */
-    void deadLetter(ReceivedMessage message, String reason, Throwable failure, int attempt) {
-        // the copy waits for the broker's confirm: the acks held back do not wait with it
+    private static void logRequeue(ReceivedMessage message, int attempt, Throwable reason) {
+        LOG.log(Level.FINE, "Delivery {0} of a message from queue ''{1}'' failed ({2}); requeued",
+                new Object[] {attempt, message.queue(), reason});
+    }
+
+    /** @return whether the copy is in a queue and the original acked */
+    private boolean deadLetter(ReceivedMessage message, SettlementPolicy.Action.DeadLetter action) {
+        if (action.undecodable()) {
+            context.metrics().decodeFailed();
+        }
         acks.flushQuietly();
-        DeadLetters deadLetters = activation.deadLetters();
+        DeadLetters deadLetters = context.deadLetters();
+        String reason = action.reason();
+        Throwable failure = action.failure();
         try {
-            deadLetters.send(message, reason, failure, attempt);
+            deadLetters.send(message, reason, failure, action.deliveries());
         } catch (IOException e) {
-            LOG.severe(() -> "Could not dead-letter a message of " + activation.describe() + " from queue '"
-                    + message.queue() + "' to "
-                    + deadLetters.target(message.queue()) + " (" + e.getMessage() + "); it was to be dead-lettered "
-                    + "because " + reason + ". It goes back to queue '" + message.queue() + "', not acked, and is "
-                    + "dead-lettered when it comes back and the target takes it");
-            activation.attempts().failed(message, attempt);
-            settle(message, Message.Outcome.REQUEUED);
-            activation.pauseBeforeRetry();
-            return;
+            LOG.severe(() -> "Could not dead-letter a message of " + context.description() + " from queue '"
+                    + message.queue() + "' to " + deadLetters.target(message.queue()) + " (" + e.getMessage()
+                    + "); it was to be dead-lettered because " + reason + ". It goes back to queue '"
+                    + message.queue() + "', not acked, and is dead-lettered when it comes back and the target takes it");
+            requeueCounted(message, action.deliveries());
+            return false;
         }
-        LOG.warning(() -> "Dead-lettered a message of " + activation.describe() + " from queue '" + message.queue()
-                + "' to "
-                + deadLetters.target(message.queue()) + ": " + reason
+        LOG.warning(() -> "Dead-lettered a message of " + context.description() + " from queue '" + message.queue()
+                + "' to " + deadLetters.target(message.queue()) + ": " + reason
                 + (failure == null ? "" : " (" + failure.getClass().getName() + ": "
                 + DeadLetters.cut(String.valueOf(failure.getMessage())) + ")"));
-        activation.metrics().deadLettered();
-        activation.attempts().settled(message);
-        settle(message, Message.Outcome.ACKED);
+        context.metrics().deadLettered();
+        ack(message);
+        return true;
     }
 
-    /** Settles as the MDB asked in manual ack mode, or as the policy decided; records it on the message. */
-    void settle(ReceivedMessage message, Message.Outcome outcome) {
+    /** After a failure of ours: back to the queue, counting nothing; a stream's consumer reads it again. */
+    private void giveBack(ReceivedMessage message) {
+        if (context.settings().stream()) {
+            rewind.accept(message);
+            return;
+        }
         try {
-            onChannel(message.deliveryTag(), outcome);
+            acks.rejected(message.deliveryTag(), true);
+        } catch (IOException | ShutdownSignalException e) {
+            LOG.log(Level.FINE, "Could not requeue on a closed channel; the broker requeues it", e);
+        }
+    }
+
+    /** Settles on the channel and records it on the message; on a closed channel the broker redelivers it. */
+    private void onChannel(ReceivedMessage message, Message.Outcome outcome) {
+        try {
+            send(message.deliveryTag(), outcome);
             message.markSettled(outcome);
             if (outcome == Message.Outcome.ACKED) {
                 streamSettled(message);
@@ -155,27 +170,29 @@ final class Settler {
         }
     }
 
+    private void streamSettled(ReceivedMessage message) {
+        if (context.settings().stream()) {
+            context.streamPositions().settled(message.queue(), message.header("x-stream-offset"));
+        }
+    }
+
     /** Settles at once what an MDB in manual ack mode asked for, outside a transaction. */
     void settleForListener(long tag, Message.Outcome outcome) {
-        if (outcome != Message.Outcome.ACKED && activation.settings().stream()) {
-            // RabbitMQ closes the whole connection for a reject or nack on a stream
-            throw new WarrenException("A stream cannot reject or requeue a message: ack it (it stays in the stream "
-                    + "either way), or throw to have Warren dead-letter it");
-        }
+        context.policy().checkListenerSettlement(outcome);
         try {
-            onChannel(tag, outcome);
+            send(tag, outcome);
         } catch (IOException | ShutdownSignalException e) {
             throw new WarrenException("The channel of this delivery closed; the broker redelivers the message", e);
         }
     }
 
-    private void onChannel(long tag, Message.Outcome outcome) throws IOException {
+    private void send(long tag, Message.Outcome outcome) throws IOException {
         switch (outcome) {
             case ACKED -> acks.acked(tag);
             case REJECTED -> acks.rejected(tag, false);
             case REQUEUED -> acks.rejected(tag, true);
             default -> throw new IllegalArgumentException(outcome.name());
         }
-        activation.metrics().settled(outcome);
+        context.metrics().settled(outcome);
     }
 }

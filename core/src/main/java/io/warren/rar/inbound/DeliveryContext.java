@@ -1,0 +1,50 @@
+package io.warren.rar.inbound;
+
+import io.warren.rar.config.BrokerConnector;
+import io.warren.rar.metrics.ActivationMetrics;
+import io.warren.rar.serialization.Serializers;
+import jakarta.resource.spi.work.WorkManager;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * What every consumer of one activation shares to deliver and settle its messages: made once per
+ * activation and never changed, so a consumer needs nothing of the {@link Activation} but this and
+ * its {@link ConsumerHost}. The parts it holds are thread-safe; the consumers use them from their
+ * Works at once.
+ *
+ * @param description the MDB and its queues, for the log
+ * @param acceptedTypes the media types the MDB accepts ({@code accept}, or every known one)
+ * @param attempts the deliveries counted of each message, shared so that a replacement consumer counts on
+ * @param streamPositions where a replacement consumer reads a stream on from
+ * @param deadLetters the connection dead letters and retry copies go over
+ * @param workManager the container's, for the consumers' Works
+ */
+record DeliveryContext(String description, InboundSettings settings, SettlementPolicy policy, Serializers serializers,
+                       Set<String> acceptedTypes, DeliveryAttempts attempts, StreamPositions streamPositions,
+                       DeadLetters deadLetters, Redeliveries redeliveries, ActivationMetrics metrics,
+                       WorkManager workManager) {
+
+    /** Makes the shared parts of a new activation; dead letters go over a connection of their own, opened when needed. */
+    static DeliveryContext of(String description, InboundSettings settings, Serializers serializers,
+                              BrokerConnector connector, ActivationMetrics metrics, WorkManager workManager) {
+        return new DeliveryContext(description, settings, SettlementPolicy.of(settings), serializers,
+                acceptedTypes(settings, serializers), new DeliveryAttempts(), new StreamPositions(),
+                new DeadLetters(settings.deadLetterExchange(), settings.deadLetterRoutingKey(), connector,
+                        "dead letters: " + description),
+                new Redeliveries(settings), metrics, workManager);
+    }
+
+    private static Set<String> acceptedTypes(InboundSettings settings, Serializers serializers) {
+        if (settings.accept().isEmpty()) {
+            return serializers.contentTypes();
+        }
+        Set<String> types = new LinkedHashSet<>();
+        for (String accepted : settings.accept()) {
+            types.add(accepted.contains("/") ? Serializers.mediaType(accepted)
+                    : serializers.get(accepted).contentType());
+        }
+        return Set.copyOf(types);
+    }
+}
