@@ -7,6 +7,7 @@ import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.InvalidPropertyException;
 import jakarta.resource.spi.ResourceAdapter;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,7 @@ public class WarrenActivationSpec extends BrokerProperties implements Activation
         List<String> problems = InboundSettings.parse(values).problems();
         List<String> brokerProblems = connectionSettings(brokerFallback()).problems();
         if (!problems.isEmpty() || !brokerProblems.isEmpty()) {
-            List<String> all = new java.util.ArrayList<>(problems);
+            List<String> all = new ArrayList<>(problems);
             all.addAll(brokerProblems);
             throw new InvalidPropertyException("Invalid Warren activation config: " + String.join("; ", all));
         }

@@ -1,0 +1,48 @@
+package io.warren.rar.config;
+
+import java.util.Locale;
+
+/**
+ * One configuration property, declared once by a constant of {@link BrokerProperty} or
+ * {@code ActivationProperty}: the JavaBean setters store into it, {@link PropertyValues} parses
+ * and checks it, and the README's tables list it (a test holds them to it).
+ */
+public interface PropertyDeclaration {
+
+    /** @return the enum constant's name, such as {@code VIRTUAL_HOST} */
+    String name();
+
+    /** @return the JavaBean name as used in configuration, e.g. {@code virtualHost} */
+    default String propertyName() {
+        String[] words = name().toLowerCase(Locale.ROOT).split("_");
+        StringBuilder name = new StringBuilder(words[0]);
+        for (int i = 1; i < words.length; i++) {
+            name.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+        }
+        return name.toString();
+    }
+
+    /** @return what text the property accepts and what it becomes */
+    ValueType type();
+
+    /** @return the default as text, or null where there is none (or it is {@link #derivedDefault() derived}) */
+    String defaultValue();
+
+    /** @return the default computed from earlier properties when unset, or null where there is none */
+    default DerivedDefault derivedDefault() {
+        return null;
+    }
+
+    /** @return one line for the README's property table */
+    String description();
+
+    /** @return whether the value must never appear in logs or {@code toString()} */
+    default boolean secret() {
+        return false;
+    }
+
+    /** @return the type of the property's JavaBean getter and setter */
+    default Class<?> beanType() {
+        return type().beanType();
+    }
+}
