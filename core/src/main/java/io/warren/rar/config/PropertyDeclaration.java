@@ -4,8 +4,9 @@ import java.util.Locale;
 
 /**
  * One configuration property, declared once by a constant of {@link BrokerProperty} or
- * {@code ActivationProperty}: the JavaBean setters store into it, {@link PropertyValues} parses
- * and checks it, and the README's tables list it (a test holds them to it).
+ * {@code ActivationProperty}: the JavaBean pair the servers set it through is written from it at
+ * build time ({@link BeanPairs}), {@link PropertyValues} parses and checks it, and the README's
+ * tables list it (a test holds them to it).
  */
 public interface PropertyDeclaration {
 
@@ -36,13 +37,23 @@ public interface PropertyDeclaration {
     /** @return one line for the README's property table */
     String description();
 
-    /** @return whether the value must never appear in logs or {@code toString()} */
+    /** @return whether the value must never appear in logs or {@code toString()}: its {@link BeanPair} says */
     default boolean secret() {
-        return false;
+        BeanPair pair = beanPair();
+        return pair != null && pair.confidential();
     }
 
-    /** @return the type of the property's JavaBean getter and setter */
+    /** @return the type of the property's JavaBean getter and setter: its {@link BeanPair}'s, or String */
     default Class<?> beanType() {
-        return type().beanType();
+        BeanPair pair = beanPair();
+        return pair == null ? String.class : pair.type();
+    }
+
+    private BeanPair beanPair() {
+        try {
+            return ((Enum<?>) this).getDeclaringClass().getField(name()).getAnnotation(BeanPair.class);
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("a property declaration is an enum constant: " + name(), e);
+        }
     }
 }

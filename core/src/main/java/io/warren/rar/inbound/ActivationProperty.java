@@ -3,6 +3,7 @@ package io.warren.rar.inbound;
 import io.warren.Binding;
 import io.warren.ExchangeType;
 import io.warren.QueueType;
+import io.warren.rar.config.BeanPairs;
 import io.warren.rar.config.DerivedDefault;
 import io.warren.rar.config.PropertyDeclaration;
 import io.warren.rar.config.ValueType;
@@ -18,11 +19,13 @@ import static io.warren.rar.config.ValueType.wholeNumberUpTo;
 
 /**
  * Every activation property an MDB can set, declared once with its type, default and meaning: the
- * activation spec's setters store into it, {@link InboundSettings} reads it through its type, and
+ * activation spec's JavaBean pairs (all text, written from these constants at build time) store
+ * into it, {@link InboundSettings} reads it through its type, and
  * the README's table lists it. Rules between properties are {@link ActivationRules}.
  * The broker connection properties ({@link io.warren.rar.config.BrokerProperty}) can be set per
  * MDB as well, overriding the resource adapter's.
  */
+@BeanPairs(name = "ActivationPropertyBeans", superclass = "io.warren.rar.config.BrokerProperties")
 public enum ActivationProperty implements PropertyDeclaration {
     QUEUE(text(), null, "the queue to consume; `queue` or `queues` is required"),
     QUEUES(list(), null, "comma-separated queues consumed by one MDB, each consumer taking from all"),
@@ -121,11 +124,5 @@ public enum ActivationProperty implements PropertyDeclaration {
     @Override
     public String description() {
         return description;
-    }
-
-    /** @return String: the activation spec's setters take text, which validation reads, whatever the type */
-    @Override
-    public Class<?> beanType() {
-        return String.class;
     }
 }

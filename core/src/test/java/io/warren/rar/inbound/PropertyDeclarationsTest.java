@@ -25,9 +25,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A declaration is all a property needs: the JavaBean pair the servers set it through exists for
- * each declaration, with the declared type, and stores into that declaration; there is no pair
- * without a declaration; every default reads without a problem.
+ * A declaration is all a property needs: the JavaBean pair the servers set it through (written
+ * by warren-config-processor) exists for each declaration, with the declared type, and stores
+ * into that declaration; there is no pair without a declaration; every default reads without a
+ * problem.
  */
 class PropertyDeclarationsTest {
 
@@ -93,6 +94,14 @@ class PropertyDeclarationsTest {
                 .filter(name -> !name.equals("resourceAdapter"))
                 .collect(Collectors.toCollection(TreeSet::new));
         assertEquals(declared, setters);
+    }
+
+    @Test
+    void aBrokerPropertysPairHasTheTypeItsValueReadsInto() {
+        for (BrokerProperty property : BrokerProperty.values()) {
+            assertEquals(property.type().beanType(), property.beanType(), property.propertyName()
+                    + ": its @BeanPair type and its value type differ");
+        }
     }
 
     @Test
