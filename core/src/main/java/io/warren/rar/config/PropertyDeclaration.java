@@ -7,6 +7,13 @@ import java.util.Locale;
  * {@code ActivationProperty}: the JavaBean pair the servers set it through is written from it at
  * build time ({@link BeanPairs}), {@link PropertyValues} parses and checks it, and the README's
  * tables list it (a test holds them to it).
+ * <p>
+ * Adding a property: add the constant, with its {@link ValueType}, default and README line (and,
+ * for a broker property that is not text or is secret, its {@link BeanPair}); put its row in the
+ * README table (DocumentationTest prints the row it expects); if its validity depends on another
+ * property, add a rule to {@code ActivationRules} or give it a bound or {@link DerivedDefault};
+ * read it where it is used ({@code InboundSettings}, {@code ConnectionSettings}); write the test
+ * of what it does. The getter, the setter, the parse and the message of a bad value follow.
  */
 public interface PropertyDeclaration {
 

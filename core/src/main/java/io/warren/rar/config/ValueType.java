@@ -116,7 +116,7 @@ public final class ValueType {
     }
 
     /** @return the message of a bad value: the text quoted, then what would be valid */
-    public static IllegalArgumentException invalid(String text, String valid) {
+    private static IllegalArgumentException invalid(String text, String valid) {
         return new IllegalArgumentException("'" + text + "' must be " + valid);
     }
 

@@ -69,9 +69,16 @@ final class InboundSettings {
     private final Exchange exchange;
     private final List<Queue> queues;
     private final Map<String, Object> consumeArguments;
+    // asked on every delivery: read once
+    private final boolean stream;
+    private final int maxDeliveries;
+    private final RedeliveryDelays redeliveryDelays;
 
     private InboundSettings(Map<ActivationProperty, String> configured) {
         values = PropertyValues.read(ActivationProperty.class, configured).check(ActivationRules.ALL);
+        stream = ActivationRules.queueType(values) == QueueType.STREAM;
+        maxDeliveries = values.integer(MAX_DELIVERIES);
+        redeliveryDelays = buildRedeliveryDelays();
         exchange = values.isSet(EXCHANGE)
                 ? Exchange.builder(values.text(EXCHANGE), ActivationRules.exchangeType(values)).durable(values.bool(DURABLE)).build()
                 : null;
@@ -192,7 +199,7 @@ final class InboundSettings {
     }
 
     int maxDeliveries() {
-        return values.integer(MAX_DELIVERIES);
+        return maxDeliveries;
     }
 
     /** @return accepted content types or serializer names as configured; empty for every registered one */
@@ -207,6 +214,10 @@ final class InboundSettings {
 
     /** @return how long failed messages wait before their next delivery */
     RedeliveryDelays redeliveryDelays() {
+        return redeliveryDelays;
+    }
+
+    private RedeliveryDelays buildRedeliveryDelays() {
         int first = values.integer(REDELIVERY_DELAY_MILLIS);
         if (first == 0) {
             return RedeliveryDelays.NONE;
@@ -217,7 +228,7 @@ final class InboundSettings {
 
     /** @return whether the queues are streams: no requeue, no reject, each consumer reads from an offset */
     boolean stream() {
-        return ActivationRules.queueType(values) == QueueType.STREAM;
+        return stream;
     }
 
     /** @return whether each consumer asks to be the queue's only one */
