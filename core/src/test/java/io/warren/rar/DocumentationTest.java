@@ -1,6 +1,7 @@
 package io.warren.rar;
 
 import io.warren.rar.config.BrokerProperty;
+import io.warren.rar.config.PropertyDeclaration;
 import io.warren.rar.inbound.ActivationProperty;
 import org.junit.jupiter.api.Test;
 
@@ -10,34 +11,37 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every property is in the README's tables, with the default the code really uses. */
+/** The README's property tables are the declarations: every property, in order, with the default the code really uses. */
 class DocumentationTest {
 
     private static String readme() throws IOException {
         return Files.readString(Path.of("..", "README.md"));
     }
 
-    private static String row(String name, String defaultValue) {
-        String shown = defaultValue == null ? "(none)" : defaultValue.isEmpty() ? "(empty)" : "`" + defaultValue + "`";
-        return "| `" + name + "` | " + shown + " | ";
+    /** @return the README's table of those properties, as their declarations make it: every row, in order */
+    private static String table(PropertyDeclaration... properties) {
+        StringBuilder table = new StringBuilder("| property | default | meaning |\n| --- | --- | --- |\n");
+        for (PropertyDeclaration property : properties) {
+            String value = property.defaultValue();
+            String shown = value == null ? "(none)" : value.isEmpty() ? "(empty)" : "`" + value + "`";
+            table.append("| `").append(property.propertyName()).append("` | ").append(shown).append(" | ")
+                    .append(property.description()).append(" |\n");
+        }
+        return table.toString();
     }
 
     @Test
-    void everyBrokerPropertyIsDocumentedWithItsDefault() throws IOException {
-        String readme = readme();
-        for (BrokerProperty property : BrokerProperty.values()) {
-            String row = row(property.propertyName(), property.defaultValue()) + property.description() + " |";
-            assertTrue(readme.contains(row), "README lacks the row: " + row);
-        }
+    void theBrokerPropertiesTableIsTheirDeclarations() throws IOException {
+        String table = table(BrokerProperty.values());
+        assertTrue(readme().contains("\n\n" + table + "\n"), "README's broker property table must be, between blank lines:\n"
+                + table);
     }
 
     @Test
-    void everyActivationPropertyIsDocumentedWithItsDefault() throws IOException {
-        String readme = readme();
-        for (ActivationProperty property : ActivationProperty.values()) {
-            String row = row(property.propertyName(), property.defaultValue()) + property.description() + " |";
-            assertTrue(readme.contains(row), "README lacks the row: " + row);
-        }
+    void theActivationPropertiesTableIsTheirDeclarations() throws IOException {
+        String table = table(ActivationProperty.values());
+        assertTrue(readme().contains("\n\n" + table + "\n"), "README's activation property table must be, between blank "
+                + "lines:\n" + table);
     }
 
     @Test

@@ -26,8 +26,8 @@ public final class ConnectionSettings {
     private String virtualHost;
     private String user;
     private String password;
+    private final PropertyValues<BrokerProperty> parsed;
     private boolean tls;
-    private AddressStrategy addressStrategy;
 
     private ConnectionSettings(Map<BrokerProperty, String> layered) {
         EnumMap<BrokerProperty, String> resolved = new EnumMap<>(BrokerProperty.class);
@@ -38,27 +38,18 @@ public final class ConnectionSettings {
             }
         }
         this.values = Collections.unmodifiableMap(resolved);
-        virtualHost = values.get(BrokerProperty.VIRTUAL_HOST);
-        user = values.get(BrokerProperty.USER);
-        password = values.get(BrokerProperty.PASSWORD);
-        tls = bool(BrokerProperty.TLS);
-        String uri = values.get(BrokerProperty.URI);
+        parsed = PropertyValues.read(BrokerProperty.class, layered);
+        problems.addAll(parsed.problems());
+        virtualHost = parsed.text(BrokerProperty.VIRTUAL_HOST);
+        user = parsed.text(BrokerProperty.USER);
+        password = parsed.text(BrokerProperty.PASSWORD);
+        tls = parsed.bool(BrokerProperty.TLS);
+        String uri = parsed.text(BrokerProperty.URI);
         if (uri != null) {
             applyUri(uri);
         } else {
             resolveAddresses();
         }
-        addressStrategy = AddressStrategy.of(values.get(BrokerProperty.ADDRESS_STRATEGY));
-        if (addressStrategy == null) {
-            problems.add("addressStrategy: '" + values.get(BrokerProperty.ADDRESS_STRATEGY) + "' is none of "
-                    + AddressStrategy.valid());
-        }
-        integer(BrokerProperty.HEARTBEAT_SECONDS, 0);
-        integer(BrokerProperty.CONNECTION_TIMEOUT_MILLIS, 1);
-        integer(BrokerProperty.CHANNEL_RPC_TIMEOUT_MILLIS, 1);
-        integer(BrokerProperty.PUBLISH_BLOCKED_TIMEOUT_MILLIS, 0);
-        integer(BrokerProperty.CONNECT_RETRY_MILLIS, 0);
-        bool(BrokerProperty.TLS_TRUST_ALL);
     }
 
     /** @return the settings for those layered values, defaults filling the rest */
@@ -98,10 +89,10 @@ public final class ConnectionSettings {
     }
 
     private void resolveAddresses() {
-        String list = values.get(BrokerProperty.ADDRESSES);
+        String list = parsed.text(BrokerProperty.ADDRESSES);
         if (list == null) {
-            Integer port = integer(BrokerProperty.PORT, 1);
-            addresses.add(new Address(values.get(BrokerProperty.HOST), port == null ? defaultPort() : port));
+            Integer port = parsed.get(BrokerProperty.PORT, Integer.class);
+            addresses.add(new Address(parsed.text(BrokerProperty.HOST), port == null ? defaultPort() : port));
             return;
         }
         for (String entry : list.split(",")) {
@@ -126,34 +117,6 @@ public final class ConnectionSettings {
         return tls ? 5671 : 5672;
     }
 
-    private Integer integer(BrokerProperty property, int minimum) {
-        String value = values.get(property);
-        if (value == null) {
-            return null;
-        }
-        try {
-            int number = Integer.parseInt(value);
-            if (number >= minimum) {
-                return number;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        problems.add(property.propertyName() + ": '" + value + "' is not a whole number of at least " + minimum);
-        return null;
-    }
-
-    private boolean bool(BrokerProperty property) {
-        String value = values.get(property);
-        if (value == null) {
-            return false;
-        }
-        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-            problems.add(property.propertyName() + ": '" + value + "' must be true or false");
-        }
-        return Boolean.parseBoolean(value);
-    }
-
     /** @return every bad property, each naming the property and what would be valid; empty when all are good */
     public List<String> problems() {
         return List.copyOf(problems);
@@ -166,7 +129,7 @@ public final class ConnectionSettings {
 
     /** @return the order in which a new connection tries the addresses */
     public AddressStrategy addressStrategy() {
-        return addressStrategy;
+        return parsed.get(BrokerProperty.ADDRESS_STRATEGY, AddressStrategy.class);
     }
 
     public String virtualHost() {
@@ -187,43 +150,43 @@ public final class ConnectionSettings {
     }
 
     public boolean tlsTrustAll() {
-        return Boolean.parseBoolean(values.get(BrokerProperty.TLS_TRUST_ALL));
+        return parsed.bool(BrokerProperty.TLS_TRUST_ALL);
     }
 
     public String trustStore() {
-        return values.get(BrokerProperty.TRUST_STORE);
+        return parsed.text(BrokerProperty.TRUST_STORE);
     }
 
     public String trustStorePassword() {
-        return values.get(BrokerProperty.TRUST_STORE_PASSWORD);
+        return parsed.text(BrokerProperty.TRUST_STORE_PASSWORD);
     }
 
     public String trustStoreType() {
-        return values.get(BrokerProperty.TRUST_STORE_TYPE);
+        return parsed.text(BrokerProperty.TRUST_STORE_TYPE);
     }
 
     public int heartbeatSeconds() {
-        return Integer.parseInt(values.get(BrokerProperty.HEARTBEAT_SECONDS));
+        return parsed.integer(BrokerProperty.HEARTBEAT_SECONDS);
     }
 
     public int connectionTimeoutMillis() {
-        return Integer.parseInt(values.get(BrokerProperty.CONNECTION_TIMEOUT_MILLIS));
+        return parsed.integer(BrokerProperty.CONNECTION_TIMEOUT_MILLIS);
     }
 
     public String connectionName() {
-        return values.get(BrokerProperty.CONNECTION_NAME);
+        return parsed.text(BrokerProperty.CONNECTION_NAME);
     }
 
     public int channelRpcTimeoutMillis() {
-        return Integer.parseInt(values.get(BrokerProperty.CHANNEL_RPC_TIMEOUT_MILLIS));
+        return parsed.integer(BrokerProperty.CHANNEL_RPC_TIMEOUT_MILLIS);
     }
 
     public Duration publishBlockedTimeout() {
-        return Duration.ofMillis(Long.parseLong(values.get(BrokerProperty.PUBLISH_BLOCKED_TIMEOUT_MILLIS)));
+        return Duration.ofMillis(parsed.integer(BrokerProperty.PUBLISH_BLOCKED_TIMEOUT_MILLIS));
     }
 
     public Duration connectRetry() {
-        return Duration.ofMillis(Long.parseLong(values.get(BrokerProperty.CONNECT_RETRY_MILLIS)));
+        return Duration.ofMillis(parsed.integer(BrokerProperty.CONNECT_RETRY_MILLIS));
     }
 
     @Override

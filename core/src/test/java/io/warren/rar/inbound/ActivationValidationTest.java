@@ -93,7 +93,7 @@ class ActivationValidationTest {
             "reconnectAttempts, -2, 'reconnectAttempts: ''-2'' must be a whole number from -1 up'",
             "shutdownTimeoutMillis, -1, 'shutdownTimeoutMillis: ''-1'' must be a whole number from 0 up'",
             "maxDecompressedBytes, 0, 'maxDecompressedBytes: ''0'' must be a whole number from 1 up'",
-            "heartbeatSeconds, -5, 'heartbeatSeconds: ''-5'' is not a whole number of at least 0'",
+            "heartbeatSeconds, -5, 'heartbeatSeconds: ''-5'' must be a whole number from 0 up'",
             "addresses, 'node1:x', 'addresses: ''node1:x'' is not host or host:port'",
     })
     void eachBadPropertyIsRejectedWithItsName(String property, String value, String expected) {

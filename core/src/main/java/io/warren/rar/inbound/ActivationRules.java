@@ -1,0 +1,95 @@
+package io.warren.rar.inbound;
+
+import io.warren.ExchangeType;
+import io.warren.QueueType;
+import io.warren.rar.config.CrossCheck;
+import io.warren.rar.config.PropertyValues;
+
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import static io.warren.rar.inbound.ActivationProperty.BINDING_HEADERS;
+import static io.warren.rar.inbound.ActivationProperty.CONCURRENCY;
+import static io.warren.rar.inbound.ActivationProperty.DURABLE;
+import static io.warren.rar.inbound.ActivationProperty.EXCHANGE;
+import static io.warren.rar.inbound.ActivationProperty.EXCHANGE_TYPE;
+import static io.warren.rar.inbound.ActivationProperty.EXCLUSIVE;
+import static io.warren.rar.inbound.ActivationProperty.MAX_RECONNECT_INTERVAL_MILLIS;
+import static io.warren.rar.inbound.ActivationProperty.MAX_REDELIVERY_DELAY_MILLIS;
+import static io.warren.rar.inbound.ActivationProperty.QUEUE;
+import static io.warren.rar.inbound.ActivationProperty.QUEUES;
+import static io.warren.rar.inbound.ActivationProperty.QUEUE_TYPE;
+import static io.warren.rar.inbound.ActivationProperty.RECONNECT_INTERVAL_MILLIS;
+import static io.warren.rar.inbound.ActivationProperty.REDELIVERY_DELAY_MILLIS;
+import static io.warren.rar.inbound.ActivationProperty.ROUTING_KEYS;
+import static io.warren.rar.inbound.ActivationProperty.STREAM_OFFSET;
+
+/**
+ * The rules between activation properties, each checked once every property has been read on its
+ * own: the one place where one property's validity depends on another's. (A default or a bound
+ * that depends on an earlier property, such as ackEvery's on prefetch, is in its declaration.)
+ */
+final class ActivationRules {
+
+    private ActivationRules() {
+    }
+
+    static final List<CrossCheck<ActivationProperty>> ALL = List.of(
+            rule(QUEUE, values -> !values.isSet(QUEUE) && values.list(QUEUES).isEmpty(),
+                    values -> "name the queue to consume with 'queue', or several with 'queues'"),
+            rule(MAX_RECONNECT_INTERVAL_MILLIS, values -> atLeast(values, MAX_RECONNECT_INTERVAL_MILLIS,
+                    RECONNECT_INTERVAL_MILLIS) != null,
+                    values -> atLeast(values, MAX_RECONNECT_INTERVAL_MILLIS, RECONNECT_INTERVAL_MILLIS)),
+            // without a first delay there are no delays, so no maximum to keep
+            rule(MAX_REDELIVERY_DELAY_MILLIS, values -> values.integer(REDELIVERY_DELAY_MILLIS) > 0
+                    && atLeast(values, MAX_REDELIVERY_DELAY_MILLIS, REDELIVERY_DELAY_MILLIS) != null,
+                    values -> atLeast(values, MAX_REDELIVERY_DELAY_MILLIS, REDELIVERY_DELAY_MILLIS)),
+            rule(DURABLE, values -> queueType(values) != QueueType.CLASSIC && !values.bool(DURABLE),
+                    values -> queueType(values).amqpName() + " queues are always durable; set durable=true or "
+                            + "queueType=classic"),
+            rule(EXCHANGE, values -> !values.isSet(EXCHANGE)
+                            && (!values.list(ROUTING_KEYS).isEmpty() || values.isSet(BINDING_HEADERS)),
+                    values -> "routingKeys and bindingHeaders need an exchange to bind to"),
+            rule(BINDING_HEADERS, values -> values.isSet(EXCHANGE) && values.isSet(BINDING_HEADERS)
+                            && exchangeType(values) != ExchangeType.HEADERS,
+                    values -> "only a headers exchange matches headers; exchangeType is "
+                            + exchangeType(values).amqpName()),
+            rule(BINDING_HEADERS, values -> values.isSet(EXCHANGE) && !values.isSet(BINDING_HEADERS)
+                            && exchangeType(values) == ExchangeType.HEADERS,
+                    values -> "a headers exchange needs name=value pairs to match"),
+            rule(EXCLUSIVE, values -> values.bool(EXCLUSIVE) && values.integer(CONCURRENCY) > 1,
+                    values -> "an exclusive consumer refuses every other, so it needs concurrency=1 (it is "
+                            + values.integer(CONCURRENCY) + ")"),
+            rule(STREAM_OFFSET, values -> queueType(values) != QueueType.STREAM && values.isSet(STREAM_OFFSET),
+                    values -> "only a stream is read from an offset; set queueType=stream or leave streamOffset unset"),
+            rule(CONCURRENCY, values -> queueType(values) == QueueType.STREAM && values.integer(CONCURRENCY) > 1,
+                    values -> "every consumer of a stream reads every message, so a stream needs concurrency=1 (it is "
+                            + values.integer(CONCURRENCY) + ")"),
+            rule(REDELIVERY_DELAY_MILLIS, values -> queueType(values) == QueueType.STREAM
+                            && values.integer(REDELIVERY_DELAY_MILLIS) > 0,
+                    values -> "a stream cannot take a message back, so a failed delivery of a stream is dead-lettered "
+                            + "at once; leave redeliveryDelayMillis at 0 for queueType=stream"));
+
+    private static CrossCheck<ActivationProperty> rule(ActivationProperty property,
+            Predicate<PropertyValues<ActivationProperty>> broken, Function<PropertyValues<ActivationProperty>, String> why) {
+        return new CrossCheck<>(property, broken, why);
+    }
+
+    /** @return why the maximum is less than the first, or null when it is not */
+    private static String atLeast(PropertyValues<ActivationProperty> values, ActivationProperty maximum,
+            ActivationProperty first) {
+        int max = values.integer(maximum);
+        int least = values.integer(first);
+        return max >= least ? null : max + " is less than " + first.propertyName() + " (" + least
+                + "); it must be at least that";
+    }
+
+    static QueueType queueType(PropertyValues<ActivationProperty> values) {
+        return values.get(QUEUE_TYPE, QueueType.class);
+    }
+
+    static ExchangeType exchangeType(PropertyValues<ActivationProperty> values) {
+        return values.get(EXCHANGE_TYPE, ExchangeType.class);
+    }
+}
