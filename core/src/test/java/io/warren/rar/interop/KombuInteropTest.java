@@ -49,7 +49,7 @@ class KombuInteropTest {
     private static final byte[] DATA = data();
     /** What kombu's cases decode to in Warren, by case; pickle and zstd are refused. */
     private static final List<String> DELIVERED = List.of("json-nested", "text", "data", "json-zlib", "json-bzip2",
-            "json-lzma", "data-zlib", "json-latin-1", "application-text", "headers", "properties");
+            "json-lzma", "data-zlib", "json-latin-1", "application-text", "headers", "json-wide-integers", "properties");
 
     private final Broker broker = new Broker();
     private final Harness harness = new Harness(2);
@@ -83,10 +83,7 @@ class KombuInteropTest {
         return data;
     }
 
-    /**
-     * Every AMQP table type kombu writes, as Warren reads it back, but for integers beyond 32 bits,
-     * which py-amqp writes as type 'L', unknown to the RabbitMQ Java client (docs/interop.md).
-     */
+    /** Every AMQP table type kombu writes, as Warren reads it back, but integers beyond 32 bits ({@link #wideIntegers}). */
     private static Map<String, Object> kombuHeaders() {
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put("string", "héllo");
@@ -100,6 +97,20 @@ class KombuInteropTest {
         headers.put("timestamp", Date.from(Instant.parse("2026-11-30T12:00:00Z")));
         headers.put("list", List.of(1, "two", 2.5));
         headers.put("table", Map.of("inner", "value", "number", 1));
+        return headers;
+    }
+
+    /**
+     * py-amqp writes integers beyond 32 bits with the type 'L', which the Java client alone fails
+     * the connection on: they arrive as Longs, in nested tables and arrays too.
+     */
+    private static Map<String, Object> wideIntegers() {
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put("ts", 1733560000000L);
+        headers.put("big", 1L << 40);
+        headers.put("neg", -(1L << 40));
+        headers.put("table", Map.of("wide", 1L << 62));
+        headers.put("list", List.of(-(1L << 62), 1L << 40));
         return headers;
     }
 
@@ -218,6 +229,11 @@ class KombuInteropTest {
         Map<String, Object> expected = kombuHeaders();
         assertEquals(expected.keySet(), headers.headers().keySet());
         expected.forEach((name, value) -> assertEquals(value, headers.header(name), "header " + name));
+
+        Message wide = messages.get("json-wide-integers");
+        assertEquals(wideIntegers(), wide.headers());
+        assertInstanceOf(Long.class, wide.header("big"));
+        assertEquals(Map.of("with", "wide integers"), decoded.get("json-wide-integers"));
 
         Message properties = messages.get("properties");
         assertEquals(7, properties.priority());
