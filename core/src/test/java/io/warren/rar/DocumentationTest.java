@@ -1,8 +1,11 @@
 package io.warren.rar;
 
 import io.warren.rar.config.BrokerProperty;
+import io.warren.rar.harness.Broker;
 import io.warren.rar.inbound.ActivationProperty;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,6 +14,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every property is in the README's tables, with the default the code really uses. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class DocumentationTest {
 
     private static String readme() throws IOException {

@@ -14,6 +14,7 @@ import io.warren.rar.inbound.WarrenActivationSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.net.ServerSocket;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * node goes down reconnects to the next one, declaring its queue there.
  */
 @ExtendWith(SharedNode.class)
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class AddressListTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

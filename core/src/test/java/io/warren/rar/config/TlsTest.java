@@ -39,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith(SharedNode.class)
 @ResourceLock(value = SharedNode.LOCK, mode = ResourceAccessMode.READ)
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class TlsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -29,6 +29,15 @@ import java.util.function.Supplier;
  */
 public final class Broker implements AutoCloseable {
 
+    /**
+     * The {@code @ResourceLock} of this broker, for test classes that run side by side: READ for a
+     * class that uses it as any client does (queues, exchanges, users and connections of its own
+     * names), READ_WRITE for one that changes it for everybody (stops it, raises an alarm, changes a
+     * broker-wide setting, closes every connection). A class that touches no broker on 5672 (the
+     * cluster test) holds none and runs beside either.
+     */
+    public static final String LOCK = "warren.broker";
+
     private static final long POLL_MILLIS = 20;
     private static final long SLOW_POLL_MILLIS = 250;
     private static final long SLOW_ANSWER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);

@@ -7,7 +7,7 @@ import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every consumer comes back, nothing waits in memory for an event that may not come, and undeploy is final. */
-@Isolated("changes the broker's consumer timeout and channel tick interval")
+@ResourceLock(Broker.LOCK) // changes the broker's consumer timeout and channel tick interval
 class ConsumerFaultsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -7,7 +7,7 @@ import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.container.TestWorkManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Consumers survive broker restarts and undeploys without losing a message. */
-@Isolated("stops the broker")
+@ResourceLock(Broker.LOCK) // stops the broker
 class InboundRecoveryTest {
 
     private final Broker broker = new Broker();

@@ -9,7 +9,7 @@ import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
 
@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The broker goes away under the pool; publishing fails cleanly and then works again. */
-@Isolated("stops the broker and closes every connection")
+@ResourceLock(Broker.LOCK) // stops the broker and closes every connection
 class RecoveryTest {
 
     private final Harness harness = new Harness(4, managed -> managed.setConnectRetryMillis(100));
