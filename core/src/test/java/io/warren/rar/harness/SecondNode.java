@@ -56,22 +56,12 @@ public final class SecondNode implements AutoCloseable {
 
     /** Starts a node that listens for plain AMQP and for AMQP over TLS; fails, naming the command, if it cannot. */
     public static SecondNode withTls() throws Exception {
-        return start(true);
-    }
-
-    /** Starts a node that listens for plain AMQP; fails, naming the command, if it cannot. */
-    public static SecondNode plain() throws Exception {
-        return start(false);
+        return start(true, "warren-tls-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost");
     }
 
     /** Starts a node for plain AMQP under that node name, e.g. {@code c1@localhost} (a cluster member). */
     static SecondNode plain(String node) throws Exception {
         return start(false, node);
-    }
-
-    private static SecondNode start(boolean tls) throws Exception {
-        return start(tls, (tls ? "warren-tls-" : "warren-second-") + UUID.randomUUID().toString().substring(0, 8)
-                + "@localhost");
     }
 
     private static SecondNode start(boolean tls, String node) throws Exception {
