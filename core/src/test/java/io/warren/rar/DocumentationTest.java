@@ -2,8 +2,11 @@ package io.warren.rar;
 
 import io.warren.rar.config.BrokerProperty;
 import io.warren.rar.config.PropertyDeclaration;
+import io.warren.rar.harness.Broker;
 import io.warren.rar.inbound.ActivationProperty;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,6 +15,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The README's property tables are the declarations: every property, in order, with the default the code really uses. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class DocumentationTest {
 
     private static String readme() throws IOException {

@@ -1,6 +1,9 @@
 package io.warren.rar;
 
+import io.warren.rar.harness.Broker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -18,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a release publishes: the BOM names every artifact at the build's version, the license is there. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class ReleaseArtifactsTest {
 
     /** The artifacts applications use; the BOM manages each of them. */

@@ -7,6 +7,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -134,15 +135,20 @@ final class ItBroker implements AutoCloseable {
         return -1;
     }
 
-    /** @return the consumers the broker counts on the queue, or -1 when there is no such queue */
+    /**
+     * @return the consumers the broker counts on the queue, or -1 when there is no such queue: a
+     *     passive declare (not for streams, for which the broker answers 0), not a rabbitmqctl process per poll
+     */
     static int consumers(String queue) throws Exception {
-        for (String line : rabbitmqctl("list_queues", "name", "consumers").split("\n")) {
-            String[] columns = line.trim().split("\\s+");
-            if (columns.length == 2 && columns[0].equals(queue)) {
-                return Integer.parseInt(columns[1]);
+        try (ItBroker broker = new ItBroker(); Channel channel = broker.connection.createChannel()) {
+            return channel.queueDeclarePassive(queue).getConsumerCount();
+        } catch (IOException e) {
+            if (e.getCause() instanceof ShutdownSignalException closed
+                    && closed.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND) {
+                return -1;
             }
+            throw e;
         }
-        return -1;
     }
 
     /** Closes, from the broker's side, every connection whose client-provided name contains the text. */
@@ -183,14 +189,25 @@ final class ItBroker implements AutoCloseable {
         return connections;
     }
 
+    /**
+     * Waits until the condition holds, failing after the timeout. A condition that took long to
+     * answer ran rabbitmqctl (about a second of CPU each, beside a server on two cores): it is
+     * asked again only after a longer pause.
+     */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
+        while (true) {
+            long asked = System.nanoTime();
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            long answered = System.nanoTime();
+            if (answered > deadline) {
                 throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
             }
             try {
-                Thread.sleep(50); // polling interval of a bounded wait
+                // polling interval of a bounded wait
+                Thread.sleep(answered - asked > TimeUnit.MILLISECONDS.toNanos(50) ? 250 : 50);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted waiting for " + what);

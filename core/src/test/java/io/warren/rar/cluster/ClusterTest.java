@@ -1,10 +1,8 @@
 package io.warren.rar.cluster;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import io.warren.Producer;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Cluster;
 import io.warren.rar.harness.Harness;
@@ -15,7 +13,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -43,7 +39,6 @@ class ClusterTest {
 
     private static final Duration RECOVERY = Duration.ofSeconds(60);
     private static final List<String> ROWS = new ArrayList<>();
-    private static final List<String> ROWS_AFTER = new ArrayList<>();
     private static Cluster cluster;
 
     private final List<AutoCloseable> opened = new ArrayList<>();
@@ -60,8 +55,7 @@ class ClusterTest {
             if (!ROWS.isEmpty()) {
                 String table = "cluster start-up: " + cluster.startup().toMillis() + " ms\n\n"
                         + "| scenario | confirmed | delivered | lost | duplicates | publishes failed (retried) | gap |\n"
-                        + "| --- | --- | --- | --- | --- | --- | --- |\n" + String.join("\n", ROWS) + "\n\n"
-                        + String.join("\n", ROWS_AFTER) + "\n";
+                        + "| --- | --- | --- | --- | --- | --- | --- |\n" + String.join("\n", ROWS) + "\n";
                 System.out.println(table);
                 Files.createDirectories(Path.of("target"));
                 Files.writeString(Path.of("target", "cluster-failover.md"), table);
@@ -279,72 +273,12 @@ class ClusterTest {
         assertEquals(List.of(1, 1, 1), asList(perStrategy.get("roundRobin")), "roundRobin: one on each node");
     }
 
-    /**
-     * Not a check: how fast one MDB drains a quorum queue when its connection is on the queue's
-     * leader and when it is on a follower (whose node forwards every delivery and ack), printed
-     * for docs/cluster.md. Alternated, three times each, to even out the machine's noise.
-     */
-    @Test
-    void consumingOnTheLeaderNodeAndOnAFollower() throws Exception {
-        int messages = 20_000;
-        Harness harness = harness(null);
-        Map<String, List<Long>> rates = new LinkedHashMap<>();
-        for (int round = 0; round < 6; round++) {
-            boolean onLeader = round % 2 == 0;
-            String queue = queueName("locality");
-            declareQuorumQueueOn(1, queue);
-            publishDirectly(1, queue, messages);
-            AtomicInteger received = new AtomicInteger();
-            long[] firstAndLast = new long[2];
-            WarrenActivationSpec spec = new WarrenActivationSpec();
-            spec.setQueue(queue);
-            spec.setQueueType("quorum");
-            spec.setDurable("true");
-            spec.setConcurrency("1");
-            spec.setAddresses("127.0.0.1:" + cluster.port(onLeader ? 1 : 2));
-            try (Harness.Deployment deployment = harness.deploy(spec, new TestEndpointFactory(false, message -> {
-                long now = System.nanoTime();
-                if (received.getAndIncrement() == 0) {
-                    firstAndLast[0] = now;
-                }
-                firstAndLast[1] = now;
-            }))) {
-                Broker.await("the queue drained", RECOVERY, () -> received.get() >= messages);
-            }
-            long millis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(firstAndLast[1] - firstAndLast[0]));
-            rates.computeIfAbsent(onLeader ? "on the leader's node" : "on a follower's node", key -> new ArrayList<>())
-                    .add(messages * 1000L / millis);
-            deleteQueue(queue);
-        }
-        String line = "MDB throughput draining " + messages + " messages (msg/s, concurrency 1, prefetch 50): " + rates;
-        System.out.println(line);
-        ROWS_AFTER.add(line);
-    }
-
     private static Connection checkerConnection(int node) throws Exception {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost("127.0.0.1");
         factory.setPort(cluster.port(node));
         factory.setAutomaticRecoveryEnabled(false);
         return factory.newConnection("warren-tests (cluster checker)");
-    }
-
-    private static void publishDirectly(int node, String queue, int messages) throws Exception {
-        try (Connection connection = checkerConnection(node); Channel channel = connection.createChannel()) {
-            channel.confirmSelect();
-            for (int i = 0; i < messages; i++) {
-                channel.basicPublish("", queue, new AMQP.BasicProperties.Builder()
-                        .contentType("text/plain").deliveryMode(2).build(),
-                        ("m" + i).getBytes(StandardCharsets.UTF_8));
-            }
-            channel.waitForConfirmsOrDie(60_000);
-        }
-    }
-
-    private static void deleteQueue(String queue) throws Exception {
-        try (Connection connection = checkerConnection(1); Channel channel = connection.createChannel()) {
-            channel.queueDelete(queue);
-        }
     }
 
     private static List<Integer> asList(int[] counts) {

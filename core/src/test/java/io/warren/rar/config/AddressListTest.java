@@ -3,14 +3,19 @@ package io.warren.rar.config;
 import io.warren.Connection;
 import io.warren.Message;
 import io.warren.Producer;
+import io.warren.Queue;
 import io.warren.WarrenException;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.SecondNode;
+import io.warren.rar.harness.SharedNode;
 import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.rar.inbound.WarrenActivationSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -25,6 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code addresses}: the nodes are tried in order, outbound and inbound, and an activation whose
  * node goes down reconnects to the next one, declaring its queue there.
  */
+@ExtendWith(SharedNode.class)
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class AddressListTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -57,7 +64,7 @@ class AddressListTest {
         String addresses = "127.0.0.1:" + portNobodyListensOn() + ", 127.0.0.1:5672";
         Harness harness = opened(new Harness(2, managed -> managed.setAddresses(addresses)));
         try (Connection connection = harness.factory().getConnection()) {
-            connection.declare(io.warren.Queue.builder(queue).build());
+            connection.declare(Queue.builder(queue).build());
             harness.factory().producer(Producer.to("").routingKey(queue).confirms(WAIT).build()).publish("via the second address");
             Optional<Message> fetched = connection.fetch(queue);
             assertTrue(fetched.isPresent());
@@ -67,8 +74,8 @@ class AddressListTest {
     }
 
     @Test
-    void anMdbAndTheProducerMoveToTheNextNodeWhenTheirNodeGoesDown() throws Exception {
-        SecondNode second = opened(SecondNode.plain());
+    @ResourceLock(SharedNode.LOCK) // it stops the shared node's broker application
+    void anMdbAndTheProducerMoveToTheNextNodeWhenTheirNodeGoesDown(SecondNode second) throws Exception {
         String addresses = "127.0.0.1:" + second.port() + ",127.0.0.1:5672";
         Harness harness = opened(new Harness(2, managed -> managed.setAddresses(addresses)));
         List<String> received = new CopyOnWriteArrayList<>();
@@ -81,11 +88,11 @@ class AddressListTest {
         try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
             publish(harness, "to the first node");
             Broker.await("the delivery from the first node", WAIT, () -> received.size() == 1);
-            assertEquals(0, consumers(queue), "both started on the first node of the list");
+            assertEquals(0, consumers(), "both started on the first node of the list");
 
             second.stopApp();
             // the activation re-declares its queue on the next node; publish there once it is consumed
-            Broker.await("the queue consumed on the next node", WAIT, () -> consumers(queue) == 1);
+            Broker.await("the queue consumed on the next node", WAIT, () -> consumers() == 1);
             // the pool discards the managed connections of the node that went down; a new one goes to the next node
             Broker.await("a publish through to the next node", WAIT, () -> {
                 try {
@@ -96,6 +103,10 @@ class AddressListTest {
                 }
             });
             Broker.await("the delivery from the next node", WAIT, () -> received.contains("to the next node"));
+        } finally {
+            // the node serves other tests after this one: back up, without this test's queue
+            second.startApp();
+            second.deleteQueue(queue);
         }
         // at-least-once: a publish whose confirm was lost could come twice; none may be missing
         assertEquals(List.of("to the first node", "to the next node"), received.stream().distinct().toList());
@@ -106,11 +117,7 @@ class AddressListTest {
     }
 
     /** @return the consumers of the queue on the main node, 0 while it is not declared there */
-    private static int consumers(String queue) {
-        return Broker.rabbitmqctl("list_queues", "name", "consumers").lines()
-                .map(line -> line.split("\t"))
-                .filter(columns -> columns.length == 2 && columns[0].equals(queue))
-                .mapToInt(columns -> Integer.parseInt(columns[1].trim()))
-                .findFirst().orElse(0);
+    private int consumers() {
+        return Math.max(0, broker.consumerCount(queue));
     }
 }

@@ -1,7 +1,10 @@
 package io.warren.rar.config;
 
 import com.rabbitmq.client.Address;
+import io.warren.rar.harness.Broker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -13,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code addressStrategy}: the order in which a new connection tries the addresses. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class AddressStrategyTest {
 
     private static final List<Address> NODES = List.of(new Address("a", 1), new Address("b", 2), new Address("c", 3));

@@ -1,8 +1,11 @@
 package io.warren.rar.config;
 
 import io.warren.rar.WarrenResourceAdapter;
+import io.warren.rar.harness.Broker;
 import io.warren.rar.outbound.WarrenManagedConnectionFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.util.EnumMap;
 import java.util.Map;
@@ -12,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class ConnectionSettingsTest {
 
     @Test

@@ -10,12 +10,14 @@ import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.rar.harness.SecondNode;
+import io.warren.rar.harness.SharedNode;
 import io.warren.rar.inbound.WarrenActivationSpec;
 import io.warren.rar.outbound.WarrenManagedConnectionFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,27 +34,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * TLS against a real broker: a second RabbitMQ node that listens only on TLS, with a certificate
+ * TLS against a real broker: a second RabbitMQ node that listens on TLS, with a certificate
  * for {@code localhost} from a CA of the test's own, trusted through Warren's trust store settings.
  */
+@ExtendWith(SharedNode.class)
+@ResourceLock(value = SharedNode.LOCK, mode = ResourceAccessMode.READ)
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class TlsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static SecondNode tls;
 
+    private final SecondNode tls;
     private final List<Harness> harnesses = new CopyOnWriteArrayList<>();
     private final String queue = "warren.test.tls." + UUID.randomUUID().toString().substring(0, 8);
 
-    @BeforeAll
-    static void startTlsNode() throws Exception {
-        tls = SecondNode.withTls();
-    }
-
-    @AfterAll
-    static void stopTlsNode() throws Exception {
-        if (tls != null) {
-            tls.close();
-        }
+    TlsTest(SecondNode tls) {
+        this.tls = tls;
     }
 
     @AfterEach
@@ -63,7 +60,7 @@ class TlsTest {
     private Harness harness(Consumer<WarrenManagedConnectionFactory> configure) {
         Harness harness = new Harness(2, managed -> {
             managed.setHost("localhost");
-            managed.setPort(tls.port());
+            managed.setPort(tls.tlsPort());
             managed.setTls(true);
             managed.setConnectionTimeoutMillis(5_000);
             configure.accept(managed);
@@ -109,7 +106,7 @@ class TlsTest {
         Harness harness = harness(managed -> { });
         WarrenException refused = assertThrows(WarrenException.class, () -> harness.factory().getConnection());
         String message = refused.getMessage();
-        assertTrue(message.contains("TLS handshake with [localhost:" + tls.port() + "]")
+        assertTrue(message.contains("TLS handshake with [localhost:" + tls.tlsPort() + "]")
                 && message.contains("not signed by a CA") && message.contains("set trustStore"),
                 "names TLS, the host and the property that would fix it: " + message);
         assertFalse(message.contains(tls.trustStorePassword()));
@@ -138,7 +135,7 @@ class TlsTest {
         });
         WarrenException refused = assertThrows(WarrenException.class, () -> harness.factory().getConnection());
         String message = refused.getMessage();
-        assertTrue(message.contains("TLS handshake with [127.0.0.1:" + tls.port() + "]")
+        assertTrue(message.contains("TLS handshake with [127.0.0.1:" + tls.tlsPort() + "]")
                 && message.contains("does not carry the host name"), message);
     }
 
@@ -165,7 +162,7 @@ class TlsTest {
         spec.setConcurrency("1");
         // the adapter itself points at the plain main node: the activation's settings take over
         spec.setHost("localhost");
-        spec.setPort(tls.port());
+        spec.setPort(tls.tlsPort());
         spec.setTls(true);
         spec.setTrustStore(tls.trustStore().toString());
         spec.setTrustStorePassword(tls.trustStorePassword());

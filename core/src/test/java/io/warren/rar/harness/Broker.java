@@ -2,13 +2,17 @@ package io.warren.rar.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import com.rabbitmq.client.ShutdownSignalException;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,12 +20,27 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The real RabbitMQ on 127.0.0.1:5672, seen from the test's side: a plain amqp-client connection
- * to check what the broker holds, rabbitmqctl to stop and start it, and bounded waits.
+ * to check what the broker holds, rabbitmqctl to stop and start it and for what AMQP does not
+ * tell (unacknowledged counts, connections, alarms), and bounded waits.
  */
 public final class Broker implements AutoCloseable {
+
+    /**
+     * The {@code @ResourceLock} of this broker, for test classes that run side by side: READ for a
+     * class that uses it as any client does (queues, exchanges, users and connections of its own
+     * names), READ_WRITE for one that changes it for everybody (stops it, raises an alarm, changes a
+     * broker-wide setting, closes every connection). A class that touches no broker on 5672 (the
+     * cluster test) holds none and runs beside either.
+     */
+    public static final String LOCK = "warren.broker";
+
+    private static final long POLL_MILLIS = 20;
+    private static final long SLOW_POLL_MILLIS = 250;
+    private static final long SLOW_ANSWER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private Connection connection;
     private final List<String> queues = new ArrayList<>();
@@ -83,6 +102,32 @@ public final class Broker implements AutoCloseable {
         }
     }
 
+    /**
+     * @return the queue's consumers as the broker counts them, -1 when there is no such queue. A
+     *     passive declare, not rabbitmqctl: no process per poll. Not for streams, for which the
+     *     broker always answers 0, nor for single-active-consumer quorum queues (it counts the active one).
+     */
+    public int consumerCount(String queue) {
+        Channel channel = channel();
+        try {
+            return channel.queueDeclarePassive(queue).getConsumerCount();
+        } catch (IOException e) {
+            if (e.getCause() instanceof ShutdownSignalException closed
+                    && closed.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND) {
+                return -1;
+            }
+            throw new UncheckedIOException("cannot count the consumers of " + queue, e);
+        } finally {
+            if (channel.isOpen()) {
+                try {
+                    channel.close();
+                } catch (Exception closedMeanwhile) {
+                    // the count is what matters: the channel goes with the connection
+                }
+            }
+        }
+    }
+
     /** Takes a message, acked, or null when there is none. */
     public GetResponse get(String queue) {
         try (Channel channel = channel()) {
@@ -120,7 +165,7 @@ public final class Broker implements AutoCloseable {
     }
 
     /** Publishes raw bodies to the default exchange with confirms, as a plain client would. */
-    public void publish(String queue, com.rabbitmq.client.AMQP.BasicProperties properties, byte[]... bodies) {
+    public void publish(String queue, AMQP.BasicProperties properties, byte[]... bodies) {
         try (Channel channel = channel()) {
             channel.confirmSelect();
             for (byte[] body : bodies) {
@@ -204,6 +249,21 @@ public final class Broker implements AutoCloseable {
         return pids.size();
     }
 
+    /**
+     * Starts the broker application if a test left it stopped (a failure between its stop_app and
+     * start_app): a closed AMQP port says so without the second of CPU a rabbitmqctl call costs.
+     */
+    public static void startAppIfStopped() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", 5672), 5_000);
+            return;
+        } catch (IOException stopped) {
+            // nothing listens: the application is stopped
+        }
+        rabbitmqctl("start_app");
+        rabbitmqctl("await_startup");
+    }
+
     /** Sets the memory high watermark: a tiny one raises the memory alarm, which blocks publishers. */
     public static void memoryHighWatermark(String fraction) {
         rabbitmqctl("set_vm_memory_high_watermark", fraction);
@@ -219,16 +279,25 @@ public final class Broker implements AutoCloseable {
         await(what, timeout, condition, () -> "");
     }
 
-    /** Waits until the condition holds, failing after the timeout with what the state then was. */
-    public static void await(String what, Duration timeout, BooleanSupplier condition,
-                             java.util.function.Supplier<String> state) {
+    /**
+     * Waits until the condition holds, failing after the timeout with what the state then was. A
+     * condition that took long to answer ran rabbitmqctl (about a second of CPU for each call, on
+     * two cores shared by the whole suite): it is asked again only after a longer pause.
+     */
+    public static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
+        while (true) {
+            long asked = System.nanoTime();
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            long answered = System.nanoTime();
+            if (answered > deadline) {
                 throw new AssertionError("Timed out after " + timeout + " waiting for " + what + " " + state.get());
             }
             try {
-                Thread.sleep(20); // polling interval of a bounded wait, not synchronisation
+                // polling interval of a bounded wait, not synchronisation
+                Thread.sleep(answered - asked > SLOW_ANSWER_NANOS ? SLOW_POLL_MILLIS : POLL_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("Interrupted waiting for " + what);

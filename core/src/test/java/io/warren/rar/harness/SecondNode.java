@@ -1,5 +1,9 @@
 package io.warren.rar.harness;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.ServerSocket;
@@ -13,6 +17,7 @@ import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,9 +26,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A second RabbitMQ node on this machine, beside the main one: the same broker software, started
  * with {@code rabbitmq-server -detached} under its own node name, free ports and a temporary
- * directory, and stopped on close. Either plain AMQP, or only AMQP over TLS with a certificate for
- * {@code localhost} signed by a CA made for the test (the JDK's keytool makes the certificates;
- * the trust stores hold the CA).
+ * directory, and stopped on close. Plain AMQP, and with {@link #withTls()} AMQP over TLS as well,
+ * on a port of its own, with a certificate for {@code localhost} signed by a CA made for the test
+ * (the JDK's keytool makes the certificates; the trust stores hold the CA).
  */
 public final class SecondNode implements AutoCloseable {
 
@@ -34,6 +39,7 @@ public final class SecondNode implements AutoCloseable {
     private final boolean tls;
     private final String node;
     private final int port;
+    private final int tlsPort;
     private final Path trustStore;
     private final Path jksTrustStore;
     private boolean started;
@@ -43,28 +49,19 @@ public final class SecondNode implements AutoCloseable {
         this.tls = tls;
         this.node = node;
         this.port = freePort();
+        this.tlsPort = tls ? freePort() : 0;
         this.trustStore = dir.resolve("trust.p12");
         this.jksTrustStore = dir.resolve("trust.jks");
     }
 
-    /** Starts a node that listens only for AMQP over TLS; fails, naming the command, if it cannot. */
+    /** Starts a node that listens for plain AMQP and for AMQP over TLS; fails, naming the command, if it cannot. */
     public static SecondNode withTls() throws Exception {
-        return start(true);
-    }
-
-    /** Starts a node that listens for plain AMQP; fails, naming the command, if it cannot. */
-    public static SecondNode plain() throws Exception {
-        return start(false);
+        return start(true, "warren-tls-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost");
     }
 
     /** Starts a node for plain AMQP under that node name, e.g. {@code c1@localhost} (a cluster member). */
     static SecondNode plain(String node) throws Exception {
         return start(false, node);
-    }
-
-    private static SecondNode start(boolean tls) throws Exception {
-        return start(tls, (tls ? "warren-tls-" : "warren-second-") + UUID.randomUUID().toString().substring(0, 8)
-                + "@localhost");
     }
 
     private static SecondNode start(boolean tls, String node) throws Exception {
@@ -81,9 +78,17 @@ public final class SecondNode implements AutoCloseable {
         }
     }
 
-    /** @return the port of its only AMQP listener: TLS or plain, as it was started */
+    /** @return the port of its plain AMQP listener */
     public int port() {
         return port;
+    }
+
+    /** @return the port of its AMQP over TLS listener, for a node started {@link #withTls()} */
+    public int tlsPort() {
+        if (!tls) {
+            throw new IllegalStateException(node + " was started without TLS");
+        }
+        return tlsPort;
     }
 
     /** Stops the node's broker application, as a node going down does; {@link #startApp()} brings it back. */
@@ -110,6 +115,18 @@ public final class SecondNode implements AutoCloseable {
     /** Starts the node's VM again after {@link #kill()}, with the same name, port and data. */
     public void restart() throws Exception {
         startNode();
+    }
+
+    /** Deletes a queue a test left on this node (none if there is no such queue), over plain AMQP. */
+    public void deleteQueue(String queue) throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        factory.setPort(port);
+        factory.setAutomaticRecoveryEnabled(false);
+        try (Connection connection = factory.newConnection("warren-tests (second node checker)");
+             Channel channel = connection.createChannel()) {
+            channel.queueDelete(queue);
+        }
     }
 
     /** @return the Erlang node name, e.g. {@code c1@localhost} */
@@ -202,8 +219,8 @@ public final class SecondNode implements AutoCloseable {
         Files.createDirectories(dir.resolve("log"));
         Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
         Files.writeString(dir.resolve("rabbitmq.conf"), tls ? String.join("\n",
-                "listeners.tcp = none",
-                "listeners.ssl.default = 127.0.0.1:" + port,
+                "listeners.tcp.default = 127.0.0.1:" + port,
+                "listeners.ssl.default = 127.0.0.1:" + tlsPort,
                 "ssl_options.cacertfile = " + dir.resolve("ca.pem"),
                 "ssl_options.certfile = " + dir.resolve("server.pem"),
                 "ssl_options.keyfile = " + dir.resolve("server.key"),
@@ -221,8 +238,7 @@ public final class SecondNode implements AutoCloseable {
         ProcessBuilder server = new ProcessBuilder("rabbitmq-server", "-detached");
         Map<String, String> environment = server.environment();
         environment.put("RABBITMQ_NODENAME", node);
-        // TLS only: the configuration turns the plain listener off, whatever port this names
-        environment.put("RABBITMQ_NODE_PORT", String.valueOf(tls ? freePort() : port));
+        environment.put("RABBITMQ_NODE_PORT", String.valueOf(port));
         environment.put("RABBITMQ_DIST_PORT", String.valueOf(distributionPort));
         environment.put("RABBITMQ_MNESIA_BASE", dir.resolve("mnesia").toString());
         environment.put("RABBITMQ_LOG_BASE", dir.resolve("log").toString());
@@ -274,7 +290,7 @@ public final class SecondNode implements AutoCloseable {
             return;
         }
         try (var paths = Files.walk(root)) {
-            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
         }

@@ -3,7 +3,10 @@ package io.warren.rar.inbound;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.rar.harness.Broker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
@@ -18,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** What the coalescer sends on its channel, checked frame by frame against a broker's rules, without a broker. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class AckCoalescerTest {
 
     private static final long NEVER = Long.MAX_VALUE;

@@ -7,6 +7,8 @@ import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -26,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sends them as one. Seen on the wire ({@link AckFrameProxy} between the consumers and the
  * broker), since the broker's counts cannot tell one ack of ten from ten acks.
  */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class AckEveryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -9,6 +9,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * acked before its delivery succeeded: failures amid successes are redelivered or dead-lettered,
  * their neighbours are acked once, and the broker's unacked count comes back to 0.
  */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class CoalescedAckTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

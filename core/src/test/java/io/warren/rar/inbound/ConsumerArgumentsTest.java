@@ -8,6 +8,8 @@ import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Consumer priority, exclusive consumers and single active consumer, each as the broker applies it. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class ConsumerArgumentsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -54,13 +57,7 @@ class ConsumerArgumentsTest {
     }
 
     private int consumersOnBroker() {
-        for (String line : Broker.rabbitmqctl("list_queues", "name", "consumers").split("\n")) {
-            String[] columns = line.trim().split("\\s+");
-            if (columns.length == 2 && columns[0].equals(queue)) {
-                return Integer.parseInt(columns[1]);
-            }
-        }
-        return 0;
+        return Math.max(0, broker.consumerCount(queue));
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every consumer comes back, nothing waits in memory for an event that may not come, and undeploy is final. */
+@ResourceLock(Broker.LOCK) // changes the broker's consumer timeout and channel tick interval
 class ConsumerFaultsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -134,13 +136,7 @@ class ConsumerFaultsTest {
     }
 
     private int consumersOnBroker() {
-        for (String line : Broker.rabbitmqctl("list_queues", "name", "consumers").split("\n")) {
-            String[] columns = line.trim().split("\\s+");
-            if (columns.length == 2 && columns[0].equals(queue)) {
-                return Integer.parseInt(columns[1]);
-            }
-        }
-        return -1;
+        return broker.consumerCount(queue);
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.warren.rar.harness.TestEndpointFactory;
 import jakarta.resource.ResourceException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A dead letter is in a queue before its original is acked, whatever the operator or the broker did. */
+@ResourceLock(Broker.LOCK) // raises the broker's memory alarm
 class DeadLetterFaultsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -7,6 +7,7 @@ import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.container.TestWorkManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Consumers survive broker restarts and undeploys without losing a message. */
+@ResourceLock(Broker.LOCK) // stops the broker
 class InboundRecoveryTest {
 
     private final Broker broker = new Broker();
@@ -29,8 +31,7 @@ class InboundRecoveryTest {
 
     @AfterEach
     void cleanUp() {
-        Broker.rabbitmqctl("start_app");
-        Broker.rabbitmqctl("await_startup");
+        Broker.startAppIfStopped();
         harness.close();
         broker.close();
     }

@@ -7,6 +7,8 @@ import io.warren.rar.harness.TestEndpointFactory;
 import jakarta.resource.ResourceException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The queue an MDB declares has the arguments its activation config asks for, or the deployment says why not. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class QueueArgumentsTest {
 
     private final Broker broker = new Broker();

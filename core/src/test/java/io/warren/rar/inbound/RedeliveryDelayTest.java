@@ -6,6 +6,7 @@ import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -25,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the broker: counted against maxDeliveries, other messages flowing meanwhile, and kept while the
  * broker restarts. The delays are the feature, so they are measured and asserted with bounds.
  */
+@Isolated("stops the broker, and asserts redelivery delays with an upper bound that a busy machine would stretch")
 class RedeliveryDelayTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);

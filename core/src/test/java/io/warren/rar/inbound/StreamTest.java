@@ -9,6 +9,8 @@ import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An MDB reads a stream from its offset; failures are dead-lettered, never rejected; a reconnect reads on. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class StreamTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

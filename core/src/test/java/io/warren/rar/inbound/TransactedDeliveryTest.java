@@ -8,6 +8,8 @@ import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.container.TestTransactions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the container offers a TransactionSynchronizationRegistry (as every server does), through Warren's
  * XAResource where it does not. "registry" runs a test with the registry, "xa" without.
  */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class TransactedDeliveryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -15,6 +15,8 @@ import io.warren.rar.inbound.WarrenActivationSpec;
 import io.warren.rar.serialization.Compression;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Warren to Warren with compression, and the decompression limit of an MDB, over the real broker. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class CompressedMessagesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

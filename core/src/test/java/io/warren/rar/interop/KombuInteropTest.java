@@ -14,6 +14,8 @@ import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.rar.inbound.WarrenActivationSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -40,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Wire interop with a real kombu (Debian's python3-kombu), both ways, over the real broker. The
  * cases are those of {@code src/test/python/kombu_peer.py}: each message's id names its case.
  */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class KombuInteropTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -3,7 +3,10 @@ package io.warren.rar.messages;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.impl.LongStringHelper;
+import io.warren.rar.harness.Broker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
@@ -22,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * too) whether read one by one or all at once, and not copied as a whole on the delivery path,
  * where Warren reads single headers (docs/profile.md).
  */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class ReceivedMessageTest {
 
     private static final int MESSAGES = 100_000;

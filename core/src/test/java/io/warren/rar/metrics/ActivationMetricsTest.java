@@ -7,6 +7,8 @@ import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.rar.inbound.WarrenActivationSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** An activation's MBean counts what happened to its messages, against the real broker. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class ActivationMetricsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

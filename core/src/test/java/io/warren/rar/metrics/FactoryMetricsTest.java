@@ -9,6 +9,7 @@ import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A connection factory's MBean counts its publishes and the broker's answers, against the real broker. */
+@ResourceLock(Broker.LOCK) // raises the broker's memory alarm
 class FactoryMetricsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -1,6 +1,9 @@
 package io.warren.rar.metrics;
 
+import io.warren.rar.harness.Broker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -10,6 +13,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every attribute and operation of Warren's MBeans is in docs/monitoring.md's tables. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class MonitoringDocumentationTest {
 
     @Test

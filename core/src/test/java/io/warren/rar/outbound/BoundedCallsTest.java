@@ -11,6 +11,8 @@ import io.warren.rar.harness.FreezingProxy;
 import io.warren.rar.harness.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -26,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A broker that stops answering (the proxy in front of it forwards nothing): every call returns
  * within its own bound, far below the client's default of ten minutes.
  */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class BoundedCallsTest {
 
     /** Generous bound on a call that should fail after a second or two; the client's default is 10 minutes. */

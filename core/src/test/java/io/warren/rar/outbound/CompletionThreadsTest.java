@@ -8,6 +8,7 @@ import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Confirm futures complete on the adapter's own threads, which stop with the adapter. */
+@Isolated("blocks every thread of the JVM's common pool")
 class CompletionThreadsTest {
 
     private final Broker broker = new Broker();

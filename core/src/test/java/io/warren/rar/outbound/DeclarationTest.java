@@ -9,6 +9,8 @@ import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
 
@@ -17,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class DeclarationTest {
 
     private final Broker broker = new Broker();

@@ -10,6 +10,8 @@ import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
 import java.util.UUID;
@@ -23,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Whatever cannot be encoded fails as an EncodeException naming what and how, and nothing is sent. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class EncodingFailureTest {
 
     private final Broker broker = new Broker();

@@ -10,6 +10,7 @@ import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code connection.blocked}, when it publishes under the alarm; from then on publishes fail within
  * publishBlockedTimeoutMillis naming the broker's reason, or go ahead if it unblocks in time.
  */
+@ResourceLock(Broker.LOCK) // raises the broker's memory alarm
 class FlowControlTest {
 
     private final Broker broker = new Broker();

@@ -7,6 +7,8 @@ import io.warren.rar.harness.FreezingProxy;
 import io.warren.rar.harness.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
 
@@ -19,6 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * attempt waits its handshake timeout): requests fail at once between attempts instead of each
  * trying again.
  */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class OutageTest {
 
     private final FreezingProxy proxy = new FreezingProxy();

@@ -1,9 +1,12 @@
 package io.warren.rar.outbound;
 
 import io.warren.PublishException;
+import io.warren.rar.harness.Broker;
 import io.warren.rar.metrics.FactoryMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -17,6 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The bookkeeping of confirms, without a broker: acks as the client delivers them, and timeouts. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class PendingConfirmsTest {
 
     private final Completions completions = new Completions("warren-test-completions");

@@ -11,6 +11,8 @@ import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link Producer#publishConfirmed}: asynchronous confirms over pooled channels. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class PublishConfirmedTest {
 
     private static final Duration BOUND = Duration.ofSeconds(30);

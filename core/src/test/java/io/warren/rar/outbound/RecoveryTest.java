@@ -9,6 +9,7 @@ import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
 
@@ -17,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The broker goes away under the pool; publishing fails cleanly and then works again. */
+@ResourceLock(Broker.LOCK) // stops the broker and closes every connection
 class RecoveryTest {
 
     private final Harness harness = new Harness(4, managed -> managed.setConnectRetryMillis(100));
@@ -24,8 +26,7 @@ class RecoveryTest {
 
     @AfterEach
     void cleanUp() {
-        Broker.rabbitmqctl("start_app");
-        Broker.rabbitmqctl("await_startup");
+        Broker.startAppIfStopped();
         harness.close();
         broker.close();
     }

@@ -12,6 +12,8 @@ import io.warren.container.PoolingConnectionManager;
 import io.warren.rar.serialization.OverridingJsonSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import javax.management.ObjectName;
 import java.io.IOException;
@@ -33,6 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * What an application leaves behind when it is undeployed: its connection factory's broker
  * connection, its registration with the adapter, its serializers and class loader. Nothing.
  */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class RedeployTest {
 
     private final Broker broker = new Broker();

@@ -9,6 +9,8 @@ import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Publishes through Warren and reads back with basic.get what each exchange type routed where. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class RoutingTest {
 
     private final Broker broker = new Broker();

@@ -9,6 +9,8 @@ import jakarta.resource.spi.ManagedConnectionFactory;
 import jakarta.resource.spi.security.PasswordCredential;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import javax.security.auth.Subject;
 import java.util.Set;
@@ -21,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Container-managed sign-on: the container's credential replaces the configured user. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class SignOnTest {
 
     private final String user = "warren-signon-" + UUID.randomUUID().toString().substring(0, 6);

@@ -10,6 +10,8 @@ import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A transaction's outcome as the container sees it is the broker's: a commit the broker answered
  * with commit-ok is never reported failed, and mandatory publishes never make it so.
  */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class TransactionOutcomeTest {
 
     private final Broker broker = new Broker();

@@ -2,7 +2,10 @@ package io.warren.rar.serialization;
 
 import io.warren.DecodeException;
 import io.warren.WarrenException;
+import io.warren.rar.harness.Broker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.tukaani.xz.LZMA2Options;
@@ -24,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** kombu's compression methods in Warren; the round trips with a real kombu are in KombuInteropTest. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class CompressionTest {
 
     private static final int MIB = 1024 * 1024;

@@ -1,7 +1,10 @@
 package io.warren.rar.serialization;
 
 import io.warren.DecodeException;
+import io.warren.rar.harness.Broker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -15,6 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The content types kombu writes besides JSON; the wire round trips are in KombuInteropTest. */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class KombuContentTypesTest {
 
     private final Serializers serializers = Serializers.builtIn();

@@ -19,6 +19,7 @@ import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.rar.inbound.WarrenActivationSpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * W3C trace context from a publish to the MDB's delivery, on the real broker, with spans recorded
  * in memory: the consumer's span is the child of the producer's, which is the child of the request's.
  */
+@Isolated("registers the JVM's global OpenTelemetry, which every adapter traces with")
 class TracePropagationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

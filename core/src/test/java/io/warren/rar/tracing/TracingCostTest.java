@@ -2,8 +2,11 @@ package io.warren.rar.tracing;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Envelope;
+import io.warren.rar.harness.Broker;
 import io.warren.rar.messages.ReceivedMessage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.lang.management.ManagementFactory;
 import java.net.URL;
@@ -19,6 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Tracing costs nothing per message where there is nothing to trace: no allocation on the publish
  * and delivery paths, whether the OpenTelemetry API is absent or present but idle.
  */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class TracingCostTest {
 
     private static final int MESSAGES = 200_000;

@@ -1,0 +1,50 @@
+package io.warren.rar.harness;
+
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
+import org.junit.jupiter.api.extension.ExtensionContext.Store.CloseableResource;
+import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolver;
+
+/**
+ * One extra RabbitMQ node for every test class that needs one ({@link SecondNode#withTls()}: plain
+ * AMQP and AMQP over TLS), given as a {@link SecondNode} parameter. It starts when the first test
+ * asks for it and stops when the test run ends: starting a node and making its certificates costs
+ * seconds of both cores, once instead of once per class. A test that stops or reconfigures it
+ * holds {@link #LOCK} (the default, READ_WRITE mode) and puts it back; the others hold it READ.
+ */
+public final class SharedNode implements ParameterResolver {
+
+    /** The {@code @ResourceLock} of the shared node. */
+    public static final String LOCK = "warren.shared-node";
+
+    private static final Namespace NAMESPACE = Namespace.create(SharedNode.class);
+
+    @Override
+    public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
+        return parameter.getParameter().getType() == SecondNode.class;
+    }
+
+    @Override
+    public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
+        // the root store: one node for the whole run, closed when the run ends
+        return context.getRoot().getStore(NAMESPACE)
+                .getOrComputeIfAbsent(Started.class, type -> Started.start(), Started.class).node;
+    }
+
+    private record Started(SecondNode node) implements CloseableResource {
+
+        static Started start() {
+            try {
+                return new Started(SecondNode.withTls());
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot start the shared extra RabbitMQ node", e);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            node.close();
+        }
+    }
+}
