@@ -1,5 +1,6 @@
 package io.warren.rar.inbound;
 
+import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.DeclarationException;
@@ -246,16 +247,31 @@ final class Activation {
     private int startMissingConsumers(Connection current) throws IOException {
         int started = 0;
         while (true) {
-            QueueConsumer consumer;
+            if (!roomForAnotherConsumer()) {
+                return started;
+            }
+            // never under the lock: the channel's open-ok is read by the connection's thread, which may be
+            // waiting for the lock to report a consumer the broker closed (consumerLost)
+            Channel channel = current.createChannel();
+            if (channel == null) {
+                throw new IOException("the broker's channel_max leaves no channel for another consumer of "
+                        + description);
+            }
+            QueueConsumer consumer = new QueueConsumer(context, host, endpoints.get(), channel);
+            boolean kept;
             lock.lock();
             try {
-                if (stopped || consumers.size() >= settings.concurrency()) {
-                    return started;
+                // only this Work starts consumers, but stop() may have come meanwhile
+                kept = !stopped && consumers.size() < settings.concurrency();
+                if (kept) {
+                    consumers.add(consumer);
                 }
-                consumer = new QueueConsumer(context, host, endpoints.get(), current.createChannel());
-                consumers.add(consumer);
             } finally {
                 lock.unlock();
+            }
+            if (!kept) {
+                consumer.close();
+                return started;
             }
             try {
                 // stop() may close it meanwhile: its deliveries are then dropped, never delivered
@@ -272,6 +288,15 @@ final class Activation {
                 consumer.close();
                 throw e;
             }
+        }
+    }
+
+    private boolean roomForAnotherConsumer() {
+        lock.lock();
+        try {
+            return !stopped && consumers.size() < settings.concurrency();
+        } finally {
+            lock.unlock();
         }
     }
 
