@@ -13,6 +13,7 @@ import static io.warren.rar.config.ValueType.wholeNumber;
  */
 @BeanPairs(name = "BrokerPropertyBeans", configProperty = true)
 public enum BrokerProperty implements PropertyDeclaration {
+    @BeanPair(confidential = true)
     URI(text(), null, "amqp:// or amqps:// URI with user, password, host, port and vhost; overrides those properties"),
     HOST(text(), "localhost", "broker host name"),
     @BeanPair(type = Integer.class)
