@@ -12,9 +12,18 @@ import java.io.IOException;
  */
 final class TranslatingConnectionFactory extends ConnectionFactory {
 
+    private final int maxBodySize;
+
+    /** @param maxBodySize the largest body read; a larger one is skipped, not read (see {@link UnreadableContent}) */
+    TranslatingConnectionFactory(int maxBodySize) {
+        this.maxBodySize = maxBodySize;
+        // the client's own check never fires: the frame layer hands it no larger body
+        setMaxInboundMessageBodySize(maxBodySize);
+    }
+
     @Override
     protected synchronized FrameHandlerFactory createFrameHandlerFactory() throws IOException {
         FrameHandlerFactory client = super.createFrameHandlerFactory();
-        return (address, connectionName) -> new TranslatingFrameHandler(client.create(address, connectionName));
+        return (address, connectionName) -> new TranslatingFrameHandler(client.create(address, connectionName), maxBodySize);
     }
 }
