@@ -46,8 +46,8 @@ public final class UnreadableContent {
         }
         String reason = oversized
                 ? "its body of " + layout.bodySize() + " bytes is over maxInboundMessageBodySize ("
-                        + maxBodySize + " bytes), so Warren did not read it: the message is here without its body"
-                : layout.unreadable() + ", so Warren dropped its headers: the message is here without them";
+                        + maxBodySize + " bytes); Warren skipped the body unread"
+                : layout.unreadable() + "; Warren dropped the headers";
         if (oversized && layout.unreadable() != null) {
             reason += "; also " + layout.unreadable();
         }
