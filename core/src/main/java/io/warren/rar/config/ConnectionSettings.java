@@ -183,6 +183,10 @@ public final class ConnectionSettings {
         return parsed.text(BrokerProperty.CONNECTION_NAME);
     }
 
+    public int maxInboundMessageBodySize() {
+        return parsed.integer(BrokerProperty.MAX_INBOUND_MESSAGE_BODY_SIZE);
+    }
+
     public int channelRpcTimeoutMillis() {
         return parsed.integer(BrokerProperty.CHANNEL_RPC_TIMEOUT_MILLIS);
     }

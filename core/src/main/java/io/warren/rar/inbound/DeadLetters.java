@@ -7,6 +7,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.Queue;
 import io.warren.rar.config.BrokerConnector;
+import io.warren.rar.config.UnreadableContent;
 import io.warren.rar.messages.ReceivedMessage;
 
 import java.io.IOException;
@@ -170,6 +171,8 @@ final class DeadLetters implements AutoCloseable {
         Map<String, Object> headers = new LinkedHashMap<>(message.properties().getHeaders() == null
                 ? Map.of() : message.properties().getHeaders());
         headers.remove(Redeliveries.FAILURES); // the count of a retry; a dead letter says it in DELIVERIES
+        // its reason says it; kept, an MDB on the parking queue would refuse the message again as unreadable
+        headers.remove(UnreadableContent.HEADER);
         headers.put(REASON, cut(reason));
         if (failure != null) {
             headers.put(EXCEPTION, failure.getClass().getName());

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.rar.config.UnreadableContent;
 import io.warren.rar.messages.ReceivedMessage;
 import io.warren.rar.serialization.Serializers;
 import io.warren.rar.tracing.Tracing;
@@ -238,7 +239,8 @@ final class QueueConsumer {
         int attempt = context.attempts().attempt(message);
         String contentType = message.contentType();
         String mediaType = contentType == null ? Serializers.OCTET_STREAM : Serializers.mediaType(contentType);
-        SettlementPolicy.Action admission = context.policy().admit(mediaType, context.acceptedTypes(), attempt);
+        SettlementPolicy.Action admission = context.policy().admit(unreadable(message), mediaType,
+                context.acceptedTypes(), attempt);
         boolean holdBack;
         if (admission instanceof SettlementPolicy.Action.Deliver) {
             InFlight inFlight = new InFlight(message, attempt, listener, settler);
@@ -254,6 +256,12 @@ final class QueueConsumer {
             // dead-letter target takes nothing: don't spin through the prefetched messages
             host.holdBack();
         }
+    }
+
+    /** @return why Warren's frame layer could not read the message, or null when it could */
+    private static String unreadable(ReceivedMessage message) {
+        Object reason = message.header(UnreadableContent.HEADER);
+        return reason == null ? null : reason.toString();
     }
 
     /** A stream takes no message back: this consumer stops, and its replacement reads again from the message. */
