@@ -30,6 +30,13 @@ public final class TestWorkManager implements WorkManager {
     /** How many Works were refused on purpose. */
     public final AtomicInteger refused = new AtomicInteger();
 
+    private final AtomicInteger toFail = new AtomicInteger();
+
+    /** Throws an unchecked exception for the next {@code works} scheduled Works, as a container shutting down may. */
+    public void failNext(int works) {
+        toFail.set(works);
+    }
+
     /** Refuses the next {@code works} scheduled Works, as a container whose thread pool is full does. */
     public void refuseNext(int works) {
         toRefuse.set(works);
@@ -61,6 +68,9 @@ public final class TestWorkManager implements WorkManager {
 
     @Override
     public void scheduleWork(Work work) throws WorkException {
+        if (toFail.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            throw new IllegalStateException("the test's WorkManager fails to schedule this Work");
+        }
         if (toRefuse.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
             refused.incrementAndGet();
             throw new WorkRejectedException("the test's WorkManager refuses this Work");

@@ -156,6 +156,22 @@ class ConsumerFaultsTest {
     }
 
     @Test
+    void aConsumerWhoseDeliveryHandlerThrowsIsReplacedAndItsMessageComesBack() throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        TestEndpointFactory mdb = new TestEndpointFactory(false, message -> received.add(message.payload(String.class)));
+        try (Harness.Deployment deployment = harness.deploy(spec(), mdb)) {
+            Broker.await("the consumer", WAIT, () -> deployment.consumers() == 1);
+            harness.workManager().failNext(1);
+            publish("thrown at");
+            Broker.await("the message delivered by the consumer that replaced the failed one", WAIT,
+                    () -> received.contains("thrown at"));
+            Broker.await("and acked", WAIT, () -> broker.messageCount(queue) == 0
+                    && Broker.unacknowledged(queue) == 0);
+            assertEquals(1, deployment.consumers());
+        }
+    }
+
+    @Test
     void aManualAckInATransactionThatRollsBackIsNotSent() throws Exception {
         AtomicInteger deliveries = new AtomicInteger();
         TestEndpointFactory[] mdb = new TestEndpointFactory[1];
