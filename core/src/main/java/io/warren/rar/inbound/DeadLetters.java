@@ -49,6 +49,7 @@ final class DeadLetters implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DeadLetters.class.getName());
     private static final int MAX_TEXT = 1024;
     static final long CONFIRM_TIMEOUT_MILLIS = 10_000;
+    private static final int ABORT_MILLIS = 1_000;
 
     private final String exchange;
     private final String routingKey;
@@ -108,7 +109,7 @@ final class DeadLetters implements AutoCloseable {
                 String key = routingKey != null ? routingKey : message.routingKey();
                 String refusal = publish(open, exchange, key, properties, message.rawBody());
                 if (refusal != null) {
-                    throw new IOException("exchange '" + exchange + "' routed it to no queue with routing key '" + key
+                    throw new Refused("exchange '" + exchange + "' routed it to no queue with routing key '" + key
                             + "' (" + refusal + "); bind a queue to it for that key, or set deadLetterRoutingKey");
                 }
                 return;
@@ -120,14 +121,16 @@ final class DeadLetters implements AutoCloseable {
                 LOG.info(() -> "Declared the parking queue '" + parking + "' for " + purpose);
                 String refusal = publish(open, "", parking, properties, message.rawBody());
                 if (refusal != null) {
-                    throw new IOException("queue '" + parking + "' took no copy even after it was declared (" + refusal + ")");
+                    throw new Refused("queue '" + parking + "' took no copy even after it was declared (" + refusal + ")");
                 }
             }
+        } catch (Refused e) {
+            throw e;
         } catch (ShutdownSignalException e) {
-            dropChannel();
+            discardChannel();
             throw new IOException("the broker closed the dead-letter channel: " + e.getMessage(), e);
-        } catch (IOException e) {
-            dropChannel();
+        } catch (IOException | RuntimeException e) {
+            discardUnlessBlocked();
             throw e;
         }
     }
@@ -153,15 +156,17 @@ final class DeadLetters implements AutoCloseable {
                 LOG.info(() -> "Declared the queue '" + target.name() + "' for " + purpose);
                 String refusal = publish(open, "", target.name(), properties, message.rawBody());
                 if (refusal != null) {
-                    throw new IOException("queue '" + target.name() + "' took no copy even after it was declared ("
+                    throw new Refused("queue '" + target.name() + "' took no copy even after it was declared ("
                             + refusal + ")");
                 }
             }
+        } catch (Refused e) {
+            throw e;
         } catch (ShutdownSignalException e) {
-            dropChannel();
+            discardChannel();
             throw new IOException("the broker closed the channel: " + e.getMessage(), e);
-        } catch (IOException e) {
-            dropChannel();
+        } catch (IOException | RuntimeException e) {
+            discardUnlessBlocked();
             throw e;
         }
     }
@@ -200,7 +205,7 @@ final class DeadLetters implements AutoCloseable {
             throw new IOException("interrupted waiting for the dead letter's confirm", e);
         }
         if (!acked) {
-            throw new IOException("the broker nacked the dead letter");
+            throw new Refused("the broker nacked the dead letter");
         }
         // the broker sends basic.return before the confirm of the same message, on the same thread
         return returned;
@@ -230,6 +235,10 @@ final class DeadLetters implements AutoCloseable {
             blockedBecause = null;
         }
         Channel opened = connection.createChannel();
+        if (opened == null) {
+            throw new IOException("the dead-letter connection has no channel left (channel_max "
+                    + connection.getChannelMax() + ")");
+        }
         opened.confirmSelect();
         opened.addReturnListener(back -> returned = back.getReplyCode() + " " + back.getReplyText());
         channel = opened;
@@ -237,27 +246,40 @@ final class DeadLetters implements AutoCloseable {
     }
 
     /**
-     * Forgets a channel that failed. It is not closed here: on a connection the broker blocks, a
-     * close would wait for an answer that does not come. Its copy may still reach the queue when
-     * the alarm clears, while the original was requeued: a duplicate, never a loss. The connection,
-     * and the channel with it, is closed when the activation stops.
+     * A copy unconfirmed because the broker blocks the connection is confirmed when the alarm
+     * clears: the channel is kept, and copies fail at once meanwhile ({@link #refuseWhileUnusable}).
      */
-    private void dropChannel() {
+    private void discardUnlessBlocked() {
+        if (blockedBecause == null || channel == null || !channel.isOpen()) {
+            discardChannel();
+        }
+    }
+
+    /**
+     * Lets go of a channel whose state is unknown after a failure (no confirm in time, closed, an
+     * unexpected error). Forgetting it without closing it leaked one channel per failure until
+     * {@code channel_max}. Closing it alone could wait for a close-ok that a blocked connection never
+     * sends, so the whole connection, which is this class's own, is aborted with a bounded wait and
+     * opened again by the next copy. A copy still in the broker's socket buffer may yet reach its
+     * queue while the original was requeued: a duplicate, never a loss.
+     */
+    private void discardChannel() {
         channel = null;
+        blockedBecause = null;
+        if (connection != null) {
+            try {
+                connection.abort(ABORT_MILLIS);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Aborting the dead-letter connection failed; it is gone either way", e);
+            }
+            connection = null;
+        }
     }
 
     @Override
     public synchronized void close() {
         closed = true;
-        dropChannel();
-        if (connection != null) {
-            try {
-                connection.abort(1_000);
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "Closing the dead-letter connection failed; it is gone either way", e);
-            }
-            connection = null;
-        }
+        discardChannel();
     }
 
     /** Keeps headers and log lines far below the frame size: no stack traces, at most 1 KiB of UTF-8. */
@@ -270,5 +292,15 @@ final class DeadLetters implements AutoCloseable {
             cut = cut.substring(0, cut.length() - 1);
         }
         return cut + "…";
+    }
+
+    /**
+     * The broker answered the copy, with a return or a nack, on a channel that stays usable: the
+     * channel is kept for the next copy.
+     */
+    private static final class Refused extends IOException {
+        Refused(String message) {
+            super(message);
+        }
     }
 }

@@ -104,7 +104,14 @@ final class QueueConsumer {
                     new DefaultConsumer(channel) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                    accept(new Delivery(name, envelope, properties, body));
+                    try {
+                        accept(new Delivery(name, envelope, properties, body));
+                    } catch (RuntimeException | Error e) {
+                        // thrown to the client, it would close the channel as the application's
+                        // own close, which the shutdown listener rightly ignores: a silent stop
+                        host.consumerLost(QueueConsumer.this, "taking a delivery of queue '" + name + "' failed ("
+                                + e + ")");
+                    }
                 }
 
                 @Override
@@ -143,6 +150,9 @@ final class QueueConsumer {
         try {
             context.workManager().scheduleWork(new Drain());
             refusedWorks = 0;
+        } catch (RuntimeException e) {
+            endTurn(); // no Work will end this turn: a close must not wait for one
+            throw e;
         } catch (WorkException e) {
             int refusals = ++refusedWorks;
             long wait = REFUSED_WORK.millis(refusals);
