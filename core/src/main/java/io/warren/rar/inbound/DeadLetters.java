@@ -171,7 +171,7 @@ final class DeadLetters implements AutoCloseable {
         Map<String, Object> headers = new LinkedHashMap<>(message.properties().getHeaders() == null
                 ? Map.of() : message.properties().getHeaders());
         // the trip of a retry: a dead letter says the count in DELIVERIES and the origin in EXCHANGE, ROUTING_KEY
-        RetryTrip.NOT_COPIED.stream().filter(name -> !name.equals("x-delivery-count")).forEach(headers::remove);
+        RetryTrip.HEADERS.forEach(headers::remove);
         headers.put(REASON, cut(reason));
         if (failure != null) {
             headers.put(EXCEPTION, failure.getClass().getName());

@@ -25,6 +25,8 @@ record RetryTrip(int failures, String exchange, String routingKey) {
     static final String EXCHANGE = "x-warren-original-exchange";
     static final String ROUTING_KEY = "x-warren-original-routing-key";
 
+    /** Warren's headers of the trip: a dead letter says the same in its own headers. */
+    static final List<String> HEADERS = List.of(FAILURES, EXCHANGE, ROUTING_KEY);
     /** Headers a copy must not take along: Warren's own, and the quorum queue's count of the original's deliveries. */
     static final List<String> NOT_COPIED = List.of(FAILURES, EXCHANGE, ROUTING_KEY, "x-delivery-count");
 
