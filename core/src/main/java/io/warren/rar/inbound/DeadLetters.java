@@ -136,18 +136,19 @@ final class DeadLetters implements AutoCloseable {
     }
 
     /**
-     * Publishes a copy of the message, with one header set, to a queue of Warren's own (a retry
+     * Publishes a copy of the message, with Warren's trip headers set in place of any it carried, to a queue of Warren's own (a retry
      * queue) and waits until the broker has put it there; a queue that is missing is declared as
      * given and the copy sent again.
      *
      * @throws IOException saying why the copy is not in the queue: the caller must not ack the original
      */
-    synchronized void sendToQueue(Queue target, ReceivedMessage message, String header, Object value)
+    synchronized void sendToQueue(Queue target, ReceivedMessage message, Map<String, Object> trip)
             throws IOException {
         refuseWhileUnusable();
         Map<String, Object> headers = new LinkedHashMap<>(message.properties().getHeaders() == null
                 ? Map.of() : message.properties().getHeaders());
-        headers.put(header, value);
+        RetryTrip.NOT_COPIED.forEach(headers::remove);
+        headers.putAll(trip);
         AMQP.BasicProperties properties = message.properties().builder().headers(headers).build();
         try {
             Channel open = channel();
@@ -175,7 +176,8 @@ final class DeadLetters implements AutoCloseable {
                                                    int deliveries) {
         Map<String, Object> headers = new LinkedHashMap<>(message.properties().getHeaders() == null
                 ? Map.of() : message.properties().getHeaders());
-        headers.remove(Redeliveries.FAILURES); // the count of a retry; a dead letter says it in DELIVERIES
+        // the trip of a retry: a dead letter says the count in DELIVERIES and the origin in EXCHANGE, ROUTING_KEY
+        RetryTrip.HEADERS.forEach(headers::remove);
         // its reason says it; kept, an MDB on the parking queue would refuse the message again as unreadable
         headers.remove(UnreadableContent.HEADER);
         headers.put(REASON, cut(reason));

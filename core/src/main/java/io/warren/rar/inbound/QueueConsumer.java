@@ -239,7 +239,10 @@ final class QueueConsumer {
 
     /** @param listener where the MDB's own settlement goes in manual ack mode; null: it is refused */
     private ReceivedMessage received(Delivery delivery, ListenerSettlement listener) {
-        return new ReceivedMessage(delivery.queue(), delivery.envelope(), delivery.properties(), delivery.body(),
+        // a copy back from its retry queue reports the exchange and routing key it was published with
+        return new ReceivedMessage(delivery.queue(),
+                RetryTrip.original(delivery.queue(), delivery.envelope(), delivery.properties().getHeaders()),
+                delivery.properties(), delivery.body(),
                 context.serializers(), context.acceptedTypes(),
                 listener != null ? listener : ListenerSettlement.BY_CONTAINER);
     }
