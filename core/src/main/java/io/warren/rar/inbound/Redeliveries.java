@@ -19,7 +19,7 @@ import java.util.logging.Logger;
  * the default exchange, back to the end of the queue it came from. Only once the broker confirms
  * the copy is the original acked, so the message is always in a queue (on restarts of the broker or
  * the server alike, as durable as the original). One retry queue per distinct delay,
- * {@code <queue>.retry.<delay>ms}, since a queue expires only its head: with one TTL per queue
+ * {@code <queue>.retries.<delay>ms}, since a queue expires only its head: with one TTL per queue
  * no short wait is stuck behind a long one.
  *
  * <p>The copy carries how many deliveries failed so far and the exchange and routing key it was
@@ -45,10 +45,12 @@ final class Redeliveries {
         this.settings = settings;
     }
 
-    private static final Pattern RETRY_SUFFIX = Pattern.compile("\\.retry\\.[0-9]+ms");
+    private static final Pattern RETRY_SUFFIX = Pattern.compile("\\.retries\\.[0-9]+ms");
 
     static String retryQueue(String queue, long delayMillis) {
-        return queue + ".retry." + delayMillis + "ms";
+        // not the ".retry." of Warren's classic retry queues before: declaring a quorum queue under that name would
+        // fail the activation where one is left; those drain back into their queue by themselves
+        return queue + ".retries." + delayMillis + "ms";
     }
 
     static boolean isRetryQueueOf(String candidate, String queue) {
