@@ -41,6 +41,12 @@ check_ports() {
 }
 
 build_examples() {
+  # .ci/run has just built both with `mvn -B verify`: building them again would only cost time
+  if [[ ${WARREN_EXAMPLES_PREBUILT:-} == 1 && -f $ROOT/rar/target/warren.rar && -f $ROOT/examples-ear/ear/target/warren-examples.ear ]]; then
+    step "Using the warren.rar and warren-examples.ear this build made"
+    ls -l "$ROOT/rar/target/warren.rar" "$ROOT/examples-ear/ear/target/warren-examples.ear"
+    return 0
+  fi
   step "Building warren.rar and warren-examples.ear"
   # -pl examples-ear alone would build only the aggregator: Maven 3 does not add its modules
   (cd "$ROOT" && mvn -B -q package -DskipTests -pl api,rar,cdi,examples-ear,examples-ear/web,examples-ear/ear -am)

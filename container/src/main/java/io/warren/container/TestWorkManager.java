@@ -12,6 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The container's thread pool, small: every Work runs on a thread named {@code container-work-N}. */
@@ -29,6 +31,19 @@ public final class TestWorkManager implements WorkManager {
     private final AtomicInteger toRefuse = new AtomicInteger();
     /** How many Works were refused on purpose. */
     public final AtomicInteger refused = new AtomicInteger();
+
+    private final AtomicInteger toFail = new AtomicInteger();
+    private final Set<Work> running = ConcurrentHashMap.newKeySet();
+
+    /** Calls release() on every Work running now, as a container taking its threads back does. */
+    public void releaseRunning() {
+        running.forEach(Work::release);
+    }
+
+    /** Throws an unchecked exception for the next {@code works} scheduled Works, as a container shutting down may. */
+    public void failNext(int works) {
+        toFail.set(works);
+    }
 
     /** Refuses the next {@code works} scheduled Works, as a container whose thread pool is full does. */
     public void refuseNext(int works) {
@@ -61,6 +76,9 @@ public final class TestWorkManager implements WorkManager {
 
     @Override
     public void scheduleWork(Work work) throws WorkException {
+        if (toFail.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            throw new IllegalStateException("the test's WorkManager fails to schedule this Work");
+        }
         if (toRefuse.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
             refused.incrementAndGet();
             throw new WorkRejectedException("the test's WorkManager refuses this Work");
@@ -68,9 +86,11 @@ public final class TestWorkManager implements WorkManager {
         try {
             // as WildFly's does: release() is called on every Work when it ends
             executor.execute(() -> {
+                running.add(work);
                 try {
                     work.run();
                 } finally {
+                    running.remove(work);
                     work.release();
                 }
             });

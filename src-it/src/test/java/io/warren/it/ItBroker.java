@@ -47,6 +47,18 @@ final class ItBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes every queue whose name starts with the prefix: what an interrupted earlier run left
+     * behind (messages its MDBs never took, retry and dead-letter queues).
+     */
+    void deleteQueuesStartingWith(String prefix) throws Exception {
+        for (String line : rabbitmqctl("list_queues", "name").split("\n")) {
+            if (line.strip().startsWith(prefix)) {
+                delete(line.strip());
+            }
+        }
+    }
+
     void purge(String... queues) throws Exception {
         try (Channel channel = connection.createChannel()) {
             for (String queue : queues) {

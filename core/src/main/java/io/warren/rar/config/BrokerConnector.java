@@ -49,7 +49,7 @@ public final class BrokerConnector {
                     + String.join("; ", settings.problems()));
         }
         this.settings = settings;
-        this.factory = new TranslatingConnectionFactory();
+        this.factory = new TranslatingConnectionFactory(settings.maxInboundMessageBodySize());
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
         factory.setVirtualHost(settings.virtualHost());

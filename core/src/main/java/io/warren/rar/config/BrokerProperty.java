@@ -13,6 +13,7 @@ import static io.warren.rar.config.ValueType.wholeNumber;
  */
 @BeanPairs(name = "BrokerPropertyBeans", configProperty = true)
 public enum BrokerProperty implements PropertyDeclaration {
+    @BeanPair(confidential = true)
     URI(text(), null, "amqp:// or amqps:// URI with user, password, host, port and vhost; overrides those properties"),
     HOST(text(), "localhost", "broker host name"),
     @BeanPair(type = Integer.class)
@@ -45,7 +46,10 @@ public enum BrokerProperty implements PropertyDeclaration {
             "while the broker blocks publishers (memory or disk alarm), how long a publish waits in milliseconds before it fails; 0 fails at once"),
     @BeanPair(type = Integer.class)
     CONNECT_RETRY_MILLIS(wholeNumber(0, Integer.MAX_VALUE), "5000",
-            "after a failed outbound connect, how long in milliseconds requests fail at once before the next attempt");
+            "after a failed outbound connect, how long in milliseconds requests fail at once before the next attempt"),
+    @BeanPair(type = Integer.class)
+    MAX_INBOUND_MESSAGE_BODY_SIZE(wholeNumber(1, Integer.MAX_VALUE), "134217728",
+            "largest message body in bytes Warren reads; a larger delivery is not read but dead-lettered with the reason (a fetch returns it without its body, marked x-warren-unreadable), and the connection stays up. The default, 128 MiB, is the most RabbitMQ 3.x accepts");
 
     private final ValueType type;
     private final String defaultValue;

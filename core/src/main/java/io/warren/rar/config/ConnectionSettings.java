@@ -76,6 +76,12 @@ public final class ConnectionSettings {
             if (uri.getRawPath() != null && uri.getRawPath().length() > 1) {
                 virtualHost = decode(uri.getRawPath().substring(1));
             }
+            if (uri.getHost() == null && uri.getRawAuthority() != null) {
+                // a raw '@' or ':' in the user info leaves java.net.URI no host: never fall back to localhost
+                problems.add("uri: has no host the URI parser can find; percent-encode reserved characters in the "
+                        + "user name and password ('@' as %40, ':' as %3A, '/' as %2F, '%' as %25)");
+                return;
+            }
             int port = uri.getPort() > 0 ? uri.getPort() : defaultPort();
             addresses.add(new Address(uri.getHost() == null ? "localhost" : uri.getHost(), port));
         } catch (URISyntaxException e) {
@@ -177,6 +183,10 @@ public final class ConnectionSettings {
         return parsed.text(BrokerProperty.CONNECTION_NAME);
     }
 
+    public int maxInboundMessageBodySize() {
+        return parsed.integer(BrokerProperty.MAX_INBOUND_MESSAGE_BODY_SIZE);
+    }
+
     public int channelRpcTimeoutMillis() {
         return parsed.integer(BrokerProperty.CHANNEL_RPC_TIMEOUT_MILLIS);
     }
@@ -212,12 +222,32 @@ public final class ConnectionSettings {
     }
 
     private static String masked(BrokerProperty property, String value) {
+        if (property == BrokerProperty.URI) {
+            return maskedUri(value);
+        }
         if (property.secret()) {
             return "****";
         }
-        if (property == BrokerProperty.URI) {
-            return value.replaceAll("//([^:/@]*):[^@]*@", "//$1:****@");
-        }
         return value;
+    }
+
+    /** The host tells which broker was meant; a URI that does not parse cleanly is all hidden, as its password may be anywhere. */
+    private static String maskedUri(String value) {
+        try {
+            URI uri = new URI(value);
+            String userInfo = uri.getRawUserInfo();
+            if (uri.getHost() == null && uri.getRawAuthority() != null) {
+                return "****";
+            }
+            if (userInfo == null || !userInfo.contains(":")) {
+                return value;
+            }
+            String user = userInfo.substring(0, userInfo.indexOf(':'));
+            return uri.getScheme() + "://" + user + ":****@" + uri.getHost()
+                    + (uri.getPort() > 0 ? ":" + uri.getPort() : "") + (uri.getRawPath() == null ? "" : uri.getRawPath())
+                    + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        } catch (URISyntaxException e) {
+            return "****";
+        }
     }
 }

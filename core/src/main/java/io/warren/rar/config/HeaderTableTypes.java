@@ -9,7 +9,8 @@ import java.util.Arrays;
  * specification's signed 64-bit tag; the Java client follows RabbitMQ's errata, where the same
  * value is {@code 'l'}, and fails the whole connection on an {@code 'L'}. Likewise {@code 'U'}
  * (signed 16-bit) is the errata's {@code 's'}. Only the tag byte changes, never a length, so a
- * frame keeps its size; a table this does not understand is left as it is, for the client to judge.
+ * frame keeps its size. A table this cannot read either is reported by {@link #read}, for
+ * {@link UnreadableContent} to replace before the client fails the connection on it.
  */
 final class HeaderTableTypes {
 
@@ -26,19 +27,44 @@ final class HeaderTableTypes {
      * @return whether any tag was rewritten
      */
     static boolean rewrite(byte[] payload) {
+        Layout layout = read(payload);
+        return layout != null && layout.translated();
+    }
+
+    /**
+     * Where a content header's parts lie, as far as the client's parser would get.
+     *
+     * @param bodySize the body size the header announces
+     * @param headersAt where the headers table starts, or would be inserted when it is absent
+     * @param headersEnd where the headers table ends, or -1 when it is absent
+     * @param translated whether a tag was rewritten in place
+     * @param unreadable why the client cannot read the headers table, or null when it can
+     */
+    record Layout(long bodySize, int headersAt, int headersEnd, boolean translated, String unreadable) {
+    }
+
+    /**
+     * Translates what it can in place and tells what it cannot.
+     *
+     * @param payload a content header frame's payload, changed in place
+     * @return its layout, or null when it is not a basic content header the client would get as far as the table of
+     */
+    static Layout read(byte[] payload) {
         Cursor in = new Cursor(payload);
+        long bodySize;
+        int flags;
+        int headersEnd;
         try {
             if (in.unsignedShort() != BASIC_CLASS) {
-                return false;
+                return null;
             }
-            in.skip(2 + 8); // weight, body size
-            int flags = in.unsignedShort();
+            in.skip(2); // weight
+            bodySize = ((long) in.unsignedShort() << 48) | ((long) in.unsignedShort() << 32)
+                    | ((long) in.unsignedShort() << 16) | in.unsignedShort();
+            flags = in.unsignedShort();
             int word = flags;
             while ((word & 1) != 0) {
                 word = in.unsignedShort();
-            }
-            if ((flags & HEADERS_FLAG) == 0) {
-                return false;
             }
             if ((flags & CONTENT_TYPE_FLAG) != 0) {
                 in.skip(in.unsignedByte());
@@ -46,16 +72,34 @@ final class HeaderTableTypes {
             if ((flags & CONTENT_ENCODING_FLAG) != 0) {
                 in.skip(in.unsignedByte());
             }
-            table(in);
-        } catch (IndexOutOfBoundsException | UnknownType e) {
-            return false;
+            if ((flags & HEADERS_FLAG) == 0) {
+                return new Layout(bodySize, in.position, -1, false, null);
+            }
+            int headersAt = in.position;
+            headersEnd = in.sized();
+            in.position = headersAt;
+            try {
+                table(in);
+            } catch (UnknownType e) {
+                return new Layout(bodySize, headersAt, headersEnd, false, "its headers table holds a field of type "
+                        + e.describe() + ", which no AMQP 0-9-1 client reads");
+            } catch (IndexOutOfBoundsException e) {
+                return new Layout(bodySize, headersAt, headersEnd, false,
+                        "its headers table is malformed (a length past the table's end)");
+            }
+            if (in.position != headersEnd) {
+                return new Layout(bodySize, headersAt, headersEnd, false,
+                        "its headers table is malformed (a field runs past the table's end)");
+            }
+            // only once the whole table was understood: a frame is translated whole or not at all
+            for (int i = 0; i < in.translations; i++) {
+                int at = in.translated[i];
+                payload[at] = payload[at] == 'L' ? (byte) 'l' : (byte) 's';
+            }
+            return new Layout(bodySize, headersAt, headersEnd, in.translations > 0, null);
+        } catch (IndexOutOfBoundsException e) {
+            return null;
         }
-        // only once the whole table was understood: a frame is translated whole or not at all
-        for (int i = 0; i < in.translations; i++) {
-            int at = in.translated[i];
-            payload[at] = payload[at] == 'L' ? (byte) 'l' : (byte) 's';
-        }
-        return in.translations > 0;
     }
 
     private static void table(Cursor in) {
@@ -95,7 +139,7 @@ final class HeaderTableTypes {
             case 'D' -> in.skip(5);
             case 'l', 'd', 'T' -> in.skip(8);
             case 'V' -> { }
-            default -> throw new UnknownType();
+            default -> throw new UnknownType(type);
         }
     }
 
@@ -103,8 +147,16 @@ final class HeaderTableTypes {
     private static final class UnknownType extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        UnknownType() {
+        private final char type;
+
+        UnknownType(char type) {
             super(null, null, false, false);
+            this.type = type;
+        }
+
+        String describe() {
+            return type >= 0x21 && type < 0x7f ? "'" + type + "' (0x" + Integer.toHexString(type) + ")"
+                    : "0x" + Integer.toHexString(type);
         }
     }
 

@@ -12,9 +12,21 @@ import java.io.IOException;
  */
 final class TranslatingConnectionFactory extends ConnectionFactory {
 
+    private static final int CLIENT_DEFAULT_LIMIT = 64 * 1024 * 1024;
+
+    private final int maxBodySize;
+
+    /** @param maxBodySize the largest body read; a larger one is skipped, not read (see {@link UnreadableContent}) */
+    TranslatingConnectionFactory(int maxBodySize) {
+        this.maxBodySize = maxBodySize;
+        // the client bounds single frames by this too, so a small body limit must not shrink it below the
+        // client's own default; no body over maxBodySize reaches the client anyway
+        setMaxInboundMessageBodySize(Math.max(maxBodySize, CLIENT_DEFAULT_LIMIT));
+    }
+
     @Override
     protected synchronized FrameHandlerFactory createFrameHandlerFactory() throws IOException {
         FrameHandlerFactory client = super.createFrameHandlerFactory();
-        return (address, connectionName) -> new TranslatingFrameHandler(client.create(address, connectionName));
+        return (address, connectionName) -> new TranslatingFrameHandler(client.create(address, connectionName), maxBodySize);
     }
 }

@@ -15,10 +15,12 @@ import static io.warren.rar.inbound.ActivationProperty.DURABLE;
 import static io.warren.rar.inbound.ActivationProperty.EXCHANGE;
 import static io.warren.rar.inbound.ActivationProperty.EXCHANGE_TYPE;
 import static io.warren.rar.inbound.ActivationProperty.EXCLUSIVE;
+import static io.warren.rar.inbound.ActivationProperty.MAX_DELIVERIES;
 import static io.warren.rar.inbound.ActivationProperty.MAX_RECONNECT_INTERVAL_MILLIS;
 import static io.warren.rar.inbound.ActivationProperty.MAX_REDELIVERY_DELAY_MILLIS;
 import static io.warren.rar.inbound.ActivationProperty.QUEUE;
 import static io.warren.rar.inbound.ActivationProperty.QUEUES;
+import static io.warren.rar.inbound.ActivationProperty.QUEUE_ARGUMENTS;
 import static io.warren.rar.inbound.ActivationProperty.QUEUE_TYPE;
 import static io.warren.rar.inbound.ActivationProperty.RECONNECT_INTERVAL_MILLIS;
 import static io.warren.rar.inbound.ActivationProperty.REDELIVERY_DELAY_MILLIS;
@@ -31,6 +33,9 @@ import static io.warren.rar.inbound.ActivationProperty.STREAM_OFFSET;
  * that depends on an earlier property, such as ackEvery's on prefetch, is in its declaration.)
  */
 final class ActivationRules {
+
+    /** The quorum queue's limit on deliveries; RabbitMQ 4 sets 20 on every quorum queue that names none. */
+    static final String DELIVERY_LIMIT = "x-delivery-limit";
 
     private ActivationRules() {
     }
@@ -61,6 +66,13 @@ final class ActivationRules {
             rule(EXCLUSIVE, values -> values.bool(EXCLUSIVE) && values.integer(CONCURRENCY) > 1,
                     values -> "an exclusive consumer refuses every other, so it needs concurrency=1 (it is "
                             + values.integer(CONCURRENCY) + ")"),
+            // the broker ends a quorum message at its delivery limit: dropped, or dead-lettered without Warren's reason
+            rule(QUEUE_ARGUMENTS, values -> queueType(values) == QueueType.QUORUM
+                            && values.pairs(QUEUE_ARGUMENTS).get(DELIVERY_LIMIT) instanceof Number limit
+                            && limit.longValue() < values.integer(MAX_DELIVERIES),
+                    values -> DELIVERY_LIMIT + "=" + values.pairs(QUEUE_ARGUMENTS).get(DELIVERY_LIMIT)
+                            + " ends a message on the broker before its maxDeliveries=" + values.integer(MAX_DELIVERIES)
+                            + " deliveries; set it to at least maxDeliveries, or lower maxDeliveries"),
             rule(STREAM_OFFSET, values -> queueType(values) != QueueType.STREAM && values.isSet(STREAM_OFFSET),
                     values -> "only a stream is read from an offset; set queueType=stream or leave streamOffset unset"),
             rule(CONCURRENCY, values -> queueType(values) == QueueType.STREAM && values.integer(CONCURRENCY) > 1,

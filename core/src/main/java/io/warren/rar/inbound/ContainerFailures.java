@@ -13,8 +13,8 @@ import java.util.List;
 /**
  * What a failure out of a delivery means. How each server says that it did not run the MDB is
  * the business of a strategy per server ({@link ContainerRefusals}); they are combined here, the
- * one place that knows which servers Warren recognises. Wrapped or not, the servers' refusals
- * count anywhere in the failure's cause chain.
+ * one place that knows which servers Warren recognises. A server's refusal counts when it is the
+ * failure itself or under the container's own wrappers only, never deeper in the MDB's cause chain.
  *
  * <p>Payara Server deactivates the endpoint before it stops the bean on an undeploy; Payara Micro,
  * as seen in the tests, may turn deliveries away while its JVM shuts down: counted as the MDB's
@@ -30,7 +30,10 @@ final class ContainerFailures {
 
     /** @return whether the container, not the MDB, threw: it did not run the MDB */
     static boolean isRefusal(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+        // Only through the container's and the proxies' wrappers: past the first exception of another
+        // kind the chain is the MDB's own, and a refusal there is a dependency of the MDB (another
+        // deployment, stopped) turning the MDB away, a failure of the MDB that must be counted.
+        for (Throwable cause = failure; cause != null; cause = isWrapper(cause) ? cause.getCause() : null) {
             for (ContainerRefusals server : SERVERS) {
                 if (server.refused(cause)) {
                     return true;

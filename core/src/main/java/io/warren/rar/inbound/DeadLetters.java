@@ -7,6 +7,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.Queue;
 import io.warren.rar.config.BrokerConnector;
+import io.warren.rar.config.UnreadableContent;
 import io.warren.rar.messages.ReceivedMessage;
 
 import java.io.IOException;
@@ -48,6 +49,7 @@ final class DeadLetters implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(DeadLetters.class.getName());
     private static final int MAX_TEXT = 1024;
     static final long CONFIRM_TIMEOUT_MILLIS = 10_000;
+    private static final int ABORT_MILLIS = 1_000;
 
     private final String exchange;
     private final String routingKey;
@@ -107,7 +109,7 @@ final class DeadLetters implements AutoCloseable {
                 String key = routingKey != null ? routingKey : message.routingKey();
                 String refusal = publish(open, exchange, key, properties, message.rawBody());
                 if (refusal != null) {
-                    throw new IOException("exchange '" + exchange + "' routed it to no queue with routing key '" + key
+                    throw new Refused("exchange '" + exchange + "' routed it to no queue with routing key '" + key
                             + "' (" + refusal + "); bind a queue to it for that key, or set deadLetterRoutingKey");
                 }
                 return;
@@ -119,31 +121,34 @@ final class DeadLetters implements AutoCloseable {
                 LOG.info(() -> "Declared the parking queue '" + parking + "' for " + purpose);
                 String refusal = publish(open, "", parking, properties, message.rawBody());
                 if (refusal != null) {
-                    throw new IOException("queue '" + parking + "' took no copy even after it was declared (" + refusal + ")");
+                    throw new Refused("queue '" + parking + "' took no copy even after it was declared (" + refusal + ")");
                 }
             }
+        } catch (Refused e) {
+            throw e;
         } catch (ShutdownSignalException e) {
-            dropChannel();
+            discardChannel();
             throw new IOException("the broker closed the dead-letter channel: " + e.getMessage(), e);
-        } catch (IOException e) {
-            dropChannel();
+        } catch (IOException | RuntimeException e) {
+            discardUnlessBlocked();
             throw e;
         }
     }
 
     /**
-     * Publishes a copy of the message, with one header set, to a queue of Warren's own (a retry
+     * Publishes a copy of the message, with Warren's trip headers set in place of any it carried, to a queue of Warren's own (a retry
      * queue) and waits until the broker has put it there; a queue that is missing is declared as
      * given and the copy sent again.
      *
      * @throws IOException saying why the copy is not in the queue: the caller must not ack the original
      */
-    synchronized void sendToQueue(Queue target, ReceivedMessage message, String header, Object value)
+    synchronized void sendToQueue(Queue target, ReceivedMessage message, Map<String, Object> trip)
             throws IOException {
         refuseWhileUnusable();
         Map<String, Object> headers = new LinkedHashMap<>(message.properties().getHeaders() == null
                 ? Map.of() : message.properties().getHeaders());
-        headers.put(header, value);
+        RetryTrip.NOT_COPIED.forEach(headers::remove);
+        headers.putAll(trip);
         AMQP.BasicProperties properties = message.properties().builder().headers(headers).build();
         try {
             Channel open = channel();
@@ -152,15 +157,17 @@ final class DeadLetters implements AutoCloseable {
                 LOG.info(() -> "Declared the queue '" + target.name() + "' for " + purpose);
                 String refusal = publish(open, "", target.name(), properties, message.rawBody());
                 if (refusal != null) {
-                    throw new IOException("queue '" + target.name() + "' took no copy even after it was declared ("
+                    throw new Refused("queue '" + target.name() + "' took no copy even after it was declared ("
                             + refusal + ")");
                 }
             }
+        } catch (Refused e) {
+            throw e;
         } catch (ShutdownSignalException e) {
-            dropChannel();
+            discardChannel();
             throw new IOException("the broker closed the channel: " + e.getMessage(), e);
-        } catch (IOException e) {
-            dropChannel();
+        } catch (IOException | RuntimeException e) {
+            discardUnlessBlocked();
             throw e;
         }
     }
@@ -169,7 +176,10 @@ final class DeadLetters implements AutoCloseable {
                                                    int deliveries) {
         Map<String, Object> headers = new LinkedHashMap<>(message.properties().getHeaders() == null
                 ? Map.of() : message.properties().getHeaders());
-        headers.remove(Redeliveries.FAILURES); // the count of a retry; a dead letter says it in DELIVERIES
+        // the trip of a retry: a dead letter says the count in DELIVERIES and the origin in EXCHANGE, ROUTING_KEY
+        RetryTrip.HEADERS.forEach(headers::remove);
+        // its reason says it; kept, an MDB on the parking queue would refuse the message again as unreadable
+        headers.remove(UnreadableContent.HEADER);
         headers.put(REASON, cut(reason));
         if (failure != null) {
             headers.put(EXCEPTION, failure.getClass().getName());
@@ -197,7 +207,7 @@ final class DeadLetters implements AutoCloseable {
             throw new IOException("interrupted waiting for the dead letter's confirm", e);
         }
         if (!acked) {
-            throw new IOException("the broker nacked the dead letter");
+            throw new Refused("the broker nacked the dead letter");
         }
         // the broker sends basic.return before the confirm of the same message, on the same thread
         return returned;
@@ -227,6 +237,10 @@ final class DeadLetters implements AutoCloseable {
             blockedBecause = null;
         }
         Channel opened = connection.createChannel();
+        if (opened == null) {
+            throw new IOException("the dead-letter connection has no channel left (channel_max "
+                    + connection.getChannelMax() + ")");
+        }
         opened.confirmSelect();
         opened.addReturnListener(back -> returned = back.getReplyCode() + " " + back.getReplyText());
         channel = opened;
@@ -234,27 +248,40 @@ final class DeadLetters implements AutoCloseable {
     }
 
     /**
-     * Forgets a channel that failed. It is not closed here: on a connection the broker blocks, a
-     * close would wait for an answer that does not come. Its copy may still reach the queue when
-     * the alarm clears, while the original was requeued: a duplicate, never a loss. The connection,
-     * and the channel with it, is closed when the activation stops.
+     * A copy unconfirmed because the broker blocks the connection is confirmed when the alarm
+     * clears: the channel is kept, and copies fail at once meanwhile ({@link #refuseWhileUnusable}).
      */
-    private void dropChannel() {
+    private void discardUnlessBlocked() {
+        if (blockedBecause == null || channel == null || !channel.isOpen()) {
+            discardChannel();
+        }
+    }
+
+    /**
+     * Lets go of a channel whose state is unknown after a failure (no confirm in time, closed, an
+     * unexpected error). Forgetting it without closing it leaked one channel per failure until
+     * {@code channel_max}. Closing it alone could wait for a close-ok that a blocked connection never
+     * sends, so the whole connection, which is this class's own, is aborted with a bounded wait and
+     * opened again by the next copy. A copy still in the broker's socket buffer may yet reach its
+     * queue while the original was requeued: a duplicate, never a loss.
+     */
+    private void discardChannel() {
         channel = null;
+        blockedBecause = null;
+        if (connection != null) {
+            try {
+                connection.abort(ABORT_MILLIS);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "Aborting the dead-letter connection failed; it is gone either way", e);
+            }
+            connection = null;
+        }
     }
 
     @Override
     public synchronized void close() {
         closed = true;
-        dropChannel();
-        if (connection != null) {
-            try {
-                connection.abort(1_000);
-            } catch (RuntimeException e) {
-                LOG.log(Level.FINE, "Closing the dead-letter connection failed; it is gone either way", e);
-            }
-            connection = null;
-        }
+        discardChannel();
     }
 
     /** Keeps headers and log lines far below the frame size: no stack traces, at most 1 KiB of UTF-8. */
@@ -267,5 +294,15 @@ final class DeadLetters implements AutoCloseable {
             cut = cut.substring(0, cut.length() - 1);
         }
         return cut + "…";
+    }
+
+    /**
+     * The broker answered the copy, with a return or a nack, on a channel that stays usable: the
+     * channel is kept for the next copy.
+     */
+    private static final class Refused extends IOException {
+        Refused(String message) {
+            super(message);
+        }
     }
 }

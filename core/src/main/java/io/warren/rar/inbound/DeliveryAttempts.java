@@ -9,6 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Counts the deliveries of each message, so that a message failing every time is dead-lettered
@@ -18,8 +19,14 @@ import java.util.Map;
  * does not survive a redeploy or reach other servers: there a message gets up to
  * {@code maxDeliveries} more attempts.
  *
+ * <p>Which of the two is chosen by the queue's configured type, never by the headers: on a classic
+ * queue an {@code x-delivery-count} is the publisher's (or a stale copy's), and trusting it would
+ * leave a failing message uncounted, requeued forever. A first delivery ({@code redelivered}
+ * false) is the first in its queue on either type.
+ *
  * <p>A message back from a retry queue ({@link Redeliveries}) is a new message to its queue; it
- * carries the count of its failures so far in a header, added to what is counted here.
+ * carries the count of its failures so far ({@link RetryTrip}, believed only when the broker
+ * dead-lettered it out of a retry queue of this queue), added to what is counted here.
  *
  * <p>A delivery the container turned away (the MDB never ran) is no attempt, but a quorum queue
  * counts it all the same: those are remembered here too and taken off the broker's count.
@@ -30,6 +37,12 @@ final class DeliveryAttempts {
 
     private final Map<String, Integer> failures = remembered();
     private final Map<String, Integer> refusals = remembered();
+    private final Set<String> quorumQueues;
+
+    /** @param quorumQueues the consumed queues configured as quorum queues: the broker counts their deliveries */
+    DeliveryAttempts(Set<String> quorumQueues) {
+        this.quorumQueues = Set.copyOf(quorumQueues);
+    }
 
     private static Map<String, Integer> remembered() {
         return new LinkedHashMap<>(256, 0.75f, true) {
@@ -47,17 +60,26 @@ final class DeliveryAttempts {
 
     /** @return the failed deliveries a copy from a retry queue carries ({@link Redeliveries}); 0 for others */
     private static int failedBefore(ReceivedMessage message) {
-        return message.header(Redeliveries.FAILURES) instanceof Number failures ? Math.max(0, failures.intValue()) : 0;
+        RetryTrip trip = RetryTrip.of(message.queue(), message.properties().getHeaders());
+        return trip == null ? 0 : trip.failures();
+    }
+
+    /** @return the broker's count of earlier deliveries of the message in its quorum queue, or null when it keeps none */
+    private Integer brokerCount(ReceivedMessage message) {
+        if (!quorumQueues.contains(message.queue())) {
+            return null;
+        }
+        return message.header("x-delivery-count") instanceof Number earlier ? earlier.intValue() : null;
     }
 
     /** @return which delivery of this message in its queue this is, 1 for the first */
     private int attemptHere(ReceivedMessage message) {
-        Object brokerCount = message.header("x-delivery-count");
-        if (brokerCount instanceof Number earlier) {
-            return Math.max(1, earlier.intValue() + 1 - refusalsOf(message));
-        }
         if (!message.redelivered()) {
             return 1;
+        }
+        Integer earlier = brokerCount(message);
+        if (earlier != null) {
+            return Math.max(1, earlier + 1 - refusalsOf(message));
         }
         synchronized (failures) {
             return failures.getOrDefault(key(message), 0) + 1;
@@ -66,7 +88,7 @@ final class DeliveryAttempts {
 
     /** Remembers that this delivery failed and the message goes back to its queue. */
     void failed(ReceivedMessage message, int attempt) {
-        if (message.header("x-delivery-count") == null) {
+        if (brokerCount(message) == null) {
             synchronized (failures) {
                 failures.put(key(message), attempt - failedBefore(message));
             }
@@ -86,7 +108,7 @@ final class DeliveryAttempts {
         if (!message.redelivered()) {
             return; // a first delivery: nothing remembered of it
         }
-        boolean countedHere = message.header("x-delivery-count") == null;
+        boolean countedHere = brokerCount(message) == null;
         boolean anyRefused = anyRefused();
         if (!countedHere && !anyRefused) {
             return;

@@ -1,5 +1,7 @@
 package io.warren.rar.inbound;
 
+import io.warren.Queue;
+import io.warren.QueueType;
 import io.warren.rar.config.BrokerConnector;
 import io.warren.rar.metrics.ActivationMetrics;
 import io.warren.rar.serialization.Serializers;
@@ -7,6 +9,7 @@ import jakarta.resource.spi.work.WorkManager;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * What every consumer of one activation shares to deliver and settle its messages: made once per
@@ -30,10 +33,15 @@ record DeliveryContext(String description, InboundSettings settings, SettlementP
     static DeliveryContext of(String description, InboundSettings settings, Serializers serializers,
                               BrokerConnector connector, ActivationMetrics metrics, WorkManager workManager) {
         return new DeliveryContext(description, settings, SettlementPolicy.of(settings), serializers,
-                acceptedTypes(settings, serializers), new DeliveryAttempts(), new StreamPositions(),
+                acceptedTypes(settings, serializers), new DeliveryAttempts(quorumQueues(settings)), new StreamPositions(),
                 new DeadLetters(settings.deadLetterExchange(), settings.deadLetterRoutingKey(), connector,
                         "dead letters: " + description),
                 new Redeliveries(settings), metrics, workManager);
+    }
+
+    private static Set<String> quorumQueues(InboundSettings settings) {
+        return settings.queues().stream().filter(queue -> queue.type() == QueueType.QUORUM).map(Queue::name)
+                .collect(Collectors.toSet());
     }
 
     private static Set<String> acceptedTypes(InboundSettings settings, Serializers serializers) {

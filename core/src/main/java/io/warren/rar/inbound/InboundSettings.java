@@ -65,6 +65,14 @@ final class InboundSettings {
      */
     static final int DEFAULT_MAX_ACK_EVERY = 25;
 
+    /** The delivery limit RabbitMQ 4 gives a quorum queue that declares none. */
+    static final int BROKER_DELIVERY_LIMIT = 20;
+    /**
+     * Deliveries the container turns away (the MDB never ran) are no attempts to Warren, but the
+     * broker counts them: the limit Warren declares leaves this many on top of maxDeliveries.
+     */
+    static final int REFUSAL_ROOM = 20;
+
     private final PropertyValues<ActivationProperty> values;
     private final Exchange exchange;
     private final List<Queue> queues;
@@ -104,6 +112,11 @@ final class InboundSettings {
             arguments.forEach(queue::argument);
             if (type != QueueType.CLASSIC) {
                 queue.type(type);
+            }
+            if (type == QueueType.QUORUM && !arguments.containsKey(ActivationRules.DELIVERY_LIMIT)
+                    && maxDeliveries > BROKER_DELIVERY_LIMIT) {
+                // RabbitMQ 4 would end the message at its default limit, before Warren counts maxDeliveries
+                queue.argument(ActivationRules.DELIVERY_LIMIT, (long) maxDeliveries + REFUSAL_ROOM);
             }
             // a stream takes no dead-letter arguments (the broker refuses them): Warren sends its dead letters itself
             if (deadLetterExchange() != null && type != QueueType.STREAM) {

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.rar.config.UnreadableContent;
 import io.warren.rar.messages.ReceivedMessage;
 import io.warren.rar.serialization.Serializers;
 import io.warren.rar.tracing.Tracing;
@@ -103,7 +104,14 @@ final class QueueConsumer {
                     new DefaultConsumer(channel) {
                 @Override
                 public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                    accept(new Delivery(name, envelope, properties, body));
+                    try {
+                        accept(new Delivery(name, envelope, properties, body));
+                    } catch (RuntimeException | Error e) {
+                        // thrown to the client, it would close the channel as the application's
+                        // own close, which the shutdown listener rightly ignores: a silent stop
+                        host.consumerLost(QueueConsumer.this, "taking a delivery of queue '" + name + "' failed ("
+                                + e + ")");
+                    }
                 }
 
                 @Override
@@ -142,6 +150,9 @@ final class QueueConsumer {
         try {
             context.workManager().scheduleWork(new Drain());
             refusedWorks = 0;
+        } catch (RuntimeException e) {
+            endTurn(); // no Work will end this turn: a close must not wait for one
+            throw e;
         } catch (WorkException e) {
             int refusals = ++refusedWorks;
             long wait = REFUSED_WORK.millis(refusals);
@@ -228,7 +239,10 @@ final class QueueConsumer {
 
     /** @param listener where the MDB's own settlement goes in manual ack mode; null: it is refused */
     private ReceivedMessage received(Delivery delivery, ListenerSettlement listener) {
-        return new ReceivedMessage(delivery.queue(), delivery.envelope(), delivery.properties(), delivery.body(),
+        // a copy back from its retry queue reports the exchange and routing key it was published with
+        return new ReceivedMessage(delivery.queue(),
+                RetryTrip.original(delivery.queue(), delivery.envelope(), delivery.properties().getHeaders()),
+                delivery.properties(), delivery.body(),
                 context.serializers(), context.acceptedTypes(),
                 listener != null ? listener : ListenerSettlement.BY_CONTAINER);
     }
@@ -238,7 +252,8 @@ final class QueueConsumer {
         int attempt = context.attempts().attempt(message);
         String contentType = message.contentType();
         String mediaType = contentType == null ? Serializers.OCTET_STREAM : Serializers.mediaType(contentType);
-        SettlementPolicy.Action admission = context.policy().admit(mediaType, context.acceptedTypes(), attempt);
+        SettlementPolicy.Action admission = context.policy().admit(unreadable(message), mediaType,
+                context.acceptedTypes(), attempt);
         boolean holdBack;
         if (admission instanceof SettlementPolicy.Action.Deliver) {
             InFlight inFlight = new InFlight(message, attempt, listener, settler);
@@ -254,6 +269,12 @@ final class QueueConsumer {
             // dead-letter target takes nothing: don't spin through the prefetched messages
             host.holdBack();
         }
+    }
+
+    /** @return why Warren's frame layer could not read the message, or null when it could */
+    private static String unreadable(ReceivedMessage message) {
+        Object reason = message.header(UnreadableContent.HEADER);
+        return reason == null ? null : reason.toString();
     }
 
     /** A stream takes no message back: this consumer stops, and its replacement reads again from the message. */

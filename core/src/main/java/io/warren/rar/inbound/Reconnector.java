@@ -145,7 +145,13 @@ final class Reconnector {
         long firstFailure = 0;
         long lastWarning = 0;
         int failures = 0;
-        while (!target.isStopped() && !work.released) {
+        while (!target.isStopped()) {
+            if (work.released) {
+                // not done: the Work that takes the container's thread back must leave the attempts
+                // asked for, or no one makes them and the activation stays down for good
+                requested.set(true);
+                return;
+            }
             try {
                 target.converge(failures);
                 lastSuccessNanos = System.nanoTime();

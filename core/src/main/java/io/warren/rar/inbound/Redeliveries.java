@@ -7,7 +7,10 @@ import io.warren.rar.messages.ReceivedMessage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.logging.Logger;
 
 /**
@@ -16,18 +19,23 @@ import java.util.logging.Logger;
  * the default exchange, back to the end of the queue it came from. Only once the broker confirms
  * the copy is the original acked, so the message is always in a queue (on restarts of the broker or
  * the server alike, as durable as the original). One retry queue per distinct delay,
- * {@code <queue>.retry.<delay>ms}, since a queue expires only its head: with one TTL per queue
+ * {@code <queue>.retries.<delay>ms}, since a queue expires only its head: with one TTL per queue
  * no short wait is stuck behind a long one.
  *
- * <p>The copy carries how many deliveries failed so far ({@value #FAILURES}), which is how
- * {@link DeliveryAttempts} counts across the round trip; the broker's {@code x-death} records the
- * trips. Retry queues have the consumed queue's type: a quorum queue's retry queues are quorum
- * queues that dead-letter at least once.
+ * <p>The copy carries how many deliveries failed so far and the exchange and routing key it was
+ * published with ({@link RetryTrip}), which is how {@link DeliveryAttempts} counts across the
+ * round trip and how the MDB sees the message as published; the broker's {@code x-death} records
+ * the trips.
+ *
+ * <p>Retry queues are quorum queues that dead-letter at least once, whatever the consumed queue's
+ * type: a classic queue dead-letters at most once, and would drop the copy whenever the consumed
+ * queue cannot take it when it expires (gone after a broker restart, full with reject-publish,
+ * deleted by an operator). A quorum queue keeps it and tries again until the consumed queue takes it.
  */
 final class Redeliveries {
 
     /** Failed deliveries of the message before this copy; removed from dead letters, which say it themselves. */
-    static final String FAILURES = "x-warren-failures";
+    static final String FAILURES = RetryTrip.FAILURES;
 
     private static final Logger LOG = Logger.getLogger(Redeliveries.class.getName());
 
@@ -37,8 +45,16 @@ final class Redeliveries {
         this.settings = settings;
     }
 
+    private static final Pattern RETRY_SUFFIX = Pattern.compile("\\.retries\\.[0-9]+ms");
+
     static String retryQueue(String queue, long delayMillis) {
-        return queue + ".retry." + delayMillis + "ms";
+        // not the ".retry." of Warren's classic retry queues before: declaring a quorum queue under that name would
+        // fail the activation where one is left; those drain back into their queue by themselves
+        return queue + ".retries." + delayMillis + "ms";
+    }
+
+    static boolean isRetryQueueOf(String candidate, String queue) {
+        return candidate.startsWith(queue) && RETRY_SUFFIX.matcher(candidate.substring(queue.length())).matches();
     }
 
     /** @return the retry queues of every consumed queue, to declare before consuming */
@@ -56,15 +72,12 @@ final class Redeliveries {
     }
 
     private static Queue declaration(Queue consumed, long delay) {
-        Queue.Builder retry = Queue.builder(retryQueue(consumed.name(), delay)).durable(true)
+        // quorum queues dead-letter at most once unless asked; at-least-once needs reject-publish
+        return Queue.builder(retryQueue(consumed.name(), delay)).durable(true).type(QueueType.QUORUM)
                 .messageTtl(Duration.ofMillis(delay))
-                .deadLetterExchange("").deadLetterRoutingKey(consumed.name());
-        if (consumed.type() == QueueType.QUORUM) {
-            // quorum queues dead-letter at most once unless asked; at-least-once needs reject-publish
-            retry.type(QueueType.QUORUM).argument("x-dead-letter-strategy", "at-least-once")
-                    .overflow("reject-publish");
-        }
-        return retry.build();
+                .deadLetterExchange("").deadLetterRoutingKey(consumed.name())
+                .argument("x-dead-letter-strategy", "at-least-once").overflow("reject-publish")
+                .build();
     }
 
     /**
@@ -83,8 +96,12 @@ final class Redeliveries {
         Queue consumed = settings.queues().stream().filter(queue -> queue.name().equals(message.queue()))
                 .findFirst().orElse(Queue.named(message.queue()));
         Queue retry = declaration(consumed, delay);
+        Map<String, Object> trip = new LinkedHashMap<>();
+        trip.put(RetryTrip.FAILURES, failures);
+        trip.put(RetryTrip.EXCHANGE, message.exchange());
+        trip.put(RetryTrip.ROUTING_KEY, message.routingKey());
         try {
-            publisher.sendToQueue(retry, message, FAILURES, failures);
+            publisher.sendToQueue(retry, message, trip);
             return true;
         } catch (IOException e) {
             LOG.warning(() -> "Could not move a failed message of queue '" + message.queue() + "' to its retry queue '"

@@ -145,12 +145,16 @@ final class SettlementPolicy {
     /**
      * Before the MDB runs: whether this delivery may run it at all.
      *
+     * @param unreadable why Warren's frame layer could not read the message, or null when it could
      * @param mediaType the message's content type without parameters
      * @param accepted the media types the MDB accepts
      * @param attempt which delivery of the message this is, 1 for the first
      * @return {@link Action.Deliver}, or a dead letter
      */
-    Action admit(String mediaType, Set<String> accepted, int attempt) {
+    Action admit(String unreadable, String mediaType, Set<String> accepted, int attempt) {
+        if (unreadable != null) {
+            return new Action.DeadLetter("Warren could not read it: " + unreadable, null, attempt, true);
+        }
         if (!accepted.contains(mediaType)) {
             return new Action.DeadLetter("content type '" + mediaType + "' is not accepted (accepted: " + accepted
                     + ")", null, attempt, true);

@@ -59,6 +59,19 @@ final class Settler {
      *         prefetched messages would only spin through the same
      */
     boolean carryOut(ReceivedMessage message, SettlementPolicy.Action action) {
+        try {
+            return carryOutOrThrow(message, action);
+        } catch (RuntimeException e) {
+            // Thrown here it would end the consumer's Work, or vanish in the transaction manager's
+            // synchronization, leaving the delivery unsettled and its prefetch slot taken for good.
+            LOG.log(Level.SEVERE, "Could not carry out " + action.getClass().getSimpleName() + " for a message of "
+                    + context.description() + " from queue '" + message.queue() + "'; it goes back to its queue", e);
+            giveBack(message);
+            return true;
+        }
+    }
+
+    private boolean carryOutOrThrow(ReceivedMessage message, SettlementPolicy.Action action) {
         ActivationMetrics metrics = context.metrics();
         if (action instanceof SettlementPolicy.Action.Ack) {
             ack(message);

@@ -47,12 +47,15 @@ final class OutgoingProperties {
                 .replyTo(message.replyTo())
                 .type(message.type())
                 .appId(message.appId());
+        Map<String, Object> headers = amqpHeaders(message.headers(), "", encoded.contentType());
+        // a received message forwarded with its headers carries another publish's id, whose return
+        // it would otherwise be taken for
+        headers.remove(PendingConfirms.PUBLISH_ID);
         if (compression != null) {
-            Map<String, Object> headers = amqpHeaders(message.headers(), "", encoded.contentType());
             headers.put(ReceivedMessage.COMPRESSION_HEADER, compression.contentType());
+        }
+        if (!headers.isEmpty()) {
             builder.headers(headers);
-        } else if (!message.headers().isEmpty()) {
-            builder.headers(amqpHeaders(message.headers(), "", encoded.contentType()));
         }
         if (message.expiration() != null) {
             builder.expiration(Long.toString(message.expiration().toMillis()));

@@ -29,8 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class PendingConfirms implements ConfirmListener {
 
-    /** Carries a mandatory message's key, so that the broker's return finds its future. */
-    private static final String PUBLISH_ID = "x-warren-publish-id";
+    /**
+     * Carries a mandatory message's key, so that the broker's return finds its future. Warren's
+     * alone: {@link OutgoingProperties} drops an application's copy, as a forwarded message's.
+     */
+    static final String PUBLISH_ID = "x-warren-publish-id";
 
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
     private final Completions completions;
@@ -51,10 +54,12 @@ final class PendingConfirms implements ConfirmListener {
         final Duration timeout;
         final long deadline;
         final boolean waitedOn;
+        final boolean mandatory;
         final long publishedAt = System.nanoTime();
         volatile Return returned;
 
-        Pending(String exchange, String routingKey, Duration timeout, boolean waitedOn) {
+        Pending(String exchange, String routingKey, Duration timeout, boolean waitedOn, boolean mandatory) {
+            this.mandatory = mandatory;
             this.exchange = exchange;
             this.routingKey = routingKey;
             this.timeout = timeout;
@@ -72,9 +77,11 @@ final class PendingConfirms implements ConfirmListener {
      *
      * @param timeout after which the future fails; null when something else bounds the wait
      * @param waitedOn only the publishing thread waits on the future: complete it on the connection thread
+     * @param mandatory only a mandatory message can be returned, and so fail with its return
      */
-    CompletableFuture<Void> expect(long key, String exchange, String routingKey, Duration timeout, boolean waitedOn) {
-        Pending entry = new Pending(exchange, routingKey, timeout, waitedOn);
+    CompletableFuture<Void> expect(long key, String exchange, String routingKey, Duration timeout, boolean waitedOn,
+                                   boolean mandatory) {
+        Pending entry = new Pending(exchange, routingKey, timeout, waitedOn, mandatory);
         pending.put(key, entry);
         if (timeout != null) {
             scheduleSweep(entry.deadline);
@@ -87,7 +94,7 @@ final class PendingConfirms implements ConfirmListener {
         pending.remove(key);
     }
 
-    /** @return the properties of a mandatory message whose caller will not wait for it, carrying its key */
+    /** @return the properties of a mandatory message, carrying its key */
     static AMQP.BasicProperties withPublishId(AMQP.BasicProperties properties, long key) {
         Map<String, Object> headers = properties.getHeaders() == null ? new LinkedHashMap<>()
                 : new LinkedHashMap<>(properties.getHeaders());
@@ -95,16 +102,18 @@ final class PendingConfirms implements ConfirmListener {
         return properties.builder().headers(headers).build();
     }
 
-    /** @return whether the returned message was one of ours, to be failed when its ack comes */
-    boolean returned(Return returned) {
+    /**
+     * Marks the returned message's publish, to be failed when its ack comes. A return of no
+     * mandatory confirmed publish of this channel (a mandatory publish without confirms) has no
+     * caller left to tell.
+     */
+    void returned(Return returned) {
         Map<String, Object> headers = returned.getProperties().getHeaders();
         Object key = headers == null ? null : headers.get(PUBLISH_ID);
         Pending entry = key instanceof Long id ? pending.get(id) : null;
-        if (entry == null) {
-            return false;
+        if (entry != null && entry.mandatory) {
+            entry.returned = returned;
         }
-        entry.returned = returned;
-        return true;
     }
 
     @Override

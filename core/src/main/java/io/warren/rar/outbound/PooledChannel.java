@@ -4,7 +4,6 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
-import com.rabbitmq.client.Return;
 import com.rabbitmq.client.ShutdownListener;
 import io.warren.Message.Outcome;
 import io.warren.PublishException;
@@ -17,11 +16,9 @@ import io.warren.rar.serialization.Serializers;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -43,7 +40,6 @@ final class PooledChannel {
     private final Completions completions;
     private final FactoryMetrics metrics;
     private final ShutdownListener onShutdown;
-    private final List<Return> returns = new CopyOnWriteArrayList<>();
     private final FetchedMessages fetched = new FetchedMessages();
     private Channel channel;
     private PendingConfirms confirms;
@@ -74,11 +70,7 @@ final class PooledChannel {
         }
         PendingConfirms pending = new PendingConfirms(completions, metrics);
         opened.addConfirmListener(pending);
-        opened.addReturnListener(returned -> {
-            if (!pending.returned(returned)) {
-                returns.add(returned);
-            }
-        });
+        opened.addReturnListener(pending::returned);
         opened.addShutdownListener(cause -> {
             pending.failAll(cause.isInitiatedByApplication() ? "Warren closed the pooled channel"
                     : "The channel closed (" + cause.getMessage() + ")", cause);
@@ -172,9 +164,6 @@ final class PooledChannel {
                     + routingKey + "' cannot wait for its return inside a transaction: use publishConfirmed, "
                     + "whose future reports the return after the commit, or a producer that is not mandatory");
         }
-        if (mandatory) {
-            returns.clear();
-        }
         if (inTransaction || confirmTimeout == null) {
             target.basicPublish(exchange, routingKey, mandatory, properties, body);
             return;
@@ -187,6 +176,10 @@ final class PooledChannel {
             confirmed.get(confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             // thrown anew for the caller's stack trace: the failure was made on the connection's thread
+            if (e.getCause() instanceof UnroutableException returned) {
+                throw new UnroutableException(returned.replyCode(), returned.replyText(), returned.exchange(),
+                        returned.routingKey());
+            }
             PublishException failure = (PublishException) e.getCause();
             throw new PublishException(failure.getMessage(), failure.getCause());
         } catch (TimeoutException e) {
@@ -199,7 +192,6 @@ final class PooledChannel {
             Thread.currentThread().interrupt();
             throw new PublishException("Interrupted while waiting for the broker's confirm", e);
         }
-        throwIfReturned();
     }
 
     /**
@@ -220,29 +212,20 @@ final class PooledChannel {
 
     /**
      * Registers the answer awaited under the key, then publishes. A mandatory message carries its
-     * key when the caller will not wait for it, so that its return finds its future.
+     * key, so that its return finds its own future and no other caller's.
      */
     private CompletableFuture<Void> send(Channel target, long key, String exchange, String routingKey,
                                          boolean mandatory, Duration timeout, boolean waitedOn,
                                          AMQP.BasicProperties properties, byte[] body) throws IOException {
-        CompletableFuture<Void> answer = confirms.expect(key, exchange, routingKey, timeout, waitedOn);
+        CompletableFuture<Void> answer = confirms.expect(key, exchange, routingKey, timeout, waitedOn, mandatory);
         try {
             target.basicPublish(exchange, routingKey, mandatory,
-                    mandatory && !waitedOn ? PendingConfirms.withPublishId(properties, key) : properties, body);
+                    mandatory ? PendingConfirms.withPublishId(properties, key) : properties, body);
         } catch (IOException | RuntimeException e) {
             confirms.forget(key);
             throw e;
         }
         return answer;
-    }
-
-    private void throwIfReturned() {
-        if (!returns.isEmpty()) {
-            Return returned = returns.get(0);
-            returns.clear();
-            throw new UnroutableException(returned.getReplyCode(), returned.getReplyText(),
-                    returned.getExchange(), returned.getRoutingKey());
-        }
     }
 
     Optional<ReceivedMessage> fetch(String queue, Serializers serializers) throws IOException {
@@ -274,7 +257,6 @@ final class PooledChannel {
 
     /** Nothing goes to the broker yet: see {@link #transactionChannel()}. */
     void begin() {
-        returns.clear();
         inTransaction = true;
         transactionStarted = false;
     }
@@ -297,7 +279,6 @@ final class PooledChannel {
             }
             channel.txCommit();
             fetched.committed();
-            returns.clear();
             confirms.committed();
         } finally {
             inTransaction = false;
@@ -310,7 +291,6 @@ final class PooledChannel {
                 channel.txRollback();
             }
             fetched.rolledBack();
-            returns.clear();
             confirms.rolledBack();
         } finally {
             inTransaction = false;
@@ -325,7 +305,6 @@ final class PooledChannel {
     void abandonTransaction() {
         try {
             fetched.forget(Outcome.REQUEUED);
-            returns.clear();
             confirms.rolledBack();
             abandon();
         } finally {

@@ -3,6 +3,7 @@ package io.warren.rar.config;
 import io.warren.rar.WarrenResourceAdapter;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.outbound.WarrenManagedConnectionFactory;
+import jakarta.resource.spi.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
@@ -57,6 +58,28 @@ class ConnectionSettingsTest {
         assertTrue(settings.tls());
         assertFalse(settings.toString().contains("s%40cret"), settings.toString());
         assertTrue(settings.toString().contains("bob:****@"), settings.toString());
+    }
+
+    @Test
+    void aRawAtInThePasswordIsRefusedAskingForPercentEncodingAndNeverFallsBackToLocalhost() {
+        Map<BrokerProperty, String> values = new EnumMap<>(BrokerProperty.class);
+        values.put(BrokerProperty.URI, "amqp://bob:pa@ss@mq.example:5673/prod");
+        ConnectionSettings settings = ConnectionSettings.of(values);
+        String problems = settings.problems().toString();
+        assertTrue(problems.contains("uri:") && problems.contains("%40"), problems);
+        assertFalse(problems.contains("pa@ss") || problems.contains("ss@"), problems);
+        assertTrue(settings.addresses().stream().noneMatch(address -> address.getHost().equals("localhost")),
+                settings.addresses().toString());
+        assertFalse(settings.toString().contains("ss@"), settings.toString());
+    }
+
+    @Test
+    void theUriIsConfidentialToTheServer() throws NoSuchMethodException {
+        ConfigProperty uri = WarrenManagedConnectionFactory.class.getMethod("setUri", String.class)
+                .getAnnotation(ConfigProperty.class);
+        assertTrue(uri.confidential(), "the uri may carry the password");
+        assertTrue(ConnectionSettings.of(Map.of(BrokerProperty.URI, "amqp://bob:hunter5@mq.example/vh")).toString()
+                .contains("amqp://bob:****@mq.example/vh"));
     }
 
     @Test

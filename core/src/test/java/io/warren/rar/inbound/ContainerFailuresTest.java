@@ -27,12 +27,23 @@ class ContainerFailuresTest {
     }
 
     @Test
-    void aRefusalCountsAnywhereInTheCauseChain() {
+    void aRefusalCountsUnderTheContainersWrappers() {
         assertTrue(ContainerFailures.isRefusal(new UndeclaredThrowableException(ServerExceptions.wildFlyStopping())));
         assertTrue(ContainerFailures.isRefusal(new EJBTransactionRolledbackException("rolled back",
                 ServerExceptions.payaraForeignInvocation())));
-        assertTrue(ContainerFailures.isRefusal(new RuntimeException("endpoint",
+        assertTrue(ContainerFailures.isRefusal(new UndeclaredThrowableException(
                 new EJBException("wrapped", new UnavailableException("MDB stopping")))));
+    }
+
+    @Test
+    void aRefusalOfAnotherDeploymentTheMdbCalledIsTheMdbsFailure() {
+        // the MDB called a bean of a stopped deployment and failed with what that one threw
+        assertFalse(ContainerFailures.isRefusal(new IllegalStateException("inventory unavailable",
+                ServerExceptions.wildFlyStopping())));
+        assertFalse(ContainerFailures.isRefusal(new EJBException("wrapped", new IllegalStateException(
+                "inventory unavailable", new UnavailableException("inventory stopping")))));
+        assertFalse(ContainerFailures.isRefusal(new EJBTransactionRolledbackException("rolled back",
+                new RuntimeException("order 17 failed", ServerExceptions.payaraForeignInvocation()))));
     }
 
     @Test

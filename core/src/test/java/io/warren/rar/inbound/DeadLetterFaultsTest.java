@@ -14,6 +14,9 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -119,6 +122,46 @@ class DeadLetterFaultsTest {
             Broker.await("the original acked", WAIT, () -> broker.messageCount(queue) == 0
                     && Broker.unacknowledged(queue) == 0);
             assertEquals("not json", Broker.text(broker.get(catcher)));
+        }
+    }
+
+    @Test
+    void copiesTheBrokerReturnsLeakNoChannel() throws Exception {
+        String exchange = broker.exchangeName("dlx-returns");
+        try (Channel channel = broker.channel()) {
+            channel.exchangeDeclare(exchange, "direct", true);
+        }
+        WarrenActivationSpec spec = spec();
+        spec.setDeadLetterExchange(exchange);
+        String deadLetterConnection = harness.connectionName() + " (dead letters";
+        AtomicInteger returned = new AtomicInteger();
+        Logger logger = Logger.getLogger(Settler.class.getName());
+        Handler countReturns = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getMessage() != null && record.getMessage().startsWith("Could not dead-letter")
+                        && record.getMessage().contains(exchange)) {
+                    returned.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(countReturns);
+        try (Harness.Deployment ignored = harness.deploy(spec, decodingMdb(new AtomicInteger()))) {
+            publishPoison("not json");
+            Broker.await("five copies returned", WAIT, () -> returned.get() >= 5);
+            assertEquals(1, Broker.channelsOfConnectionsNamed(deadLetterConnection),
+                    "channels open on the dead-letter connection after five returned copies");
+            assertEquals(1, broker.messageCount(queue) + Broker.unacknowledged(queue), "the original is still there");
+        } finally {
+            logger.removeHandler(countReturns);
         }
     }
 

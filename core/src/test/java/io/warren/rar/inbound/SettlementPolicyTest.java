@@ -43,13 +43,13 @@ class SettlementPolicyTest {
 
     @Test
     void anAcceptedTypeWithinItsAttemptsIsDelivered() {
-        assertInstanceOf(Action.Deliver.class, container().admit("application/json", ACCEPTED, MAX));
+        assertInstanceOf(Action.Deliver.class, container().admit(null, "application/json", ACCEPTED, MAX));
     }
 
     @Test
     void aTypeNotAcceptedIsDeadLetteredAtOnceAsUndecodable() {
         Action.DeadLetter dead = assertInstanceOf(Action.DeadLetter.class,
-                container().admit("text/plain", ACCEPTED, 1));
+                container().admit(null, "text/plain", ACCEPTED, 1));
         assertEquals("content type 'text/plain' is not accepted (accepted: [application/json])", dead.reason());
         assertTrue(dead.undecodable());
         assertEquals(1, dead.deliveries());
@@ -59,7 +59,7 @@ class SettlementPolicyTest {
     @Test
     void aMessageBackAfterItsLastFailureIsDeadLetteredWithoutRunningTheMdb() {
         Action.DeadLetter dead = assertInstanceOf(Action.DeadLetter.class,
-                container().admit("application/json", ACCEPTED, MAX + 1));
+                container().admit(null, "application/json", ACCEPTED, MAX + 1));
         assertEquals("delivery failed 5 times (maxDeliveries=5)", dead.reason());
         assertEquals(MAX, dead.deliveries(), "the dead letter counts the failed deliveries, not this one");
         assertTrue(!dead.undecodable());

@@ -33,7 +33,7 @@ class PendingConfirmsTest {
     }
 
     private CompletableFuture<Void> expect(long key, Duration timeout) {
-        return pending.expect(key, "orders", "eu", timeout, false);
+        return pending.expect(key, "orders", "eu", timeout, false, false);
     }
 
     private static Throwable failure(CompletableFuture<Void> future) {

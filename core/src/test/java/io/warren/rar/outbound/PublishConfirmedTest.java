@@ -31,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link Producer#publishConfirmed}: asynchronous confirms over pooled channels. */
@@ -220,6 +221,27 @@ class PublishConfirmedTest {
             }
             rejected.forEach(future -> assertInstanceOf(PublishException.class, outcome(future)));
             assertEquals(20, broker.messageCount(queue));
+        }
+    }
+
+    @Test
+    void aForwardedPublishIdNeitherHidesAReturnNorFailsAnotherPublish() {
+        try (Harness single = new Harness(1)) {
+            Producer producer = single.factory().producer(Producer.to(exchange.name()).routingKey("routed")
+                    .confirms(Duration.ofSeconds(10)).mandatory(true).build());
+            List<CompletableFuture<Void>> routed = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                routed.add(producer.publishConfirmed("routed " + i));
+            }
+            // as a received message forwarded with its headers would carry it: the publish id of a
+            // message still awaiting its confirm on this very channel (sequence numbers start at 1)
+            OutgoingMessage forwarded = OutgoingMessage.of("forwarded").routingKey("nowhere")
+                    .header("x-warren-publish-id", 200L).build();
+            UnroutableException error = assertThrows(UnroutableException.class,
+                    () -> producer.publish(forwarded));
+            assertEquals(312, error.replyCode());
+            routed.forEach(future -> assertNull(outcome(future)));
+            assertEquals(200, broker.messageCount(queue));
         }
     }
 
