@@ -19,7 +19,6 @@ import java.security.cert.CertPathValidatorException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -137,13 +136,10 @@ public final class BrokerConnector {
      */
     public synchronized Opened openWatched(String purpose) throws IOException, TimeoutException {
         String name = settings.connectionName() + (purpose == null ? "" : " (" + purpose + ")");
-        // the client's I/O and dispatch threads carry the connection's name, so thread dumps say whose they are
-        AtomicInteger threads = new AtomicInteger();
-        factory.setThreadFactory(runnable -> {
-            Thread thread = new Thread(runnable, "warren-amqp " + name + " #" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        // the client's I/O, heartbeat and dispatch threads carry the connection's name, so thread dumps say whose
+        // they are, and the adapter's class loader: the first caller may be an application that a shared
+        // connection outlives
+        factory.setThreadFactory(AdapterThreads.named("warren-amqp " + name + " #"));
         Connection connection;
         try {
             connection = factory.newConnection(settings.addressStrategy().order(settings.addresses(), rotation), name);

@@ -1,6 +1,9 @@
 package io.warren.rar.config;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Field types in a content header's {@code headers} table that other AMQP 0-9-1 clients write and
@@ -10,7 +13,8 @@ import java.util.Arrays;
  * value is {@code 'l'}, and fails the whole connection on an {@code 'L'}. Likewise {@code 'U'}
  * (signed 16-bit) is the errata's {@code 's'}. Only the tag byte changes, never a length, so a
  * frame keeps its size. A table this cannot read either is reported by {@link #read}, for
- * {@link UnreadableContent} to replace before the client fails the connection on it.
+ * {@link UnreadableContent} to replace before the client fails the connection on it; so are the
+ * fields of a readable table that only Warren's frame layer may write (see {@link #RESERVED}).
  */
 final class HeaderTableTypes {
 
@@ -18,6 +22,8 @@ final class HeaderTableTypes {
     private static final int HEADERS_FLAG = 1 << 13;
     private static final int CONTENT_TYPE_FLAG = 1 << 15;
     private static final int CONTENT_ENCODING_FLAG = 1 << 14;
+    /** Top-level field names a publisher may not write: what Warren believes of them only Warren says. */
+    private static final byte[] RESERVED = UnreadableContent.HEADER.getBytes(StandardCharsets.US_ASCII);
 
     private HeaderTableTypes() {
     }
@@ -39,8 +45,14 @@ final class HeaderTableTypes {
      * @param headersEnd where the headers table ends, or -1 when it is absent
      * @param translated whether a tag was rewritten in place
      * @param unreadable why the client cannot read the headers table, or null when it can
+     * @param reserved where the readable table's fields of a reserved name lie, in order
      */
-    record Layout(long bodySize, int headersAt, int headersEnd, boolean translated, String unreadable) {
+    record Layout(long bodySize, int headersAt, int headersEnd, boolean translated, String unreadable,
+                  List<Span> reserved) {
+    }
+
+    /** A field's bytes, name to end of value: {@code from} inclusive, {@code to} exclusive. */
+    record Span(int from, int to) {
     }
 
     /**
@@ -73,32 +85,47 @@ final class HeaderTableTypes {
                 in.skip(in.unsignedByte());
             }
             if ((flags & HEADERS_FLAG) == 0) {
-                return new Layout(bodySize, in.position, -1, false, null);
+                return new Layout(bodySize, in.position, -1, false, null, List.of());
             }
             int headersAt = in.position;
             headersEnd = in.sized();
             in.position = headersAt;
             try {
-                table(in);
+                headers(in);
             } catch (UnknownType e) {
                 return new Layout(bodySize, headersAt, headersEnd, false, "its headers table holds a field of type "
-                        + e.describe() + ", which no AMQP 0-9-1 client reads");
+                        + e.describe() + ", which no AMQP 0-9-1 client reads", List.of());
             } catch (IndexOutOfBoundsException e) {
                 return new Layout(bodySize, headersAt, headersEnd, false,
-                        "its headers table is malformed (a length past the table's end)");
+                        "its headers table is malformed (a length past the table's end)", List.of());
             }
             if (in.position != headersEnd) {
                 return new Layout(bodySize, headersAt, headersEnd, false,
-                        "its headers table is malformed (a field runs past the table's end)");
+                        "its headers table is malformed (a field runs past the table's end)", List.of());
             }
             // only once the whole table was understood: a frame is translated whole or not at all
             for (int i = 0; i < in.translations; i++) {
                 int at = in.translated[i];
                 payload[at] = payload[at] == 'L' ? (byte) 'l' : (byte) 's';
             }
-            return new Layout(bodySize, headersAt, headersEnd, in.translations > 0, null);
+            return new Layout(bodySize, headersAt, headersEnd, in.translations > 0, null, List.copyOf(in.reserved));
         } catch (IndexOutOfBoundsException e) {
             return null;
+        }
+    }
+
+    /** The headers table itself: as any table, noting where its reserved fields lie. */
+    private static void headers(Cursor in) {
+        int end = in.sized();
+        while (in.position < end) {
+            int field = in.position;
+            int nameLength = in.unsignedByte();
+            boolean reserved = in.holds(RESERVED, nameLength);
+            in.skip(nameLength);
+            value(in);
+            if (reserved) {
+                in.reserved.add(new Span(field, in.position));
+            }
         }
     }
 
@@ -165,6 +192,7 @@ final class HeaderTableTypes {
         int position;
         int[] translated = new int[8];
         int translations;
+        final List<Span> reserved = new ArrayList<>(0);
 
         Cursor(byte[] bytes) {
             this.bytes = bytes;
@@ -175,6 +203,12 @@ final class HeaderTableTypes {
                 translated = Arrays.copyOf(translated, translations * 2);
             }
             translated[translations++] = at;
+        }
+
+        /** @return whether the next {@code length} bytes are {@code name} */
+        boolean holds(byte[] name, int length) {
+            return length == name.length && position + length <= bytes.length
+                    && Arrays.equals(bytes, position, position + length, name, 0, length);
         }
 
         int unsignedByte() {

@@ -17,7 +17,9 @@ import java.util.Map;
  * thread, before the client decodes a frame: a content header's table types that other clients
  * write and the Java client lacks are translated (see {@link HeaderTableTypes}); a content header
  * the client would fail the connection on is replaced by one it reads that says why (see
- * {@link UnreadableContent}), and the body frames of an over-limit message are skipped as they
+ * {@link UnreadableContent}), as is one whose publisher wrote that reason's field itself (the field
+ * is dropped: on the consumers' path and on fetches alike, only this layer's reason reaches
+ * Warren), and the body frames of an over-limit message are skipped as they
  * arrive, so that no more than one frame of it is ever held. Everything else is the client's own
  * handler, unchanged.
  */

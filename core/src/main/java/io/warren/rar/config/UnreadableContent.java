@@ -14,7 +14,11 @@ import java.nio.charset.StandardCharsets;
  */
 public final class UnreadableContent {
 
-    /** Why Warren could not read a delivery; set by Warren's frame layer, never by Warren's publishers. */
+    /**
+     * Why Warren could not read a delivery. Set by Warren's frame layer alone: the same layer drops the
+     * field from every headers table it lets through, so a publisher cannot have a message
+     * dead-lettered unread by writing it.
+     */
     public static final String HEADER = "x-warren-unreadable";
 
     private static final int BODY_SIZE_AT = 4;
@@ -41,17 +45,18 @@ public final class UnreadableContent {
             return null;
         }
         boolean oversized = layout.bodySize() > maxBodySize;
-        if (layout.unreadable() == null && !oversized) {
+        if (layout.unreadable() == null && !oversized && layout.reserved().isEmpty()) {
             return null;
         }
-        String reason = oversized
-                ? "its body of " + layout.bodySize() + " bytes is over maxInboundMessageBodySize ("
-                        + maxBodySize + " bytes); Warren skipped the body unread"
-                : layout.unreadable() + "; Warren dropped the headers";
-        if (oversized && layout.unreadable() != null) {
-            reason += "; also " + layout.unreadable();
+        String reason = null;
+        if (oversized) {
+            reason = "its body of " + layout.bodySize() + " bytes is over maxInboundMessageBodySize ("
+                    + maxBodySize + " bytes); Warren skipped the body unread"
+                    + (layout.unreadable() == null ? "" : "; also " + layout.unreadable());
+        } else if (layout.unreadable() != null) {
+            reason = layout.unreadable() + "; Warren dropped the headers";
         }
-        byte[] field = field(reason);
+        byte[] field = reason == null ? new byte[0] : field(reason);
         int at = layout.headersAt();
         ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + field.length + 4);
         out.write(payload, 0, at);
@@ -65,10 +70,11 @@ public final class UnreadableContent {
             out.writeBytes(field);
             rest = layout.headersEnd();
         } else {
-            // a readable table keeps its fields: only the reason is added
-            int fields = layout.headersEnd() - at - 4;
-            out.writeBytes(length(fields + field.length));
-            out.write(payload, at + 4, fields);
+            // a readable table keeps its fields but the publisher's HEADER, which would otherwise have its
+            // message dead-lettered unread; only the frame layer's own reason reaches the consumer
+            byte[] fields = withoutReserved(payload, at + 4, layout);
+            out.writeBytes(length(fields.length + field.length));
+            out.writeBytes(fields);
             out.writeBytes(field);
             rest = layout.headersEnd();
         }
@@ -79,6 +85,18 @@ public final class UnreadableContent {
             ByteBuffer.wrap(replaced).putLong(BODY_SIZE_AT, 0);
         }
         return new Replacement(replaced, oversized ? layout.bodySize() : 0);
+    }
+
+    /** @return the readable table's fields from {@code from} on, less those of a reserved name */
+    private static byte[] withoutReserved(byte[] payload, int from, HeaderTableTypes.Layout layout) {
+        ByteArrayOutputStream fields = new ByteArrayOutputStream(layout.headersEnd() - from);
+        int next = from;
+        for (HeaderTableTypes.Span reserved : layout.reserved()) {
+            fields.write(payload, next, reserved.from() - next);
+            next = reserved.to();
+        }
+        fields.write(payload, next, layout.headersEnd() - next);
+        return fields.toByteArray();
     }
 
     /** @return {@link #HEADER} with the reason, as a table field: short name, 'S', long string */

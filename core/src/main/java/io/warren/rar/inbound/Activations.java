@@ -2,6 +2,7 @@ package io.warren.rar.inbound;
 
 import io.warren.WarrenException;
 import io.warren.rar.WarrenResourceAdapter;
+import io.warren.rar.config.AdapterThreads;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
 import jakarta.resource.spi.InvalidPropertyException;
@@ -88,7 +89,15 @@ public final class Activations {
         task.run();
     }
 
+    /**
+     * Made on whichever thread first needs a wait, maybe an application's deploying its MDB; the
+     * timer's thread lives as long as the adapter, so it must not take the application's loader.
+     */
     private static Timer containerTimer(WarrenResourceAdapter adapter) {
+        return AdapterThreads.asAdapter(() -> timerOf(adapter));
+    }
+
+    private static Timer timerOf(WarrenResourceAdapter adapter) {
         try {
             if (adapter.bootstrapContext() != null) {
                 return adapter.bootstrapContext().createTimer();

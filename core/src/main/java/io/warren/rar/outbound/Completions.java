@@ -1,16 +1,18 @@
 package io.warren.rar.outbound;
 
+import io.warren.rar.config.AdapterThreads;
+
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The adapter's own threads for completing applications' confirm futures and timing them out: a
  * few named daemon threads, so that a user stage that blocks delays only Warren's confirms, not
  * the JDK's common pool (whose parallelism is 1 on a 2-core machine), and no confirm waits on
- * someone else's work. Shut down when the adapter stops; work handed over after that runs on the
+ * someone else's work. They are made on an application's thread but outlive it: see
+ * {@link AdapterThreads}. Shut down when the adapter stops; work handed over after that runs on the
  * caller, so that no future is left incomplete.
  */
 public final class Completions implements Executor, AutoCloseable {
@@ -19,13 +21,8 @@ public final class Completions implements Executor, AutoCloseable {
 
     /** @param name prefix of the threads' names */
     public Completions(String name) {
-        AtomicInteger count = new AtomicInteger();
         threads = new ScheduledThreadPoolExecutor(Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors())),
-                runnable -> {
-                    Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                AdapterThreads.named(name + "-"));
         threads.setRemoveOnCancelPolicy(true);
     }
 

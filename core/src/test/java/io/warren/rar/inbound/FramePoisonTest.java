@@ -2,6 +2,10 @@ package io.warren.rar.inbound;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
+import io.warren.Connection;
+import io.warren.Message;
+import io.warren.Queue;
+import io.warren.rar.config.UnreadableContent;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.HeaderPatchingProxy;
@@ -68,7 +72,10 @@ class FramePoisonTest {
     }
 
     private GetResponse parked() {
-        String parking = broker.cleanUpQueue(poisoned + ".dead-letters");
+        return parkedIn(broker.cleanUpQueue(poisoned + ".dead-letters"));
+    }
+
+    private GetResponse parkedIn(String parking) {
         Broker.await("the message parked in " + parking, WAIT, () -> {
             try {
                 return broker.messageCount(parking) == 1;
@@ -155,6 +162,53 @@ class FramePoisonTest {
             publishGood();
             assertBothQueuesDrained(received);
             assertEquals(Map.of(poisoned, size), large);
+        }
+    }
+
+    @Test
+    void aMarkerAPublisherWroteIsDroppedSoTheMdbRunsWhileAnOversizedMessageIsStillParked() throws Exception {
+        Map<String, Map<String, Object>> received = new ConcurrentHashMap<>();
+        TestEndpointFactory mdb = new TestEndpointFactory(false,
+                message -> received.put(new String(message.body(), StandardCharsets.UTF_8), message.headers()));
+        WarrenActivationSpec spec = spec("classic");
+        spec.setMaxInboundMessageBodySize(1024);
+        // deleted even when the MDB never gets its message: Warren may have parked it there
+        String parking = broker.cleanUpQueue(poisoned + ".dead-letters");
+        try (Harness.Deployment ignored = harness.deploy(spec, mdb)) {
+            broker.publish(poisoned, text(Map.of(UnreadableContent.HEADER, "spoofed", "kept", "yes")),
+                    "spoofed".getBytes(StandardCharsets.UTF_8));
+            broker.publish(poisoned, text(Map.of(UnreadableContent.HEADER, "spoofed too")), new byte[2048]);
+            Broker.await("the MDB to get the message whose publisher wrote " + UnreadableContent.HEADER, WAIT,
+                    () -> received.containsKey("spoofed"), () -> "; it got " + received.keySet());
+            Map<String, Object> headers = received.get("spoofed");
+            assertFalse(headers.containsKey(UnreadableContent.HEADER), headers.toString());
+            assertEquals("yes", String.valueOf(headers.get("kept")), "the other headers are kept");
+            String reason = parkedIn(parking).getProps().getHeaders().get("x-warren-reason").toString();
+            assertTrue(reason.contains("2048 bytes") && !reason.contains("spoofed"), reason);
+            Broker.await("the queue empty and acked", WAIT,
+                    () -> broker.messageCount(poisoned) == 0 && Broker.unacknowledged(poisoned) == 0);
+            assertEquals(Set.of("spoofed"), received.keySet());
+        }
+    }
+
+    @Test
+    void aFetchDropsAMarkerAPublisherWroteAndMarksABodyOverTheLimit() {
+        try (Harness limited = new Harness(1, managed -> managed.setMaxInboundMessageBodySize(1024));
+             Connection connection = limited.factory().getConnection()) {
+            connection.declare(Queue.builder(poisoned).build());
+            broker.publish(poisoned, text(Map.of(UnreadableContent.HEADER, "spoofed", "kept", "yes")),
+                    "spoofed".getBytes(StandardCharsets.UTF_8));
+            broker.publish(poisoned, text(Map.of("order", "7")), new byte[2048]);
+            Message spoofed = connection.fetch(poisoned).orElseThrow();
+            assertNull(spoofed.header(UnreadableContent.HEADER), spoofed.headers().toString());
+            assertEquals("yes", spoofed.header("kept"));
+            spoofed.ack();
+            Message oversized = connection.fetch(poisoned).orElseThrow();
+            String reason = String.valueOf(oversized.header(UnreadableContent.HEADER));
+            assertTrue(reason.contains("2048 bytes"), reason);
+            assertEquals("7", oversized.header("order"), "a readable table is kept");
+            assertEquals(0, oversized.body().length, "the body was never read");
+            oversized.ack();
         }
     }
 }
