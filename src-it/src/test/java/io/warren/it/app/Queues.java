@@ -16,6 +16,9 @@ public final class Queues {
     public static final String COUNTED = "warren.it.counted";
     public static final String RETRY = "warren.it.retry";
     public static final String RETRY_DONE = "warren.it.retry.done";
+    /** What a real kombu publishes to (KombuMdbTest), and where its MDB reports what it received. */
+    public static final String KOMBU = "warren.it.kombu";
+    public static final String KOMBU_DONE = "warren.it.kombu.done";
 
     private Queues() {
     }
