@@ -10,8 +10,10 @@ import javax.transaction.xa.Xid;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -118,6 +120,8 @@ public final class TestTransactions implements TransactionSynchronizationRegistr
     public final class TestTransaction {
         private final List<XAResource> enlisted = new ArrayList<>();
         private final List<Xid> xids = new ArrayList<>();
+        /** Branches already ended: XA ends a branch once, before its prepare, commit or rollback. */
+        private final Set<Xid> ended = new HashSet<>();
         private final List<Synchronization> synchronizations = new ArrayList<>();
         private final Map<Object, Object> resources = new HashMap<>();
         private final byte[] id = UUID.randomUUID().toString().getBytes(StandardCharsets.US_ASCII);
@@ -177,6 +181,7 @@ public final class TestTransactions implements TransactionSynchronizationRegistr
             try {
                 for (int i = 0; i < enlisted.size(); i++) {
                     enlisted.get(i).end(xids.get(i), XAResource.TMSUCCESS);
+                    ended.add(xids.get(i));
                 }
                 if (enlisted.size() == 1) {
                     onePhaseCommits.incrementAndGet();
@@ -203,7 +208,14 @@ public final class TestTransactions implements TransactionSynchronizationRegistr
             status = Status.STATUS_ROLLING_BACK;
             for (int i = 0; i < enlisted.size(); i++) {
                 try {
-                    enlisted.get(i).end(xids.get(i), XAResource.TMFAIL);
+                    // as a transaction manager: a branch is ended once, and rolled back even if its end failed
+                    if (ended.add(xids.get(i))) {
+                        enlisted.get(i).end(xids.get(i), XAResource.TMFAIL);
+                    }
+                } catch (XAException e) {
+                    // the resource may have forgotten the branch; its rollback says so in turn
+                }
+                try {
                     enlisted.get(i).rollback(xids.get(i));
                 } catch (XAException e) {
                     // a branch that cannot roll back is the resource's problem, as in a server: the others still do

@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  *       acks go one by one ({@code multiple=false}), never covering it;</li>
  *   <li>they are sent after {@code maxHeld} acks; the owner also sends them when the oldest held
  *       ack is older than {@code maxDelayNanos} ({@link #flushIfOlder}), before a dead letter, a
- *       cancel or a close;</li>
+ *       cancel or a close; the ack of a message whose copy was confirmed elsewhere is never held
+ *       ({@link #ackedNow});</li>
  *   <li>held acks belong to this channel only: when it dies they are dropped (the broker has
  *       requeued those messages) and never sent on another.</li>
  * </ul>
@@ -78,6 +79,18 @@ final class AckCoalescer {
         if (held >= maxHeld) {
             flush();
         }
+    }
+
+    /**
+     * The delivery of that tag is settled by a copy the broker confirmed (a dead letter, a retry
+     * copy): its ack goes now, with the held ones, rather than wait for more. Until it goes the
+     * original holds a prefetch slot, and a lost connection would deliver it again beside its copy.
+     *
+     * @throws IOException when the channel failed to take the ack
+     */
+    synchronized void ackedNow(long tag) throws IOException {
+        acked(tag);
+        flush();
     }
 
     /** The delivery of that tag failed: the held acks go first, then the reject (or requeue), at once. */

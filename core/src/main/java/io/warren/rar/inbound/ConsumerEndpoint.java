@@ -122,6 +122,7 @@ final class ConsumerEndpoint {
         inFlight.finish();
     }
 
+    /** The delivery is over: an outcome of its transaction arriving now must not settle the next one. */
     private void unbind() {
         if (transaction != null) {
             transaction.bind(null);

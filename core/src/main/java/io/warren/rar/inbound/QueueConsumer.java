@@ -250,10 +250,8 @@ final class QueueConsumer {
     /** One delivery, start to end: admitted by the policy, run through the MDB, settled as the policy decides. */
     private void deliver(ReceivedMessage message, ListenerSettlement listener) {
         int attempt = context.attempts().attempt(message);
-        String contentType = message.contentType();
-        String mediaType = contentType == null ? Serializers.OCTET_STREAM : Serializers.mediaType(contentType);
-        SettlementPolicy.Action admission = context.policy().admit(unreadable(message), mediaType,
-                context.acceptedTypes(), attempt);
+        SettlementPolicy.Action admission = context.policy().admit(unreadable(message),
+                Serializers.mediaTypeOf(message.contentType()), context.acceptedTypes(), attempt);
         boolean holdBack;
         if (admission instanceof SettlementPolicy.Action.Deliver) {
             InFlight inFlight = new InFlight(message, attempt, listener, settler);

@@ -17,7 +17,9 @@ import java.util.logging.Logger;
  * moves a message to a retry queue:
  * <ul>
  *   <li>acks are held back and coalesced ({@link AckCoalescer}); a dead letter or a retry copy waits
- *       for the broker's confirm, so the acks held back are sent first rather than wait with it;</li>
+ *       for the broker's confirm, so the acks held back are sent first rather than wait with it, and
+ *       once the copy is confirmed the original's ack is sent at once, never held: it may be settled
+ *       on the reaper's thread while the MDB still runs, where no held ack is watched;</li>
  *   <li>a dead letter that the broker did not take into a queue: the original is requeued, never
  *       acked, and the consumer holds back before its next delivery, so that a missing dead-letter
  *       target costs a retry a second at most rather than a spin; as after a refusal;</li>
@@ -100,7 +102,7 @@ final class Settler {
             logRequeue(message, delay.attempt(), delay.reason());
             acks.flushQuietly();
             if (context.redeliveries().delay(context.deadLetters(), message, delay.attempt())) {
-                ack(message);
+                ackCopied(message);
             } else {
                 requeueCounted(message, delay.attempt());
             }
@@ -116,6 +118,12 @@ final class Settler {
     private void ack(ReceivedMessage message) {
         context.attempts().settled(message);
         onChannel(message, Message.Outcome.ACKED);
+    }
+
+    /** The message's copy is confirmed in another queue: the original is acked now, not held. */
+    private void ackCopied(ReceivedMessage message) {
+        context.attempts().settled(message);
+        onChannel(message, Message.Outcome.ACKED, true);
     }
 
     private void requeueCounted(ReceivedMessage message, int attempt) {
@@ -152,7 +160,7 @@ final class Settler {
                 + (failure == null ? "" : " (" + failure.getClass().getName() + ": "
                 + DeadLetters.cut(String.valueOf(failure.getMessage())) + ")"));
         context.metrics().deadLettered();
-        ack(message);
+        ackCopied(message);
         return true;
     }
 
@@ -171,8 +179,13 @@ final class Settler {
 
     /** Settles on the channel and records it on the message; on a closed channel the broker redelivers it. */
     private void onChannel(ReceivedMessage message, Message.Outcome outcome) {
+        onChannel(message, outcome, false);
+    }
+
+    /** @param now for an ack: sent at once with those held, never held back itself */
+    private void onChannel(ReceivedMessage message, Message.Outcome outcome, boolean now) {
         try {
-            send(message.deliveryTag(), outcome);
+            send(message.deliveryTag(), outcome, now);
             message.markSettled(outcome);
             if (outcome == Message.Outcome.ACKED) {
                 streamSettled(message);
@@ -193,15 +206,21 @@ final class Settler {
     void settleForListener(long tag, Message.Outcome outcome) {
         context.policy().checkListenerSettlement(outcome);
         try {
-            send(tag, outcome);
+            send(tag, outcome, false);
         } catch (IOException | ShutdownSignalException e) {
             throw new WarrenException("The channel of this delivery closed; the broker redelivers the message", e);
         }
     }
 
-    private void send(long tag, Message.Outcome outcome) throws IOException {
+    private void send(long tag, Message.Outcome outcome, boolean now) throws IOException {
         switch (outcome) {
-            case ACKED -> acks.acked(tag);
+            case ACKED -> {
+                if (now) {
+                    acks.ackedNow(tag);
+                } else {
+                    acks.acked(tag);
+                }
+            }
             case REJECTED -> acks.rejected(tag, false);
             case REQUEUED -> acks.rejected(tag, true);
             default -> throw new IllegalArgumentException(outcome.name());

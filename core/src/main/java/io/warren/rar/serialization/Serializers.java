@@ -26,7 +26,10 @@ public final class Serializers {
 
     private static final Logger LOG = Logger.getLogger(Serializers.class.getName());
 
-    /** The content type of a body published raw without one. */
+    /**
+     * The content type of a body published raw without one, and what a received message without one
+     * is read as ({@link #mediaTypeOf}).
+     */
     public static final String OCTET_STREAM = "application/octet-stream";
 
     /** How far a compressed body may inflate unless configured otherwise: 64 MiB. */
@@ -168,7 +171,7 @@ public final class Serializers {
      * @param accepted the consumer's accepted media types; empty accepts every known one
      */
     public <T> T decode(byte[] body, String contentType, String contentEncoding, Class<T> type, Set<String> accepted) {
-        String media = contentType == null || contentType.isBlank() ? OCTET_STREAM : mediaType(contentType);
+        String media = mediaTypeOf(contentType);
         if (type == byte[].class) {
             return type.cast(body.clone());
         }
@@ -211,7 +214,7 @@ public final class Serializers {
      *     the body holds, or when the body inflates past the limit
      */
     public byte[] decompress(byte[] body, String contentType, String compression) {
-        String media = contentType == null || contentType.isBlank() ? OCTET_STREAM : mediaType(contentType);
+        String media = mediaTypeOf(contentType);
         Compression method = Compression.find(compression);
         if (method == null || !method.supported()) {
             throw new DecodeException("A body of content type '" + media + "' is compressed with '" + compression
@@ -229,6 +232,20 @@ public final class Serializers {
                     + "decompress with " + method.kombuName() + " (" + method.contentType() + "): " + firstLine(e),
                     media, e);
         }
+    }
+
+    /**
+     * What a received message's content type means, the one reading of it for every path (the
+     * admission against {@code accept} and {@code Message.payload}): a message whose content type is
+     * missing, empty or blank (some clients send {@code ""} for none), or names parameters only, has
+     * none, and its body is bytes as they are.
+     *
+     * @param contentType as received, or null
+     * @return its media type as {@link #mediaType} gives it, or {@link #OCTET_STREAM} when it names none
+     */
+    public static String mediaTypeOf(String contentType) {
+        String media = contentType == null ? "" : mediaType(contentType);
+        return media.isEmpty() ? OCTET_STREAM : media;
     }
 
     /** @return the media type without parameters, lower case: {@code application/json} */

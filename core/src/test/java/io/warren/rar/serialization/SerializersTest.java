@@ -29,6 +29,21 @@ class SerializersTest {
         assertEquals("shout", serializers.get("application/x-shout").name());
     }
 
+    /** One reading of a received content type for every path: none, empty, blank or parameters only is octet-stream. */
+    @Test
+    void aContentTypeThatNamesNoMediaTypeIsOctetStream() {
+        for (String none : new String[] {null, "", "  ", "; charset=utf-8"}) {
+            assertEquals(Serializers.OCTET_STREAM, Serializers.mediaTypeOf(none), "content type " + none);
+        }
+        assertEquals("application/json", Serializers.mediaTypeOf(" Application/JSON; charset=utf-8"));
+        byte[] body = {1, 2};
+        DecodeException empty = assertThrows(DecodeException.class,
+                () -> serializers.decode(body, "", null, String.class, Set.of("application/json")));
+        DecodeException missing = assertThrows(DecodeException.class,
+                () -> serializers.decode(body, null, null, String.class, Set.of("application/json")));
+        assertEquals(missing.getMessage(), empty.getMessage());
+    }
+
     @Test
     void aContentTypeOutsideTheAcceptListIsRefusedWithTheList() {
         byte[] body = "\"x\"".getBytes(StandardCharsets.UTF_8);
