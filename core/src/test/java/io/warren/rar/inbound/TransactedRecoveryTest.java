@@ -8,6 +8,7 @@ import io.warren.rar.harness.TestEndpointFactory;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,6 +21,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -112,27 +114,8 @@ class TransactedRecoveryTest {
         spec.setPrefetch(String.valueOf(PREFETCH));
         spec.setReconnectIntervalMillis("500");
 
-        // when Warren noticed the loss: its warning, logged by the connection's shutdown listener, which
-        // the client calls after it has marked every channel of the connection closed
-        AtomicLong lossNoticed = new AtomicLong();
-        Handler lossWatch = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getMessage() != null && record.getMessage().startsWith("Lost the broker connection")
-                        && record.getMessage().contains(queue)) {
-                    lossNoticed.compareAndSet(0, System.nanoTime());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        INBOUND_LOG.addHandler(lossWatch);
+        LogWatch logWatch = new LogWatch(queue);
+        INBOUND_LOG.addHandler(logWatch);
         long stopIssued;
         long stopReturned;
         long startIssued;
@@ -158,13 +141,13 @@ class TransactedRecoveryTest {
                     () -> "(" + broker.messageCount(queue) + " ready, " + Broker.unacknowledged(queue) + " unacked)");
             Broker.await("every consumer back", GENEROUS, () -> deployment.consumers() == CONCURRENCY);
         } finally {
-            INBOUND_LOG.removeHandler(lossWatch);
+            INBOUND_LOG.removeHandler(logWatch);
         }
 
         int delivered = deliveries.values().stream().mapToInt(List::size).sum();
         Set<String> twice = deliveries.entrySet().stream().filter(entry -> entry.getValue().size() > 1)
                 .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
-        long lost = lossNoticed.get();
+        long lost = logWatch.lossNoticed.get();
         Set<String> runAfterTheLoss = twice.stream().filter(id -> deliveries.get(id).get(0).nanos() - lost > 0)
                 .collect(Collectors.toCollection(TreeSet::new));
         System.out.printf("transacted recovery (%s): %d messages, %d committed before the stop, %d when stop_app "
@@ -191,6 +174,99 @@ class TransactedRecoveryTest {
         assertTrue(twice.size() <= CONCURRENCY * PREFETCH, "more delivered twice (" + twice.size()
                 + ") than the broker can have had unacked on the lost connection (" + CONCURRENCY * PREFETCH + ")");
         assertEquals(mdb.beforeDeliveries.get(), mdb.afterDeliveries.get(), "every delivery paired");
+    }
+
+    /**
+     * The same, made certain: the connection is closed while the MDB runs the first of ten messages
+     * that Warren holds, and Warren's reconnect Work is refused once (asked for again after the
+     * backoff), so that for a second nothing cancels the consumer. The nine others, queued in Warren
+     * from the closed channel, must not be run meanwhile: the broker requeued them, and a transaction
+     * run for one would commit work whose ack cannot go out. Each comes once, from the broker.
+     */
+    @Test
+    void whatWarrenHeldFromALostConnectionIsNotRunButComesOnceFromTheBroker() throws Exception {
+        harness = new Harness(1);
+        try (var connection = harness.factory().getConnection()) {
+            connection.declare(Queue.named(queue));
+        }
+        int total = 10;
+        List<String> ids = IntStream.range(0, total).mapToObj(i -> "held-" + i).toList();
+        publishConfirmed(ids);
+        LogWatch logWatch = new LogWatch(queue);
+        Map<String, List<Seen>> deliveries = new ConcurrentHashMap<>();
+        AtomicBoolean firstRunning = new AtomicBoolean();
+        TestEndpointFactory mdb = new TestEndpointFactory(true, message -> {
+            String id = message.messageId();
+            List<Seen> seen = deliveries.computeIfAbsent(id, key -> new CopyOnWriteArrayList<>());
+            seen.add(new Seen(System.nanoTime(), message.redelivered()));
+            if (id.equals("held-0") && seen.size() == 1) {
+                firstRunning.set(true);
+                // until the connection is lost and Warren's reconnect Work refused: the rest stays queued in Warren
+                Broker.await("the reconnect Work refused", GENEROUS, () -> logWatch.reconnectRefused.get() != 0);
+            }
+        });
+        WarrenActivationSpec spec = new WarrenActivationSpec();
+        spec.setQueue(queue);
+        spec.setConcurrency("1");
+        spec.setPrefetch(String.valueOf(total));
+        spec.setReconnectIntervalMillis("1000");
+        INBOUND_LOG.addHandler(logWatch);
+        try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
+            // the broker sent all ten before it closes the connection, and the client read them first
+            Broker.await("the first message running, all ten sent", GENEROUS,
+                    () -> firstRunning.get() && Broker.unacknowledged(queue) == total);
+            harness.workManager().refuseNext(1);
+            assertEquals(1, Broker.closeConnectionsNamed(harness.connectionName() + " (inbound",
+                    "the test drops the MDB's connection"));
+            Broker.await("the first message again, and every other", GENEROUS,
+                    () -> deliveries.keySet().containsAll(ids) && deliveries.get("held-0").size() == 2,
+                    () -> "(" + deliveries + ")");
+            Broker.await("nothing left in the queue or unacked", GENEROUS,
+                    () -> broker.messageCount(queue) == 0 && Broker.unacknowledged(queue) == 0);
+            Broker.await("the consumer back", GENEROUS, () -> deployment.consumers() == 1);
+        } finally {
+            INBOUND_LOG.removeHandler(logWatch);
+        }
+        assertEquals(1, harness.workManager().refused.get(), "the one Work refused was the reconnect");
+        assertEquals(2, deliveries.get("held-0").size(), "the message running as the connection was lost comes again");
+        for (String id : ids.subList(1, total)) {
+            assertEquals(1, deliveries.get(id).size(), id + " run once, from the broker: " + deliveries.get(id));
+            assertTrue(deliveries.get(id).get(0).redelivered(), id + " had reached the lost connection");
+        }
+        assertEquals(total + 1, mdb.commits.get(), "every delivery committed");
+    }
+
+    /** What Warren logs, seen as it happens: when it noticed the lost connection, and when its reconnect Work was refused. */
+    private static final class LogWatch extends Handler {
+        private final String queue;
+        /** Logged by the connection's shutdown listener, which the client calls after marking every channel closed. */
+        final AtomicLong lossNoticed = new AtomicLong();
+        final AtomicLong reconnectRefused = new AtomicLong();
+
+        LogWatch(String queue) {
+            this.queue = queue;
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            String message = record.getMessage();
+            if (message == null) {
+                return;
+            }
+            if (message.startsWith("Lost the broker connection") && message.contains(queue)) {
+                lossNoticed.compareAndSet(0, System.nanoTime());
+            } else if (message.contains("refused Warren''s reconnect Work")) {
+                reconnectRefused.compareAndSet(0, System.nanoTime());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
     }
 
     /** Publishes a persistent message per id, with its id as message id, and waits for the broker's confirms. */
