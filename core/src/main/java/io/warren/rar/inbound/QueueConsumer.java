@@ -200,6 +200,14 @@ final class QueueConsumer {
                 }
                 continue;
             }
+            if (!channel.isOpen()) {
+                // The channel closed under the deliveries queued here (the connection was lost, and the
+                // activation has yet to cancel this consumer): the broker has requeued them already, so
+                // running the MDB now would do its work (commit its transaction) for nothing but a
+                // duplicate, as the ack cannot go out. Dropped, they come once, from the broker.
+                pending.clear();
+                continue;
+            }
             acks.flushIfOlder();
             if (acks.isHolding()) {
                 // this delivery may take its time: the acks held meanwhile still go within the delay

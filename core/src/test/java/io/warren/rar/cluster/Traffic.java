@@ -40,6 +40,8 @@ final class Traffic implements AutoCloseable {
     private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
     private final Queue<String> retries = new ConcurrentLinkedQueue<>();
     private final AtomicInteger failedPublishes = new AtomicInteger();
+    /** When each failed publish was made, as System.nanoTime(). */
+    private final List<Long> failedPublishTimes = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Integer> deliveredCount = new ConcurrentHashMap<>();
     private final List<Long> deliveryTimes = Collections.synchronizedList(new ArrayList<>());
     private final List<Thread> producers = new ArrayList<>();
@@ -97,10 +99,12 @@ final class Traffic implements AutoCloseable {
             }
             String retry = retries.poll();
             String id = retry != null ? retry : name + "-" + (++next);
+            long published = System.nanoTime();
             producer.publishConfirmed(id).whenComplete((ok, failure) -> {
                 if (failure == null) {
                     confirmed.add(id);
                 } else {
+                    failedPublishTimes.add(published);
                     failedPublishes.incrementAndGet();
                     retries.add(id);
                 }
@@ -140,6 +144,25 @@ final class Traffic implements AutoCloseable {
 
     int deliveries() {
         return deliveryTimes.size();
+    }
+
+    /** @return the deliveries that came after that time (System.nanoTime()) */
+    int deliveriesAfter(long nanos) {
+        synchronized (deliveryTimes) {
+            return (int) deliveryTimes.stream().filter(time -> time - nanos > 0).count();
+        }
+    }
+
+    /** @return the publishes made after that time (System.nanoTime()) that have failed so far */
+    int failedPublishesMadeAfter(long nanos) {
+        synchronized (failedPublishTimes) {
+            return (int) failedPublishTimes.stream().filter(time -> time - nanos > 0).count();
+        }
+    }
+
+    /** @return the MDB's consumers, as the adapter counts them: 1 once it consumes, 0 while it reconnects */
+    int consumers() {
+        return deployment.consumers();
     }
 
     Set<String> lost() {
