@@ -87,7 +87,9 @@ final class Reconnector {
         try {
             workManager.scheduleWork(new Attempts());
             refusedWorks = 0;
-        } catch (WorkException e) {
+        } catch (WorkException | RuntimeException e) {
+            // a container that throws instead of refusing (one shutting down may) is asked again the
+            // same way: otherwise no Work ever ends this one's turn and the activation stays down for good
             ended();
             long wait = settings.reconnectBackoff().millis(++refusedWorks);
             LOG.log(refusedWorks == 1 ? Level.WARNING : Level.FINE, "The WorkManager refused Warren''s reconnect Work "
