@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,11 +34,29 @@ public final class TestWorkManager implements WorkManager {
     public final AtomicInteger refused = new AtomicInteger();
 
     private final AtomicInteger toFail = new AtomicInteger();
+    /** How many Works it failed to schedule on purpose ({@link #failNext}). */
+    public final AtomicInteger failed = new AtomicInteger();
     private final Set<Work> running = ConcurrentHashMap.newKeySet();
 
-    /** Calls release() on every Work running now, as a container taking its threads back does. */
-    public void releaseRunning() {
-        running.forEach(Work::release);
+    /**
+     * Calls release() on every Work running now, as a container taking its threads back does.
+     *
+     * @return the Works released, to wait for their end with {@link #isRunning}
+     */
+    public List<Work> releaseRunning() {
+        List<Work> released = List.copyOf(running);
+        released.forEach(Work::release);
+        return released;
+    }
+
+    /** @return whether the Work was accepted and has not ended yet */
+    public boolean isRunning(Work work) {
+        return running.contains(work);
+    }
+
+    /** @return how many Works were accepted and have not ended yet */
+    public int runningCount() {
+        return running.size();
     }
 
     /** Throws an unchecked exception for the next {@code works} scheduled Works, as a container shutting down may. */
@@ -77,16 +96,18 @@ public final class TestWorkManager implements WorkManager {
     @Override
     public void scheduleWork(Work work) throws WorkException {
         if (toFail.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            failed.incrementAndGet();
             throw new IllegalStateException("the test's WorkManager fails to schedule this Work");
         }
         if (toRefuse.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
             refused.incrementAndGet();
             throw new WorkRejectedException("the test's WorkManager refuses this Work");
         }
+        // from its acceptance, not from its start: a Work accepted and not yet started is under way too
+        running.add(work);
         try {
             // as WildFly's does: release() is called on every Work when it ends
             executor.execute(() -> {
-                running.add(work);
                 try {
                     work.run();
                 } finally {
@@ -95,6 +116,7 @@ public final class TestWorkManager implements WorkManager {
                 }
             });
         } catch (RejectedExecutionException e) {
+            running.remove(work);
             throw new WorkRejectedException(e);
         }
     }

@@ -27,7 +27,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import javax.management.ObjectName;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -206,21 +205,27 @@ final class Activation {
         if (fresh) {
             abandonConnection();
             current = connector.open("inbound: " + description);
+            boolean adopted;
+            lock.lock();
+            try {
+                adopted = !stopped;
+                if (adopted) {
+                    // before the declarations: a stop meanwhile closes it, which ends their wait on a
+                    // broker that stopped answering instead of leaving this Work running after the stop
+                    connection = current;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (!adopted) {
+                Teardown.closeQuietly(current);
+                return;
+            }
             try {
                 declarations.declare(current);
             } catch (IOException | RuntimeException e) {
-                closeQuietly(current);
+                Teardown.closeQuietly(current);
                 throw e;
-            }
-            lock.lock();
-            try {
-                if (stopped) {
-                    closeQuietly(current);
-                    return;
-                }
-                connection = current;
-            } finally {
-                lock.unlock();
             }
             metrics.connected(current);
             // on a connection already closed, the listener is called at once
@@ -327,7 +332,7 @@ final class Activation {
         abandoned.forEach(QueueConsumer::cancel);
         abandoned.forEach(QueueConsumer::close);
         if (gone != null) {
-            closeQuietly(gone);
+            Teardown.closeQuietly(gone);
         }
     }
 
@@ -350,8 +355,10 @@ final class Activation {
 
     /**
      * Waits for a reconnect under way to end, cancels the consumers, lets the deliveries under way
-     * finish within the shutdown timeout, then closes the channels (the broker requeues whatever
-     * was prefetched but not delivered) and the connections.
+     * finish within the shutdown timeout, then closes the connection (the broker requeues whatever
+     * its channels held unacked) and releases the endpoints. Returns within {@code shutdownTimeoutMillis}
+     * plus {@value Teardown#SHUTDOWN_MARGIN_MILLIS} ms, also when the broker stopped answering: no step
+     * waits for the broker past the deadline but the bounded closes of two connections.
      */
     void stop() {
         long deadline = System.nanoTime() + settings.shutdownTimeout().toNanos();
@@ -367,14 +374,7 @@ final class Activation {
         } finally {
             lock.unlock();
         }
-        try {
-            if (!reconnector.awaitIdle(deadline)) {
-                LOG.warning(() -> "Warren's connecting Work for " + description + " is still waiting for the "
-                        + "broker at undeploy; it closes what it opens");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        boolean workIdle = reconnector.awaitIdle(deadline);
         lock.lock();
         try {
             stopping.addAll(consumers);
@@ -387,25 +387,15 @@ final class Activation {
             lock.unlock();
         }
         firstConnect.complete(null);
-        stopping.forEach(QueueConsumer::cancel);
-        stopping.forEach(consumer -> consumer.awaitIdle(deadline));
-        stopping.forEach(QueueConsumer::close);
-        if (closing != null) {
-            closeQuietly(closing);
-        }
+        Teardown.consumersAndConnection(stopping, closing, deadline);
         context.deadLetters().close();
+        // the connection closed under it, a Work still under way ends now; within the bound, it is waited for
+        if (!workIdle && !reconnector.awaitIdle(deadline + TimeUnit.MILLISECONDS.toNanos(Teardown.SHUTDOWN_MARGIN_MILLIS))) {
+            LOG.warning(() -> "Warren's connecting Work for " + description + " is still waiting for the broker "
+                    + "after undeploy (at most connectionTimeoutMillis); it closes what it opens");
+        }
         MBeans.unregister(mbean);
         LOG.info(() -> "Warren stopped consuming for " + description);
-    }
-
-    private static void closeQuietly(Connection opened) {
-        try {
-            if (opened.isOpen()) {
-                opened.close();
-            }
-        } catch (IOException | ShutdownSignalException e) {
-            LOG.log(Level.FINE, "Closing an inbound connection failed; it is gone either way", e);
-        }
     }
 
     /** @return how many consumers run now */

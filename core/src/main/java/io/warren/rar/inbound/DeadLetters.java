@@ -55,12 +55,13 @@ final class DeadLetters implements AutoCloseable {
     private final String routingKey;
     private final BrokerConnector connector;
     private final String purpose;
-    private Connection connection;
+    /** Read by {@link #close()} without the lock: a copy under way holds the lock up to its confirm timeout. */
+    private volatile Connection connection;
     private Channel channel;
     private volatile String blockedBecause;
     /** The broker's reply to the copy under way when it returned it, or null. */
     private volatile String returned;
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * @param exchange the configured dead-letter exchange, or null to park in {@code <queue>.dead-letters}
@@ -223,6 +224,11 @@ final class DeadLetters implements AutoCloseable {
             } catch (TimeoutException e) {
                 throw new IOException("cannot reach the broker: " + e.getMessage(), e);
             }
+            if (closed) {
+                // close() may have looked for a connection while this one was opening
+                discardChannel();
+                throw new IOException("the MDB is being undeployed");
+            }
             connection.addBlockedListener(new BlockedListener() {
                 @Override
                 public void handleBlocked(String reason) {
@@ -268,20 +274,29 @@ final class DeadLetters implements AutoCloseable {
     private void discardChannel() {
         channel = null;
         blockedBecause = null;
-        if (connection != null) {
+        abort(connection);
+        connection = null;
+    }
+
+    /**
+     * Not under the lock: a copy under way holds it for up to {@value #CONFIRM_TIMEOUT_MILLIS} ms,
+     * which an undeploy must not wait for. Aborting the connection ends that wait at once; the
+     * copy's original is then not acked, and comes back from the broker.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        abort(connection);
+    }
+
+    private static void abort(Connection open) {
+        if (open != null) {
             try {
-                connection.abort(ABORT_MILLIS);
+                open.abort(ABORT_MILLIS);
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "Aborting the dead-letter connection failed; it is gone either way", e);
             }
-            connection = null;
         }
-    }
-
-    @Override
-    public synchronized void close() {
-        closed = true;
-        discardChannel();
     }
 
     /** Keeps headers and log lines far below the frame size: no stack traces, at most 1 KiB of UTF-8. */

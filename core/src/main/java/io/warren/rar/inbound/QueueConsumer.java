@@ -311,6 +311,34 @@ final class QueueConsumer {
         }
     }
 
+    /**
+     * At undeploy: as {@link #cancel()}, but the cancels are sent without waiting for the broker's
+     * cancel-ok. A broker that stopped answering held each for {@code channelRpcTimeoutMillis}, one
+     * queue and one consumer after another, and the undeploy with them. Only for a channel that is
+     * not closed on its own afterwards but with its connection: a channel close waiting meanwhile
+     * would take the late cancel-ok for its close-ok (the client matches no answer to a close).
+     * A cancel-ok that comes while no call waits is dropped by the client.
+     */
+    void cancelWithoutWaiting() {
+        stopping = true;
+        pending.clear();
+        acks.flushQuietly();
+        for (String tag : consumerTags) {
+            try {
+                if (channel.isOpen()) {
+                    channel.asyncRpc(new AMQP.Basic.Cancel.Builder().consumerTag(tag).build());
+                }
+            } catch (IOException | ShutdownSignalException e) {
+                LOG.log(Level.FINE, "Cancelling a consumer failed; closing its connection ends it anyway", e);
+            }
+        }
+    }
+
+    /** Sends the acks held back, before the channel or its connection closes. */
+    void flushAcks() {
+        acks.flushQuietly();
+    }
+
     /** Waits until the delivery under way, if any, has finished; past the deadline it is left running. */
     synchronized void awaitIdle(long deadlineNanos) {
         try {
@@ -336,8 +364,14 @@ final class QueueConsumer {
     void close() {
         stopping = true;
         acks.flushQuietly();
+        synchronized (this) {
+            if (closed) {
+                return; // a stop and the Work that was starting this consumer may both close it
+            }
+        }
         try {
-            if (channel.isOpen()) {
+            // a connection being closed takes its channels with it: its thread may not have told them yet
+            if (channel.isOpen() && channel.getConnection().isOpen()) {
                 channel.close();
             }
         } catch (IOException | TimeoutException | ShutdownSignalException e) {

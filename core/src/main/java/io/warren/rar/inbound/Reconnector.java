@@ -87,7 +87,9 @@ final class Reconnector {
         try {
             workManager.scheduleWork(new Attempts());
             refusedWorks = 0;
-        } catch (WorkException e) {
+        } catch (WorkException | RuntimeException e) {
+            // a container that throws instead of refusing (one shutting down may) is asked again the
+            // same way: otherwise no Work ever ends this one's turn and the activation stays down for good
             ended();
             long wait = settings.reconnectBackoff().millis(++refusedWorks);
             LOG.log(refusedWorks == 1 ? Level.WARNING : Level.FINE, "The WorkManager refused Warren''s reconnect Work "
@@ -101,16 +103,21 @@ final class Reconnector {
         notifyAll();
     }
 
-    /** Waits until no attempt is under way. @return whether none is, in time */
-    synchronized boolean awaitIdle(long deadlineNanos) throws InterruptedException {
-        while (running) {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0) {
-                return false;
+    /** Waits until no attempt is under way. @return whether none is, in time (false when interrupted) */
+    synchronized boolean awaitIdle(long deadlineNanos) {
+        try {
+            while (running) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             }
-            wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        return true;
     }
 
     private final class Attempts implements Work {
@@ -157,13 +164,16 @@ final class Reconnector {
                 lastSuccessNanos = System.nanoTime();
                 return;
             } catch (DeclarationException e) {
-                if (target.failsDeployment(e)) {
+                if (target.failsDeployment(e) || target.isStopped()) {
                     return;
                 }
                 failures++;
                 LOG.severe(() -> "The broker refuses a declaration of " + description + ": " + e.getMessage()
                         + " Warren retries with a growing wait until it is put right");
             } catch (IOException | TimeoutException | RuntimeException e) {
+                if (target.isStopped()) {
+                    return; // the undeploy closed the connection under this attempt: no failure to report
+                }
                 target.firstAttemptFailed();
                 failures++;
                 long now = System.nanoTime();

@@ -3,7 +3,6 @@ package io.warren.rar.inbound;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.warren.rar.harness.Broker;
-import io.warren.rar.harness.FreezingProxy;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -169,31 +168,6 @@ class ConsumerFaultsTest {
             Broker.await("and acked", WAIT, () -> broker.messageCount(queue) == 0
                     && Broker.unacknowledged(queue) == 0);
             assertEquals(1, deployment.consumers());
-        }
-    }
-
-    @Test
-    void reconnectAttemptsGoOnAfterTheContainerReleasesTheirWork() throws Exception {
-        List<String> received = new CopyOnWriteArrayList<>();
-        TestEndpointFactory mdb = new TestEndpointFactory(false, message -> received.add(message.payload(String.class)));
-        try (Channel channel = broker.channel()) {
-            channel.queueDeclare(queue, true, false, false, null);
-        }
-        publish("after the release");
-        try (FreezingProxy proxy = new FreezingProxy()) {
-            proxy.freeze();
-            WarrenActivationSpec spec = spec();
-            spec.setAddresses("127.0.0.1:" + proxy.port());
-            spec.setConnectionTimeoutMillis(300);
-            spec.setReconnectIntervalMillis("100");
-            spec.setMaxReconnectIntervalMillis("200");
-            try (Harness.Deployment ignored = harness.deploy(spec, mdb)) {
-                Broker.await("a second attempt to connect", WAIT, () -> proxy.accepted() >= 2);
-                harness.workManager().releaseRunning();
-                proxy.thaw();
-                Broker.await("the message delivered once the broker answers again", WAIT,
-                        () -> received.contains("after the release"));
-            }
         }
     }
 
