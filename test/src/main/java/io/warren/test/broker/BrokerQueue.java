@@ -30,6 +30,8 @@ final class BrokerQueue {
     final TreeMap<Long, QueueEntry> ready = new TreeMap<>();
     final List<Consumer> consumers = new ArrayList<>();
     private long nextSeq;
+    /** Places of quorum messages given back by an ended channel: in front of all others, first come first. */
+    private long nextReturnSeq = Long.MIN_VALUE / 2;
     private int nextConsumer;
     boolean hadConsumers;
     long readyBytes;
@@ -75,13 +77,14 @@ final class BrokerQueue {
     }
 
     /**
-     * Puts a message back: classic queues at its old place, quorum queues (RabbitMQ 3.10) behind
-     * every ready message.
+     * Puts a message back: classic queues at its old place; quorum queues (RabbitMQ 3.10) behind
+     * every ready message when it was nacked, rejected or recovered, but in front of them when its
+     * channel ended (rabbit_fifo's returns, delivered before the other messages).
      */
-    void requeue(QueueEntry entry) {
+    void requeue(QueueEntry entry, boolean channelEnded) {
         entry.redelivered = true;
         if (quorum) {
-            QueueEntry back = new QueueEntry(entry.message, nextSeq++, entry.expiresAt);
+            QueueEntry back = new QueueEntry(entry.message, channelEnded ? nextReturnSeq++ : nextSeq++, entry.expiresAt);
             back.redelivered = true;
             back.deliveryCount = entry.deliveryCount;
             add(back);
