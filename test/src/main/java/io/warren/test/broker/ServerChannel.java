@@ -6,6 +6,7 @@ import com.rabbitmq.client.impl.AMQImpl;
 import com.rabbitmq.client.impl.Method;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -245,6 +246,7 @@ final class ServerChannel {
         long tag = nextDeliveryTag++;
         if (!consumer.noAck) {
             unacked.add(tag, queue, entry, consumer);
+            queue.delivered(consumer);
         }
         StoredMessage message = entry.message;
         send(new AMQImpl.Basic.Deliver(consumer.tag, tag, entry.redelivered, message.exchange(), message.routingKey()),
@@ -281,6 +283,9 @@ final class ServerChannel {
     /** Acked deliveries are done; nacked and rejected ones go back to their queues or are dead-lettered. */
     private void finish(List<Unacknowledged.Delivery> settled, Boolean requeue, long now) {
         if (requeue != null) {
+            // RabbitMQ settles a channel's deliveries queue by queue, consumer by consumer (rabbit_channel
+            // groups them by consumer tag), each consumer's in delivery order: so they are dead-lettered or requeued
+            settled.sort(Comparator.comparing(Unacknowledged.Delivery::consumerKey));
             for (Unacknowledged.Delivery each : settled) {
                 host.returned(each.queue(), each.entry(), requeue, false, now);
             }
@@ -290,11 +295,9 @@ final class ServerChannel {
 
     private void requeueAll(boolean channelEnded, long now) {
         List<Unacknowledged.Delivery> all = unacked.takeAll();
-        if (channelEnded) {
-            // a quorum queue takes an ended channel's deliveries back consumer by consumer (rabbit_fifo's
-            // map of consumers, keyed by tag), each consumer's in delivery order (RabbitMQ 3.10, measured)
-            all.sort(java.util.Comparator.comparing(Unacknowledged.Delivery::consumerKey));
-        }
+        // given back consumer by consumer in the order of their tags, each consumer's in delivery order
+        // (rabbit_channel and rabbit_fifo keep them by consumer tag; RabbitMQ 3.10, measured)
+        all.sort(Comparator.comparing(Unacknowledged.Delivery::consumerKey));
         for (Unacknowledged.Delivery each : all) {
             host.returned(each.queue(), each.entry(), true, channelEnded, now);
         }

@@ -20,10 +20,11 @@ final class Unacknowledged {
 
         /**
          * The consumer's tag; basic.get's deliveries sort as RabbitMQ 3.10's do among consumer
-         * tags, after "0" and before "A" (measured).
+         * tags (measured): before all of them on a classic queue (no tag), after "0" and before
+         * "A" on a quorum queue.
          */
         String consumerKey() {
-            return consumer == null ? "9" : consumer.tag;
+            return consumer != null ? consumer.tag : queue.quorum ? "9" : "";
         }
     }
 
@@ -92,6 +93,7 @@ final class Unacknowledged {
         delivery.queue().unacked--;
         if (delivery.consumer() != null) {
             delivery.consumer().unacked--;
+            delivery.queue().settled(delivery.consumer());
         }
     }
 }

@@ -271,6 +271,26 @@ class BrokerSemanticsTest {
         assertEquals(List.of("c*", "b*", "a*", "d"), order);
     }
 
+    /** With a delivery limit, a quorum queue puts a nacked or recovered message in front (RabbitMQ 3.10, measured). */
+    @ParameterizedTest
+    @ValueSource(strings = {"in-memory", "real"})
+    void aQuorumQueueWithADeliveryLimitPutsARequeuedMessageInFront(String broker) throws Exception {
+        Connection connection = connect(broker);
+        Channel channel = connection.createChannel();
+        String quorum = queue("quorum-limited-order");
+        channel.queueDeclare(quorum, true, false, false, Map.of("x-queue-type", "quorum", "x-delivery-limit", 5));
+        channel.confirmSelect();
+        for (String text : List.of("x", "y", "z")) {
+            channel.basicPublish("", quorum, null, body(text));
+        }
+        channel.waitForConfirmsOrDie(5_000);
+
+        channel.basicNack(awaitGet(channel, quorum).getEnvelope().getDeliveryTag(), false, true);
+        assertEquals("x", new String(awaitGet(channel, quorum).getBody(), StandardCharsets.UTF_8));
+        channel.basicRecover(true);
+        assertEquals("x", new String(awaitGet(channel, quorum).getBody(), StandardCharsets.UTF_8));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"in-memory", "real"})
     void aQueueTtlExpiresMessagesToTheDeadLetterExchange(String broker) throws Exception {
