@@ -31,9 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What the random differential test does not reach (consumers, prefetch, channel and connection
- * ends, exclusive and auto-delete queues, transactions, quorum queues, queue TTL): each test runs
- * on both brokers and states what RabbitMQ does.
+ * What the random differential tests do not reach (connection ends, exclusive and auto-delete
+ * queues, transactions, queue TTL), and what they found, stated plainly (prefetch, requeue order,
+ * quorum delivery counts): each test runs on both brokers and states what RabbitMQ does.
  */
 class BrokerSemanticsTest {
 

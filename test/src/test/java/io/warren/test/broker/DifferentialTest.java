@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The in-memory broker against the real RabbitMQ on 127.0.0.1:5672: random topologies and
  * messages from a fixed seed, and from one random seed (printed on failure, and settable with
- * {@code -Dwarren.differential.seed=N}), each run on both; everything a client can observe must
- * be the same. Where they differ RabbitMQ is right.
+ * {@code -Dwarren.differential.seed=N}), and consumer scenarios ({@link ConsumerScenario}) from a
+ * fixed seed, each run on both; everything a client can observe must be the same. Where they
+ * differ RabbitMQ is right.
  */
 class DifferentialTest {
 
