@@ -142,9 +142,11 @@ class StandaloneRarTest {
     @Test
     void consumersWhoseChannelsTheBrokerClosesAreReplacedAndTheirMessagesComeBack() throws Exception {
         try (ItBroker broker = new ItBroker()) {
-            ItBroker.rabbitmqctl("eval", "application:set_env(rabbit, consumer_timeout, 1000), "
-                    + "application:set_env(rabbit, channel_tick_interval, 500).");
+            ItBrokerSetting timeout = ItBrokerSetting.rabbitEnv("consumer_timeout");
+            ItBrokerSetting tick = ItBrokerSetting.rabbitEnv("channel_tick_interval");
             try {
+                timeout.set("1000");
+                tick.set("500");
                 // the timeout holds for channels opened after it is set: make the MDB open new ones
                 ItBroker.closeConnectionsNamed("'" + Queues.HOLD + "'");
                 ItBroker.await("the MDB's two consumers back", WAIT, () -> consumersOf(Queues.HOLD) == 2);
@@ -159,8 +161,9 @@ class StandaloneRarTest {
                 ItBroker.await("two consumers again, nothing unacked", WAIT,
                         () -> consumersOf(Queues.HOLD) == 2 && unacked(Queues.HOLD) == 0);
             } finally {
-                ItBroker.rabbitmqctl("eval", "application:set_env(rabbit, consumer_timeout, 1800000), "
-                        + "application:set_env(rabbit, channel_tick_interval, 60000).");
+                // as they were before, not as the defaults
+                timeout.close();
+                tick.close();
                 // channels opened meanwhile keep the short timeout: let the MDB open new ones
                 ItBroker.closeConnectionsNamed("'" + Queues.HOLD + "'");
             }
@@ -174,8 +177,8 @@ class StandaloneRarTest {
             String[] work = new String[200];
             Arrays.setAll(work, i -> "work " + i);
             broker.publish(Queues.SINK, work); // about 4 s of work for the sink MDB
-            ItBroker.rabbitmqctl("set_vm_memory_high_watermark", "0.0000001");
-            try {
+            try (ItBrokerSetting watermark = ItBrokerSetting.memoryHighWatermark()) {
+                watermark.set("0.0000001");
                 // the broker reads a connection's first publish under the alarm, then stops reading it and
                 // says so (connection.blocked): publishes written before that word arrives still go out
                 // (kept in the socket until the alarm ends); the first one after it fails in time
@@ -196,8 +199,6 @@ class StandaloneRarTest {
                 assertTrue(transacted.startsWith("failed:") && transacted.contains("low on memory"), transacted);
                 ItBroker.await("every message of the sink MDB acked under the alarm", WAIT,
                         () -> ready(Queues.SINK) == 0 && unacked(Queues.SINK) == 0);
-            } finally {
-                ItBroker.rabbitmqctl("set_vm_memory_high_watermark", "0.4");
             }
         }
     }

@@ -264,11 +264,6 @@ public final class Broker implements AutoCloseable {
         rabbitmqctl("await_startup");
     }
 
-    /** Sets the memory high watermark: a tiny one raises the memory alarm, which blocks publishers. */
-    public static void memoryHighWatermark(String fraction) {
-        rabbitmqctl("set_vm_memory_high_watermark", fraction);
-    }
-
     /** @return whether the broker's memory alarm is raised */
     public static boolean memoryAlarm() {
         return rabbitmqctl("eval", "rabbit_alarm:get_alarms().").contains("memory");

@@ -3,6 +3,7 @@ package io.warren.rar.inbound;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.warren.rar.harness.Broker;
+import io.warren.rar.harness.BrokerSetting;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -66,10 +67,6 @@ class ConsumerFaultsTest {
         broker.publish(queue, TEXT, bodies);
     }
 
-    private static void consumerTimeout(long millis, long tickMillis) {
-        Broker.rabbitmqctl("eval", "application:set_env(rabbit, consumer_timeout, " + millis + "), "
-                + "application:set_env(rabbit, channel_tick_interval, " + tickMillis + ").");
-    }
 
     @ParameterizedTest(name = "{0} queue")
     @ValueSource(strings = {"classic", "quorum"})
@@ -97,23 +94,27 @@ class ConsumerFaultsTest {
         spec.setQueueType(queueType);
         spec.setConcurrency("2");
         spec.setPrefetch("1");
-        consumerTimeout(1_000, 500);
-        try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
-            Broker.await("two consumers", WAIT, () -> consumersOnBroker() == 2);
-            publish("slow-1", "slow-2");
-            // each consumer holds one past the timeout: both channels are closed, both consumers replaced
-            Broker.await("the slow messages back on new consumers", WAIT,
-                    () -> received.contains("slow-1") && received.contains("slow-2"), received::toString);
-            letGo.countDown();
-            assertEquals(2, redeliveries.get());
-            publish("after-1", "after-2", "after-3");
-            Broker.await("the messages after them", WAIT, () -> received.size() == 5, received::toString);
-            Broker.await("everything acked", WAIT, () -> broker.messageCount(queue) == 0
-                    && Broker.unacknowledged(queue) == 0);
-            Broker.await("two consumers again", WAIT, () -> consumersOnBroker() == 2 && deployment.consumers() == 2);
+        try (BrokerSetting timeout = BrokerSetting.rabbitEnv("consumer_timeout");
+             BrokerSetting tick = BrokerSetting.rabbitEnv("channel_tick_interval")) {
+            // the broker closes a channel holding a delivery past 1 s, looking every 500 ms
+            timeout.set("1000");
+            tick.set("500");
+            try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
+                Broker.await("two consumers", WAIT, () -> consumersOnBroker() == 2);
+                publish("slow-1", "slow-2");
+                // each consumer holds one past the timeout: both channels are closed, both consumers replaced
+                Broker.await("the slow messages back on new consumers", WAIT,
+                        () -> received.contains("slow-1") && received.contains("slow-2"), received::toString);
+                letGo.countDown();
+                assertEquals(2, redeliveries.get());
+                publish("after-1", "after-2", "after-3");
+                Broker.await("the messages after them", WAIT, () -> received.size() == 5, received::toString);
+                Broker.await("everything acked", WAIT, () -> broker.messageCount(queue) == 0
+                        && Broker.unacknowledged(queue) == 0);
+                Broker.await("two consumers again", WAIT, () -> consumersOnBroker() == 2 && deployment.consumers() == 2);
+            }
         } finally {
             letGo.countDown();
-            consumerTimeout(1_800_000, 60_000);
         }
     }
 

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import io.warren.rar.harness.Broker;
+import io.warren.rar.harness.BrokerSetting;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
 import jakarta.resource.ResourceException;
@@ -39,9 +40,14 @@ class DeadLetterFaultsTest {
     private final String queue = broker.queueName("dead-letter-faults");
     private final String parking = broker.cleanUpQueue(queue + ".dead-letters");
 
+    /** The watermark as the broker had it, read before a test changed it; null until then. */
+    private BrokerSetting watermark;
+
     @AfterEach
     void cleanUp() {
-        Broker.rabbitmqctl("set_vm_memory_high_watermark", "0.4");
+        if (watermark != null) {
+            watermark.close();
+        }
         harness.close();
         broker.close();
     }
@@ -191,13 +197,13 @@ class DeadLetterFaultsTest {
         WarrenActivationSpec spec = spec();
         spec.setConcurrency("2");
         spec.setPrefetch("5");
-        Broker.rabbitmqctl("set_vm_memory_high_watermark", "0.0000001");
+        watermark = BrokerSetting.memoryHighWatermark().set("0.0000001");
         try (Harness.Deployment ignored = harness.deploy(spec, decodingMdb(decoded))) {
             Broker.await("every good message handled and acked while the broker blocks publishers", WAIT,
                     () -> decoded.get() == good && Broker.ready(queue) + Broker.unacknowledged(queue) == 1,
                     () -> "decoded " + decoded.get() + ", ready " + Broker.ready(queue) + ", unacked "
                             + Broker.unacknowledged(queue));
-            Broker.rabbitmqctl("set_vm_memory_high_watermark", "0.4");
+            watermark.close();
             Broker.await("the poison message parked once the alarm cleared", WAIT, () -> {
                 try {
                     return broker.messageCount(parking) >= 1;

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import io.warren.rar.harness.Broker;
+import io.warren.rar.harness.BrokerSetting;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
 import org.junit.jupiter.api.AfterEach;
@@ -57,10 +58,9 @@ class RetryRouteTest {
      */
     @Test
     void aCopyExpiringWhileItsQueueIsGoneArrivesOnceTheQueueIsBack() throws Exception {
-        String interval = Broker.rabbitmqctl("eval", "application:get_env(rabbit, " + RETRY_INTERVAL + ").").trim();
         // the broker tries an unroutable dead letter again after this; 180 s by default
-        Broker.rabbitmqctl("eval", "application:set_env(rabbit, " + RETRY_INTERVAL + ", 1000).");
-        try (Channel channel = broker.channel()) {
+        try (BrokerSetting interval = BrokerSetting.rabbitEnv(RETRY_INTERVAL).set("1000");
+             Channel channel = broker.channel()) {
             channel.queueDeclare(queue, true, false, false, null);
             List<String> received = new CopyOnWriteArrayList<>();
             TestEndpointFactory mdb = new TestEndpointFactory(false, message -> {
@@ -83,9 +83,6 @@ class RetryRouteTest {
                 Broker.await("the copy back in its queue and delivered", WAIT,
                         () -> received.size() == 2 || broker.messageCount(queue) == 1, received::toString);
             }
-        } finally {
-            Broker.rabbitmqctl("eval", "application:set_env(rabbit, " + RETRY_INTERVAL + ", "
-                    + (interval.startsWith("{ok,") ? interval.substring(4, interval.length() - 1) : "180000") + ").");
         }
     }
 

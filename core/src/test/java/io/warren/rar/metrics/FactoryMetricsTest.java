@@ -6,6 +6,7 @@ import io.warren.Producer;
 import io.warren.Queue;
 import io.warren.UnroutableException;
 import io.warren.rar.harness.Broker;
+import io.warren.rar.harness.BrokerSetting;
 import io.warren.rar.harness.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -107,14 +108,12 @@ class FactoryMetricsTest {
         Producer producer = harness.factory().producer(Producer.to(exchange.name()).routingKey("k").build());
         producer.publish("before the alarm");
         ConnectionFactoryMXBean metrics = Mbeans.factory(harness.connectionName());
-        try {
-            Broker.memoryHighWatermark("0.0000001");
+        try (BrokerSetting watermark = BrokerSetting.memoryHighWatermark()) {
+            watermark.set("0.0000001");
             Broker.await("the broker to raise its memory alarm", WAIT, Broker::memoryAlarm);
             // the broker blocks a connection when it publishes under the alarm
             producer.publish("as the alarm starts, kept until it ends");
             Broker.await("the factory seen blocked", WAIT, metrics::isBlocked);
-        } finally {
-            Broker.memoryHighWatermark("0.4");
         }
         Broker.await("the factory seen unblocked", WAIT, () -> !metrics.isBlocked());
     }

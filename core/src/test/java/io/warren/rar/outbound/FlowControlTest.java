@@ -7,6 +7,7 @@ import io.warren.PublishException;
 import io.warren.Queue;
 import io.warren.rar.config.FlowControl;
 import io.warren.rar.harness.Broker;
+import io.warren.rar.harness.BrokerSetting;
 import io.warren.rar.harness.Harness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,9 @@ class FlowControlTest {
         }
     };
 
+    /** The watermark as the broker had it, read before the first change; null until then. */
+    private BrokerSetting watermark;
+
     FlowControlTest() {
         flowLog.addHandler(capture);
         try (Connection connection = harness.factory().getConnection()) {
@@ -66,9 +70,16 @@ class FlowControlTest {
 
     @AfterEach
     void cleanUp() {
+        clearTheAlarm();
         flowLog.removeHandler(capture);
         harness.close();
         broker.close();
+    }
+
+    private void clearTheAlarm() {
+        if (watermark != null) {
+            watermark.close();
+        }
     }
 
     /** @return records of this harness's connections at that level */
@@ -78,8 +89,12 @@ class FlowControlTest {
                 .count();
     }
 
-    private static void raiseTheAlarm() {
-        Broker.memoryHighWatermark("0.0000001");
+    /** Raises the memory alarm with a tiny watermark, after reading the broker's own to put it back. */
+    private void raiseTheAlarm() {
+        if (watermark == null) {
+            watermark = BrokerSetting.memoryHighWatermark();
+        }
+        watermark.set("0.0000001");
         Broker.await("the broker to raise its memory alarm", Duration.ofSeconds(30), Broker::memoryAlarm);
     }
 
@@ -103,7 +118,7 @@ class FlowControlTest {
             assertInstanceOf(PublishException.class, failed.getCause());
             assertTrue(failed.getCause().getMessage().contains("low on memory"), failed.getCause().getMessage());
         } finally {
-            Broker.memoryHighWatermark("0.4");
+            clearTheAlarm();
         }
         Broker.await("Warren to log the unblock", Duration.ofSeconds(30), () -> logged(Level.INFO) == 1);
         plain.publish("after the alarm");
@@ -130,7 +145,7 @@ class FlowControlTest {
                         .anyMatch(record -> String.valueOf(record.getParameters()[0]).startsWith(patient.connectionName())));
                 waiting = CompletableFuture.runAsync(() -> producer.publish("waits for the unblock"));
             } finally {
-                Broker.memoryHighWatermark("0.4");
+                clearTheAlarm();
             }
             waiting.get(60, TimeUnit.SECONDS);
             assertEquals(3, broker.messageCount(queue));
@@ -168,7 +183,7 @@ class FlowControlTest {
                     () -> harness.inTransaction(() -> producer.publish("in a transaction, under the alarm")));
             assertTrue(refused.getMessage().contains("low on memory"), refused.getMessage());
         } finally {
-            Broker.memoryHighWatermark("0.4");
+            clearTheAlarm();
         }
         Broker.await("Warren to log the unblock", Duration.ofSeconds(30), () -> logged(Level.INFO) == 1);
         producer.publish("after the alarm");
@@ -190,7 +205,7 @@ class FlowControlTest {
             }), "the application's failure, not one of the rollback that waited on a blocked connection");
             assertEquals(BusinessFailure.class, failure.getClass());
         } finally {
-            Broker.memoryHighWatermark("0.4");
+            clearTheAlarm();
         }
         Broker.await("Warren to log the unblock", Duration.ofSeconds(30), () -> logged(Level.INFO) == 1);
         producer.publish("after the alarm");

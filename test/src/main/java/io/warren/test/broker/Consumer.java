@@ -10,6 +10,8 @@ final class Consumer {
     final boolean exclusive;
     final int prefetch;
     int unacked;
+    /** Found full by its queue: back in line (at its end) once a settlement frees it. */
+    boolean blocked;
 
     Consumer(ServerChannel channel, String tag, BrokerQueue queue, boolean noAck, boolean exclusive, int prefetch) {
         this.channel = channel;

@@ -391,8 +391,8 @@ final class VirtualHost {
         }
     }
 
-    /** A delivery settled with reject or nack: back to its queue, or dead-lettered. */
-    void returned(BrokerQueue queue, QueueEntry entry, boolean requeue, long now) {
+    /** A delivery settled with reject or nack, recovered, or left by its ended channel: back to its queue, or dead-lettered. */
+    void returned(BrokerQueue queue, QueueEntry entry, boolean requeue, boolean channelEnded, long now) {
         if (queues.get(queue.name) != queue) {
             return; // the queue was deleted meanwhile: its messages went with it
         }
@@ -407,7 +407,7 @@ final class VirtualHost {
                 return;
             }
         }
-        queue.requeue(entry);
+        queue.requeue(entry, channelEnded);
     }
 
     void consumerRemoved(Consumer consumer) {

@@ -25,14 +25,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The in-memory broker against the real RabbitMQ on 127.0.0.1:5672: random topologies and
  * messages from a fixed seed, and from one random seed (printed on failure, and settable with
- * {@code -Dwarren.differential.seed=N}), each run on both; everything a client can observe must
- * be the same. Where they differ RabbitMQ is right.
+ * {@code -Dwarren.differential.seed=N}), and consumer scenarios ({@link ConsumerScenario}) from a
+ * fixed seed, each run on both; everything a client can observe must be the same. Where they
+ * differ RabbitMQ is right.
  */
 class DifferentialTest {
 
     private static final long FIXED_SEED = 17;
     private static final int FIXED_CASES = Integer.getInteger("warren.differential.cases", 1500);
     private static final int RANDOM_CASES = Integer.getInteger("warren.differential.randomCases", 500);
+    private static final long CONSUMER_SEED = 24;
+    private static final int CONSUMER_CASES = Integer.getInteger("warren.differential.consumerCases", 200);
     private static final long SETTLE_MILLIS = 2_000;
     private static final int WORKERS = 4;
     private static final int RPC_TIMEOUT_MILLIS = 15_000;
@@ -51,11 +54,7 @@ class DifferentialTest {
         // an unanswered call fails its case in seconds rather than after the client's 10 minutes
         memoryFactory.setChannelRpcTimeout(RPC_TIMEOUT_MILLIS);
         inMemory = memoryFactory.newConnection("differential (in-memory)");
-        ConnectionFactory real = new ConnectionFactory();
-        real.setHost("127.0.0.1");
-        real.setAutomaticRecoveryEnabled(false);
-        real.setChannelRpcTimeout(RPC_TIMEOUT_MILLIS);
-        rabbit = real.newConnection("warren-test differential");
+        rabbit = rabbitFactory().newConnection("warren-test differential");
     }
 
     @AfterAll
@@ -81,6 +80,12 @@ class DifferentialTest {
     void routesQueuesAndDeadLettersAsRabbitMqWithARandomSeed() throws Exception {
         Long given = Long.getLong("warren.differential.seed");
         compare(given != null ? given : new Random().nextLong(), RANDOM_CASES);
+    }
+
+    @Test
+    void consumesSettlesAndRequeuesAsRabbitMqWithTheFixedSeed() throws Exception {
+        Long given = Long.getLong("warren.differential.consumerSeed");
+        compareConsumers(given != null ? given : CONSUMER_SEED, CONSUMER_CASES);
     }
 
     private void compare(long seed, int cases) throws Exception {
@@ -112,6 +117,89 @@ class DifferentialTest {
             }
         } finally {
             workers.shutdownNow();
+        }
+    }
+
+    private void compareConsumers(long seed, int cases) throws Exception {
+        Random random = new Random(seed);
+        long started = System.nanoTime();
+        ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
+        List<Future<String>> outcomes = new ArrayList<>();
+        try {
+            for (int i = 0; i < cases; i++) {
+                ConsumerScenario scenario = new ConsumerScenario("wtdc-" + run + "-" + seed + "-" + i + "-", random);
+                if (ONLY < 0 || i == ONLY) {
+                    int number = i;
+                    outcomes.add(workers.submit(() -> consumerDifference(number, scenario)));
+                }
+            }
+            List<String> differences = new ArrayList<>();
+            List<String> firsts = new ArrayList<>();
+            for (Future<String> outcome : outcomes) {
+                String difference = outcome.get(5, TimeUnit.MINUTES);
+                if (difference != null) {
+                    firsts.add(difference.substring(0, difference.indexOf('\n')));
+                    if (differences.size() < 3) {
+                        differences.add(difference);
+                    }
+                }
+            }
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            System.out.printf("differential consumers seed %d: %d cases in %d ms%n", seed, outcomes.size(), millis);
+            if (!differences.isEmpty()) {
+                fail("The in-memory broker's consumers differ from RabbitMQ's in " + firsts.size() + " of "
+                        + outcomes.size() + " cases of seed " + seed + " (one case: -Dwarren.differential.consumerSeed="
+                        + seed + " -Dwarren.differential.only=N):\n" + String.join("\n", firsts) + "\n\n"
+                        + String.join("\n", differences));
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    private static String consumerDifference(int number, ConsumerScenario scenario) throws Exception {
+        ConsumerScenarioRunner.Result expected;
+        ConsumerScenarioRunner.Result actual;
+        try {
+            ConnectionFactory memoryFactory = memory.connectionFactory();
+            memoryFactory.setChannelRpcTimeout(RPC_TIMEOUT_MILLIS);
+            actual = ConsumerScenarioRunner.run(memoryFactory, scenario, null);
+            expected = ConsumerScenarioRunner.run(rabbitFactory(), scenario, actual.steps());
+        } finally {
+            cleanUp(inMemory, scenario);
+            cleanUp(rabbit, scenario);
+        }
+        if (expected.observed().equals(actual.observed())) {
+            return null;
+        }
+        int at = 0;
+        while (at < expected.observed().size() && at < actual.observed().size()
+                && expected.observed().get(at).equals(actual.observed().get(at))) {
+            at++;
+        }
+        return "case " + number + " (queues " + scenario.arguments + "), first difference at line " + at + ": "
+                + line(expected.observed(), at) + " (RabbitMQ) / " + line(actual.observed(), at) + " (in-memory)"
+                + "\n  RabbitMQ:  " + expected.observed() + "\n  in-memory: " + actual.observed();
+    }
+
+    private static String line(List<String> observed, int at) {
+        return at < observed.size() ? "'" + observed.get(at) + "'" : "nothing";
+    }
+
+    private static ConnectionFactory rabbitFactory() {
+        ConnectionFactory real = new ConnectionFactory();
+        real.setHost("127.0.0.1");
+        real.setAutomaticRecoveryEnabled(false);
+        real.setChannelRpcTimeout(RPC_TIMEOUT_MILLIS);
+        return real;
+    }
+
+    private static void cleanUp(Connection connection, ConsumerScenario scenario) throws IOException, TimeoutException {
+        try (Channel channel = connection.createChannel()) {
+            for (String queue : scenario.queues) {
+                channel.queueDelete(queue);
+            }
+            channel.queueDelete(scenario.dlq());
         }
     }
 
