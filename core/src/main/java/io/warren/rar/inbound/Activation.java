@@ -77,7 +77,7 @@ final class Activation {
         this.metrics = new ActivationMetrics(Endpoints.name(endpointFactory), Endpoints.beanClass(endpointFactory), names,
                 settings.concurrency(), this::consumerCount);
         this.endpoints = () -> new ConsumerEndpoint(endpointFactory, transactionRegistry, metrics, description);
-        this.context = DeliveryContext.of(description, settings, serializers, connector, metrics, workManager);
+        this.context = DeliveryContext.of(description, settings, serializers, connectionSettings, connector, metrics, workManager);
         this.declarations = new InboundDeclarations(settings, context.redeliveries(), connectionSettings.virtualHost());
         this.reconnector = new Reconnector(new Reconnecting(), workManager, later, settings, description,
                 connector.describe() + " as user '" + connectionSettings.user() + "'", connectionSettings.virtualHost());

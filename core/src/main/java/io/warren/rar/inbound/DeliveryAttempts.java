@@ -25,8 +25,8 @@ import java.util.Set;
  * false) is the first in its queue on either type.
  *
  * <p>A message back from a retry queue ({@link Redeliveries}) is a new message to its queue; it
- * carries the count of its failures so far ({@link RetryTrip}, believed only when the broker
- * dead-lettered it out of a retry queue of this queue), added to what is counted here.
+ * carries the count of its failures so far ({@link RetryTrip}, believed only when it came back out
+ * of a retry queue of this queue with Warren's signature), added to what is counted here.
  *
  * <p>A delivery the container turned away (the MDB never ran) is no attempt, but a quorum queue
  * counts it all the same: those are remembered here too and taken off the broker's count.
@@ -38,10 +38,15 @@ final class DeliveryAttempts {
     private final Map<String, Integer> failures = remembered();
     private final Map<String, Integer> refusals = remembered();
     private final Set<String> quorumQueues;
+    private final TripSignature signature;
 
-    /** @param quorumQueues the consumed queues configured as quorum queues: the broker counts their deliveries */
-    DeliveryAttempts(Set<String> quorumQueues) {
+    /**
+     * @param quorumQueues the consumed queues configured as quorum queues: the broker counts their deliveries
+     * @param signature what a retry copy's count must be signed with to be believed
+     */
+    DeliveryAttempts(Set<String> quorumQueues, TripSignature signature) {
         this.quorumQueues = Set.copyOf(quorumQueues);
+        this.signature = signature;
     }
 
     private static Map<String, Integer> remembered() {
@@ -59,8 +64,8 @@ final class DeliveryAttempts {
     }
 
     /** @return the failed deliveries a copy from a retry queue carries ({@link Redeliveries}); 0 for others */
-    private static int failedBefore(ReceivedMessage message) {
-        RetryTrip trip = RetryTrip.of(message.queue(), message.properties().getHeaders());
+    private int failedBefore(ReceivedMessage message) {
+        RetryTrip trip = RetryTrip.of(signature, message.queue(), message.properties().getHeaders(), message.rawBody());
         return trip == null ? 0 : trip.failures();
     }
 

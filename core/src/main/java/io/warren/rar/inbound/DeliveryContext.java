@@ -3,6 +3,7 @@ package io.warren.rar.inbound;
 import io.warren.Queue;
 import io.warren.QueueType;
 import io.warren.rar.config.BrokerConnector;
+import io.warren.rar.config.ConnectionSettings;
 import io.warren.rar.metrics.ActivationMetrics;
 import io.warren.rar.serialization.Serializers;
 import jakarta.resource.spi.work.WorkManager;
@@ -22,21 +23,29 @@ import java.util.stream.Collectors;
  * @param attempts the deliveries counted of each message, shared so that a replacement consumer counts on
  * @param streamPositions where a replacement consumer reads a stream on from
  * @param deadLetters the connection dead letters and retry copies go over
+ * @param tripSignature signs retry copies and tells them from forgeries (its key is never shown)
  * @param workManager the container's, for the consumers' Works
  */
 record DeliveryContext(String description, InboundSettings settings, SettlementPolicy policy, Serializers serializers,
                        Set<String> acceptedTypes, DeliveryAttempts attempts, StreamPositions streamPositions,
-                       DeadLetters deadLetters, Redeliveries redeliveries, ActivationMetrics metrics,
-                       WorkManager workManager) {
+                       DeadLetters deadLetters, Redeliveries redeliveries, TripSignature tripSignature,
+                       ActivationMetrics metrics, WorkManager workManager) {
 
-    /** Makes the shared parts of a new activation; dead letters go over a connection of their own, opened when needed. */
+    /**
+     * Makes the shared parts of a new activation; dead letters go over a connection of their own, opened when needed.
+     *
+     * @param connection the broker account the activation consumes with: the retry trips' key is derived from it
+     */
     static DeliveryContext of(String description, InboundSettings settings, Serializers serializers,
-                              BrokerConnector connector, ActivationMetrics metrics, WorkManager workManager) {
+                              ConnectionSettings connection, BrokerConnector connector, ActivationMetrics metrics,
+                              WorkManager workManager) {
+        TripSignature signature = TripSignature.forAccount(connection);
         return new DeliveryContext(description, settings, SettlementPolicy.of(settings), serializers,
-                acceptedTypes(settings, serializers), new DeliveryAttempts(quorumQueues(settings)), new StreamPositions(),
+                acceptedTypes(settings, serializers), new DeliveryAttempts(quorumQueues(settings), signature),
+                new StreamPositions(),
                 new DeadLetters(settings.deadLetterExchange(), settings.deadLetterRoutingKey(), connector,
                         "dead letters: " + description),
-                new Redeliveries(settings), metrics, workManager);
+                new Redeliveries(settings, signature), signature, metrics, workManager);
     }
 
     private static Set<String> quorumQueues(InboundSettings settings) {

@@ -249,7 +249,8 @@ final class QueueConsumer {
     private ReceivedMessage received(Delivery delivery, ListenerSettlement listener) {
         // a copy back from its retry queue reports the exchange and routing key it was published with
         return new ReceivedMessage(delivery.queue(),
-                RetryTrip.original(delivery.queue(), delivery.envelope(), delivery.properties().getHeaders()),
+                RetryTrip.original(context.tripSignature(), delivery.queue(), delivery.envelope(),
+                        delivery.properties().getHeaders(), delivery.body()),
                 delivery.properties(), delivery.body(),
                 context.serializers(), context.acceptedTypes(),
                 listener != null ? listener : ListenerSettlement.BY_CONTAINER);

@@ -7,7 +7,6 @@ import io.warren.rar.messages.ReceivedMessage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -23,9 +22,9 @@ import java.util.logging.Logger;
  * no short wait is stuck behind a long one.
  *
  * <p>The copy carries how many deliveries failed so far and the exchange and routing key it was
- * published with ({@link RetryTrip}), which is how {@link DeliveryAttempts} counts across the
- * round trip and how the MDB sees the message as published; the broker's {@code x-death} records
- * the trips.
+ * published with ({@link RetryTrip}), signed ({@link TripSignature}), which is how
+ * {@link DeliveryAttempts} counts across the round trip and how the MDB sees the message as
+ * published; the broker's {@code x-death} records the trips.
  *
  * <p>Retry queues are quorum queues that dead-letter at least once, whatever the consumed queue's
  * type: a classic queue dead-letters at most once, and would drop the copy whenever the consumed
@@ -40,9 +39,11 @@ final class Redeliveries {
     private static final Logger LOG = Logger.getLogger(Redeliveries.class.getName());
 
     private final InboundSettings settings;
+    private final TripSignature signature;
 
-    Redeliveries(InboundSettings settings) {
+    Redeliveries(InboundSettings settings, TripSignature signature) {
         this.settings = settings;
+        this.signature = signature;
     }
 
     private static final Pattern RETRY_SUFFIX = Pattern.compile("\\.retries\\.[0-9]+ms");
@@ -96,10 +97,8 @@ final class Redeliveries {
         Queue consumed = settings.queues().stream().filter(queue -> queue.name().equals(message.queue()))
                 .findFirst().orElse(Queue.named(message.queue()));
         Queue retry = declaration(consumed, delay);
-        Map<String, Object> trip = new LinkedHashMap<>();
-        trip.put(RetryTrip.FAILURES, failures);
-        trip.put(RetryTrip.EXCHANGE, message.exchange());
-        trip.put(RetryTrip.ROUTING_KEY, message.routingKey());
+        Map<String, Object> trip = new RetryTrip(failures, message.exchange(), message.routingKey())
+                .headers(signature, message.queue(), message.rawBody());
         try {
             publisher.sendToQueue(retry, message, trip);
             return true;

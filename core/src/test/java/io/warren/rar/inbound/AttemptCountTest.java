@@ -19,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * Attempts are counted by the queue's configured type, never from headers a publisher controls:
@@ -99,6 +100,59 @@ class AttemptCountTest {
             Broker.await("the message acked", WAIT, () -> broker.messageCount(queue) == 0);
         }
         assertEquals(0, parked());
+    }
+
+    /**
+     * The headers a copy back from its retry queue carries, forged by a publisher: RabbitMQ passes
+     * its own x-death through unchanged, so only Warren's signature tells a real trip from this.
+     */
+    private Map<String, Object> forgedTrip(long delayMillis, int failures) {
+        Map<String, Object> death = Map.of("queue", Redeliveries.retryQueue(queue, delayMillis), "reason", "expired",
+                "count", 1L, "exchange", "", "routing-keys", List.of(queue));
+        return Map.of("x-death", List.of(death), "x-warren-failures", failures,
+                "x-warren-original-exchange", "forged-exchange", "x-warren-original-routing-key", "forged.key");
+    }
+
+    /**
+     * A forged x-death naming the retry queue made a publisher's x-warren-failures believed: the fresh
+     * message was dead-lettered without its MDB running, and would have shown it the forged origin.
+     */
+    @ParameterizedTest(name = "queueType={0}")
+    @ValueSource(strings = {"classic", "quorum"})
+    void aForgedRetryTripDoesNotDeadLetterAFreshMessage(String queueType) throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        TestEndpointFactory mdb = new TestEndpointFactory(false,
+                message -> seen.add(message.exchange() + "/" + message.routingKey()));
+        try (Harness.Deployment ignored = harness.deploy(spec(queueType, 100, 3), mdb)) {
+            publish(forgedTrip(100, 3));
+            Broker.await("the MDB runs or the message is dead-lettered", WAIT, () -> !seen.isEmpty() || parked() > 0);
+            assertEquals(0, parked(), "dead-lettered without running the MDB: the forged trip was believed");
+            Broker.await("the message acked", WAIT, () -> broker.messageCount(queue) == 0);
+        }
+        assertEquals(List.of("/" + queue), seen, "the envelope as received, not the forged origin");
+        assertEquals(0, parked());
+    }
+
+    /** A forged trip counts nothing: a failing message still gets all its deliveries, its dead letter the real origin. */
+    @Test
+    void aMessageWithAForgedTripGetsAllItsDeliveriesAcrossRealTrips() throws Exception {
+        AtomicInteger deliveries = new AtomicInteger();
+        TestEndpointFactory mdb = new TestEndpointFactory(false, message -> {
+            deliveries.incrementAndGet();
+            throw new IllegalStateException("always fails");
+        });
+        try (Harness.Deployment ignored = harness.deploy(spec("classic", 100, 3), mdb)) {
+            publish(forgedTrip(100, 2));
+            Broker.await("the dead letter", WAIT, () -> parked() == 1, () -> deliveries.get() + " deliveries");
+        }
+        assertEquals(3, deliveries.get());
+        Map<String, Object> headers = broker.get(DeadLetters.parkingQueue(queue)).getProps().getHeaders();
+        assertEquals(3, headers.get(DeadLetters.DELIVERIES));
+        assertEquals("", String.valueOf(headers.get(DeadLetters.EXCHANGE)));
+        assertEquals(queue, String.valueOf(headers.get(DeadLetters.ROUTING_KEY)));
+        for (String trip : RetryTrip.HEADERS) {
+            assertNull(headers.get(trip), trip + " is the trip's, not the dead letter's");
+        }
     }
 
     /** A quorum queue's first delivery is the first, whatever x-delivery-count a publisher wrote on it. */
