@@ -29,7 +29,7 @@ record RetryTrip(int failures, String exchange, String routingKey) {
     static final String ROUTING_KEY = "x-warren-original-routing-key";
     static final String SIGNATURE = "x-warren-trip-signature";
 
-    /** Warren's headers of the trip: a dead letter says the same in its own headers, and a stale signature proves nothing. */
+    /** Warren's headers of the trip: a dead letter says the same in its own, and a stale signature proves nothing. */
     static final List<String> HEADERS = List.of(FAILURES, EXCHANGE, ROUTING_KEY, SIGNATURE);
     /** Headers a copy must not take along: Warren's own, and the quorum queue's count of the original's deliveries. */
     static final List<String> NOT_COPIED = List.of(FAILURES, EXCHANGE, ROUTING_KEY, SIGNATURE, "x-delivery-count");

@@ -72,7 +72,8 @@ class RetryTripTest {
         assertFalse(ACCOUNT.verifies(signature, "payments", 2, "shop", "order.created", BODY), "queue");
         // the fields are length-prefixed: moving a boundary is a change too
         assertFalse(ACCOUNT.verifies(signature, QUEUE, 2, "shop.", "order", BODY), "boundary moved");
-        assertFalse(ACCOUNT.verifies(ACCOUNT.sign(QUEUE, 2, "", "", BODY), QUEUE, 2, null, "", BODY), "null apart from empty");
+        assertFalse(ACCOUNT.verifies(ACCOUNT.sign(QUEUE, 2, "", "", BODY), QUEUE, 2, null, "", BODY),
+                "null apart from empty");
     }
 
     @Test
@@ -110,7 +111,8 @@ class RetryTripTest {
     @Test
     void aSignedTripNotBackFromARetryQueueOfItsQueueIsAFreshMessage() {
         Map<String, Object> notExpired = signedTrip();
-        notExpired.put("x-death", List.of(Map.of("queue", LongStringHelper.asLongString(Redeliveries.retryQueue(QUEUE, 100)),
+        notExpired.put("x-death", List.of(Map.of(
+                "queue", LongStringHelper.asLongString(Redeliveries.retryQueue(QUEUE, 100)),
                 "reason", LongStringHelper.asLongString("rejected"))));
         assertNull(RetryTrip.of(ACCOUNT, QUEUE, notExpired, BODY));
         Map<String, Object> noDeath = signedTrip();
