@@ -149,6 +149,7 @@ final class Reconnector {
         if (System.nanoTime() - lastSuccessNanos < TimeUnit.MILLISECONDS.toNanos(first) && !target.pause(first)) {
             return; // lost again right after coming back: no tight loop of losses and replacements
         }
+        boolean connectFailed = false;
         long firstFailure = 0;
         long lastWarning = 0;
         int failures = 0;
@@ -178,7 +179,10 @@ final class Reconnector {
                 failures++;
                 long now = System.nanoTime();
                 long wait = settings.reconnectBackoff().millis(failures);
-                if (failures == 1) {
+                // a refused declaration may have counted as the first failure: the time is the first
+                // failure to connect's, or the warning would give the age of the JVM's clock origin
+                if (!connectFailed) {
+                    connectFailed = true;
                     firstFailure = now;
                     lastWarning = now;
                     LOG.warning("Cannot connect " + description + " to the broker at " + where + ": " + explain(e)
