@@ -3,7 +3,6 @@ package io.warren.test.broker;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
 import org.junit.jupiter.api.AfterAll;
@@ -16,7 +15,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
@@ -36,8 +34,8 @@ class AcknowledgementTest {
     private static final int OPEN = 0;
 
     private static InMemoryBroker memory;
-    private final String queue = "wtack-" + UUID.randomUUID().toString().substring(0, 8);
-    private final List<Connection> opened = new ArrayList<>();
+    private final TwoBrokers brokers = new TwoBrokers(memory, "wtack-", "warren-test acknowledgements");
+    private final String queue = brokers.queue("q");
 
     @BeforeAll
     static void startMemory() {
@@ -51,25 +49,11 @@ class AcknowledgementTest {
 
     @AfterEach
     void cleanUp() throws IOException, TimeoutException {
-        for (Connection connection : opened) {
-            if (connection.isOpen()) {
-                try (Channel channel = connection.createChannel()) {
-                    channel.queueDelete(queue);
-                }
-                connection.close();
-            }
-        }
+        brokers.close();
     }
 
     private Connection connect(String broker) throws IOException, TimeoutException {
-        ConnectionFactory factory = broker.equals("in-memory") ? memory.connectionFactory() : new ConnectionFactory();
-        if (!broker.equals("in-memory")) {
-            factory.setHost("127.0.0.1");
-            factory.setAutomaticRecoveryEnabled(false);
-        }
-        Connection connection = factory.newConnection("warren-test acknowledgements");
-        opened.add(connection);
-        return connection;
+        return brokers.connect(broker);
     }
 
     /** A channel holding the queue's first {@code taken} of {@code messages} messages unacked (tags 1..taken). */

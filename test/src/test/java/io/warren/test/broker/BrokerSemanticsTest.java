@@ -3,7 +3,6 @@ package io.warren.test.broker;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,9 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BrokerSemanticsTest {
 
     private static InMemoryBroker memory;
-    private final String prefix = "wtsem-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-    private final List<Connection> opened = new ArrayList<>();
-    private final List<String> queues = new ArrayList<>();
+    private final TwoBrokers brokers = new TwoBrokers(memory, "wtsem-", "warren-test semantics");
 
     @BeforeAll
     static void startMemory() {
@@ -53,33 +49,16 @@ class BrokerSemanticsTest {
     }
 
     private Connection connect(String broker) throws IOException, TimeoutException {
-        ConnectionFactory factory = broker.equals("in-memory") ? memory.connectionFactory() : new ConnectionFactory();
-        if (!broker.equals("in-memory")) {
-            factory.setHost("127.0.0.1");
-            factory.setAutomaticRecoveryEnabled(false);
-        }
-        Connection connection = factory.newConnection("warren-test semantics");
-        opened.add(connection);
-        return connection;
+        return brokers.connect(broker);
     }
 
     private String queue(String name) {
-        queues.add(prefix + name);
-        return prefix + name;
+        return brokers.queue(name);
     }
 
     @AfterEach
     void cleanUp() throws IOException, TimeoutException {
-        for (Connection connection : opened) {
-            if (connection.isOpen()) {
-                try (Channel channel = connection.createChannel()) {
-                    for (String queue : queues) {
-                        channel.queueDelete(queue);
-                    }
-                }
-                connection.close();
-            }
-        }
+        brokers.close();
     }
 
     private static byte[] body(String text) {

@@ -2,7 +2,6 @@ package io.warren.test.broker;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -32,9 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ConsumerOrderTest {
 
     private static InMemoryBroker memory;
-    private final String prefix = "wtord-" + UUID.randomUUID().toString().substring(0, 8) + "-";
-    private final List<Connection> opened = new ArrayList<>();
-    private final List<String> queues = new ArrayList<>();
+    private final TwoBrokers brokers = new TwoBrokers(memory, "wtord-", "warren-test consumer order");
     /** Which consumer got which message, as "consumer:body". */
     private final BlockingQueue<String> deliveries = new LinkedBlockingQueue<>();
 
@@ -50,32 +46,15 @@ class ConsumerOrderTest {
 
     @AfterEach
     void cleanUp() throws IOException, TimeoutException {
-        for (Connection connection : opened) {
-            if (connection.isOpen()) {
-                try (Channel channel = connection.createChannel()) {
-                    for (String queue : queues) {
-                        channel.queueDelete(queue);
-                    }
-                }
-                connection.close();
-            }
-        }
+        brokers.close();
     }
 
     private Connection connect(String broker) throws IOException, TimeoutException {
-        ConnectionFactory factory = broker.equals("in-memory") ? memory.connectionFactory() : new ConnectionFactory();
-        if (!broker.equals("in-memory")) {
-            factory.setHost("127.0.0.1");
-            factory.setAutomaticRecoveryEnabled(false);
-        }
-        Connection connection = factory.newConnection("warren-test consumer order");
-        opened.add(connection);
-        return connection;
+        return brokers.connect(broker);
     }
 
     private String queue(String name) {
-        queues.add(prefix + name);
-        return prefix + name;
+        return brokers.queue(name);
     }
 
     private String consume(Channel channel, String queue, String tag, boolean autoAck) throws IOException {
