@@ -5,9 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,19 +31,8 @@ class AcknowledgementTest {
     private static final int PRECONDITION_FAILED = 406;
     private static final int OPEN = 0;
 
-    private static InMemoryBroker memory;
-    private final TwoBrokers brokers = new TwoBrokers(memory, "wtack-", "warren-test acknowledgements");
+    private final TwoBrokers brokers = new TwoBrokers("wtack-", "warren-test acknowledgements");
     private final String queue = brokers.queue("q");
-
-    @BeforeAll
-    static void startMemory() {
-        memory = InMemoryBroker.start();
-    }
-
-    @AfterAll
-    static void stopMemory() {
-        memory.close();
-    }
 
     @AfterEach
     void cleanUp() throws IOException, TimeoutException {

@@ -5,9 +5,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -35,18 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BrokerSemanticsTest {
 
-    private static InMemoryBroker memory;
-    private final TwoBrokers brokers = new TwoBrokers(memory, "wtsem-", "warren-test semantics");
-
-    @BeforeAll
-    static void startMemory() {
-        memory = InMemoryBroker.start();
-    }
-
-    @AfterAll
-    static void stopMemory() {
-        memory.close();
-    }
+    private final TwoBrokers brokers = new TwoBrokers("wtsem-", "warren-test semantics");
 
     private Connection connect(String broker) throws IOException, TimeoutException {
         return brokers.connect(broker);

@@ -3,9 +3,7 @@ package io.warren.test.broker;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,20 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class ConsumerOrderTest {
 
-    private static InMemoryBroker memory;
-    private final TwoBrokers brokers = new TwoBrokers(memory, "wtord-", "warren-test consumer order");
+    private final TwoBrokers brokers = new TwoBrokers("wtord-", "warren-test consumer order");
     /** Which consumer got which message, as "consumer:body". */
     private final BlockingQueue<String> deliveries = new LinkedBlockingQueue<>();
-
-    @BeforeAll
-    static void startMemory() {
-        memory = InMemoryBroker.start();
-    }
-
-    @AfterAll
-    static void stopMemory() {
-        memory.close();
-    }
 
     @AfterEach
     void cleanUp() throws IOException, TimeoutException {

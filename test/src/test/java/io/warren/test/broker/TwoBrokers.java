@@ -11,29 +11,31 @@ import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
 /**
- * What a test run on both brokers opens: connections to the in-memory broker or to RabbitMQ on
- * 127.0.0.1, and queues named apart from every other test's. {@link #close()} deletes the queues
- * and closes the connections.
+ * What a test run on both brokers opens: connections to an in-memory broker of its own (started
+ * at its first connection) or to RabbitMQ on 127.0.0.1, and queues named apart from every other
+ * test's. {@link #close()} deletes the queues, closes the connections and stops the in-memory broker.
  */
 final class TwoBrokers implements AutoCloseable {
 
     /** The name a parameterized test gives the in-memory broker; any other name is RabbitMQ. */
     static final String IN_MEMORY = "in-memory";
 
-    private final InMemoryBroker memory;
+    private InMemoryBroker memory;
     private final String prefix;
     private final String connectionName;
     private final List<Connection> opened = new ArrayList<>();
     private final List<String> queues = new ArrayList<>();
 
     /** @param prefix what this test's queue names begin with, before a random part */
-    TwoBrokers(InMemoryBroker memory, String prefix, String connectionName) {
-        this.memory = memory;
+    TwoBrokers(String prefix, String connectionName) {
         this.prefix = prefix + UUID.randomUUID().toString().substring(0, 8) + "-";
         this.connectionName = connectionName;
     }
 
     Connection connect(String broker) throws IOException, TimeoutException {
+        if (broker.equals(IN_MEMORY) && memory == null) {
+            memory = InMemoryBroker.start();
+        }
         ConnectionFactory factory = broker.equals(IN_MEMORY) ? memory.connectionFactory() : new ConnectionFactory();
         if (!broker.equals(IN_MEMORY)) {
             factory.setHost("127.0.0.1");
@@ -61,6 +63,9 @@ final class TwoBrokers implements AutoCloseable {
                 }
                 connection.close();
             }
+        }
+        if (memory != null) {
+            memory.close();
         }
     }
 }
