@@ -1,7 +1,6 @@
 package io.warren.rar.outbound;
 
 import com.rabbitmq.client.Channel;
-import io.warren.Connection;
 import io.warren.DeclarationException;
 import io.warren.Exchange;
 import io.warren.ExchangeType;
@@ -9,7 +8,6 @@ import io.warren.Producer;
 import io.warren.Queue;
 import io.warren.RetryPolicy;
 import io.warren.UnroutableException;
-import io.warren.WarrenException;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import org.junit.jupiter.api.AfterEach;
@@ -75,7 +73,7 @@ class DeclareOnPublishTest {
 
         deleteBehindItsBack();
         assertEquals(1, Broker.closeConnectionsNamed(harness.connectionName() + " (outbound)", "test: connection lost"));
-        awaitOutboundConnectionBack();
+        Broker.await("the pool to drop its broken channel", Duration.ofSeconds(10), () -> harness.pool().size() == 0);
 
         producer.publish("invoice 2");
 
@@ -126,18 +124,5 @@ class DeclareOnPublishTest {
         IllegalArgumentException error = assertThrows(IllegalArgumentException.class,
                 () -> Producer.to("").declare(Queue.serverNamed().build()));
         assertTrue(error.getMessage().contains("server-named queue"), error.getMessage());
-    }
-
-    /** The client learns of the broker's close on its own thread: wait until a channel is to be had again. */
-    private void awaitOutboundConnectionBack() {
-        Exchange sentinel = Exchange.builder(broker.exchangeName("sentinel"), ExchangeType.FANOUT).durable(false).build();
-        Broker.await("the outbound connection back", Duration.ofSeconds(30), () -> {
-            try (Connection connection = harness.factory().getConnection()) {
-                connection.declare(sentinel);
-                return true;
-            } catch (WarrenException notYet) {
-                return false;
-            }
-        });
     }
 }
