@@ -4,7 +4,6 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class PublishFaultProxy extends BrokerProxy {
 
-    private static final int METHOD_FRAME = 1;
     private static final int BASIC_CLASS = 60;
     private static final int BASIC_PUBLISH = 40;
     private static final int BASIC_ACK = 80;
@@ -52,14 +50,10 @@ public final class PublishFaultProxy extends BrokerProxy {
 
     @Override
     void toBroker(int connection, InputStream from, OutputStream to) throws IOException {
-        DataInputStream in = new DataInputStream(from);
-        byte[] header = new byte[8];
-        in.readFully(header);
-        to.write(header);
-        to.flush();
+        DataInputStream in = forwardProtocolHeader(from, to);
         while (true) {
             Frame frame = Frame.read(in);
-            if (isMethod(frame, BASIC_PUBLISH)) {
+            if (frame.isMethod(BASIC_CLASS, BASIC_PUBLISH)) {
                 publishes.incrementAndGet();
                 if (dropsLeft.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
                     throw new IOException("the proxy drops the connection at this publish");
@@ -74,19 +68,11 @@ public final class PublishFaultProxy extends BrokerProxy {
         DataInputStream in = new DataInputStream(from);
         while (true) {
             Frame frame = Frame.read(in);
-            if (isMethod(frame, BASIC_ACK) && confirmsToSwallow.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
+            if (frame.isMethod(BASIC_CLASS, BASIC_ACK) && confirmsToSwallow.getAndUpdate(left -> Math.max(0, left - 1)) > 0) {
                 confirmsSwallowed.incrementAndGet();
                 continue;
             }
             frame.write(to);
         }
-    }
-
-    private static boolean isMethod(Frame frame, int method) {
-        if (frame.type != METHOD_FRAME || frame.size < 4) {
-            return false;
-        }
-        ByteBuffer payload = ByteBuffer.wrap(frame.rest, 0, frame.size);
-        return payload.getShort() == BASIC_CLASS && payload.getShort() == method;
     }
 }
