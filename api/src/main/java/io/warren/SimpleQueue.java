@@ -52,6 +52,8 @@ public interface SimpleQueue extends AutoCloseable {
      * Takes the next message if there is one, without waiting (kombu's {@code get(block=False)}).
      *
      * @return the message, to settle; empty when the queue is empty
+     * @throws WarrenException when no channel can be had (the broker unreachable, the pool
+     *     exhausted) or this queue is closed
      */
     Optional<Message> get();
 
@@ -63,6 +65,8 @@ public interface SimpleQueue extends AutoCloseable {
      *
      * @param timeout how long to wait at most; zero for no wait
      * @return the message, to settle; empty when none came in time
+     * @throws WarrenException when no channel can be had (the broker unreachable, the pool
+     *     exhausted) or this queue is closed; a failed poll is not tried again
      */
     Optional<Message> get(Duration timeout);
 

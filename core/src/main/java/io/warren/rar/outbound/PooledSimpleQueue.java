@@ -103,6 +103,11 @@ final class PooledSimpleQueue implements SimpleQueue {
             return fetched;
         }
         holding.add(handle);
+        if (closed) {
+            // closed while this poll ran: close() may have missed the handle, so requeue here
+            release(handle);
+            return Optional.empty();
+        }
         return Optional.of(new SimpleQueueMessage(fetched.get(), () -> release(handle)));
     }
 
