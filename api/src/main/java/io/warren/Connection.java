@@ -73,7 +73,9 @@ public interface Connection extends AutoCloseable {
 
     /**
      * Publishes a message as the settings say: to their exchange, with their routing key unless
-     * the message has one, waiting for the confirm when they ask for confirms.
+     * the message has one, waiting for the confirm when they ask for confirms, after declaring what
+     * they {@link Producer.Settings#declaredExchanges() declare} where this broker connection has
+     * not yet. Tries once, on this connection's channel: a retry policy is a {@link Producer}'s.
      *
      * @param settings the exchange, routing key, confirms and mandatory flag to publish with
      * @param message the message

@@ -2,7 +2,8 @@ package io.warren;
 
 /**
  * What applications look up in JNDI (or have injected) to reach RabbitMQ: a factory of
- * {@link Connection} handles over channels the container pools, and of {@link Producer}s.
+ * {@link Connection} handles over channels the container pools, of {@link Producer}s, and of
+ * {@link SimpleQueue}s.
  *
  * <pre>{@code
  * @Resource(lookup = "java:/warren/ConnectionFactory")
@@ -35,5 +36,25 @@ public interface ConnectionFactory {
      */
     default Producer producer(String exchange) {
         return producer(Producer.to(exchange).build());
+    }
+
+    /**
+     * kombu's {@code SimpleQueue} over the queue, which is declared (with its bindings) first.
+     *
+     * @param queue the named queue to put messages in and get them from
+     * @return the simple queue; close it to requeue what was got and not settled
+     * @throws DeclarationException when the broker has the queue with other arguments
+     */
+    SimpleQueue simpleQueue(Queue queue);
+
+    /**
+     * kombu's {@code SimpleQueue} over a durable queue of that name, declared first (as kombu
+     * declares it).
+     *
+     * @param queue the queue's name
+     * @return the simple queue; close it to requeue what was got and not settled
+     */
+    default SimpleQueue simpleQueue(String queue) {
+        return simpleQueue(Queue.named(queue));
     }
 }

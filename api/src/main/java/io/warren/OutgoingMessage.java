@@ -145,6 +145,30 @@ public final class OutgoingMessage {
         return timestamp;
     }
 
+    /**
+     * @param messageId the message id to carry instead of this one's
+     * @return a copy of this message with that message id, everything else the same
+     */
+    public OutgoingMessage withMessageId(String messageId) {
+        Builder copy = new Builder(payload);
+        copy.routingKey = routingKey;
+        copy.serializer = serializer;
+        copy.contentType = contentType;
+        copy.contentEncoding = contentEncoding;
+        copy.compression = compression;
+        copy.headers.putAll(headers);
+        copy.persistent = persistent;
+        copy.priority = priority;
+        copy.expiration = expiration;
+        copy.messageId = messageId;
+        copy.correlationId = correlationId;
+        copy.replyTo = replyTo;
+        copy.type = type;
+        copy.appId = appId;
+        copy.timestamp = timestamp;
+        return new OutgoingMessage(copy);
+    }
+
     @Override
     public String toString() {
         return "OutgoingMessage[routingKey=" + routingKey + ", payload type="

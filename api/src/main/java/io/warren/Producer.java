@@ -1,6 +1,9 @@
 package io.warren;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,6 +50,9 @@ public interface Producer {
      * @throws WarrenException when the producer is mandatory and the caller is in a transaction: the
      *     return could only be reported by failing a commit the broker made; use
      *     {@link #publishConfirmed(OutgoingMessage)}, whose future reports it
+     * @throws DeclarationException when an entity the producer {@link Settings.Builder#declare(Exchange...)
+     *     declares} is refused by the broker; nothing is sent
+     * @see Settings.Builder#retry(RetryPolicy) publishing again after a failure
      */
     void publish(OutgoingMessage message);
 
@@ -88,7 +94,9 @@ public interface Producer {
      * <li>{@link EncodeException} when the payload or a header does not encode;</li>
      * <li>{@link WarrenException} when no pooled channel is to be had.</li>
      * </ul>
-     * This method itself never throws: every failure is reported through the future.
+     * This method itself never throws: every failure is reported through the future. It tries
+     * once, whatever the producer's {@link Settings#retryPolicy() retry policy}: the future hands
+     * the failure to the caller, who decides.
      *
      * <p>Inside a JTA transaction the message reaches the broker when the transaction commits, and
      * the commit is the confirm: the future completes once the transaction commits, and fails with
@@ -133,7 +141,8 @@ public interface Producer {
 
     /**
      * What a producer publishes to and how: exchange, default routing key, serializer, compression,
-     * and whether each publish waits for the broker's confirm or must be routed to a queue.
+     * whether each publish waits for the broker's confirm or must be routed to a queue, how it is
+     * retried, and what it declares before it publishes.
      */
     final class Settings {
         private final String exchange;
@@ -142,6 +151,9 @@ public interface Producer {
         private final String compression;
         private final Duration confirmTimeout;
         private final boolean mandatory;
+        private final RetryPolicy retryPolicy;
+        private final List<Exchange> declaredExchanges;
+        private final List<Queue> declaredQueues;
 
         private Settings(Builder builder) {
             this.exchange = builder.exchange;
@@ -150,6 +162,9 @@ public interface Producer {
             this.compression = builder.compression;
             this.confirmTimeout = builder.confirmTimeout;
             this.mandatory = builder.mandatory;
+            this.retryPolicy = builder.retryPolicy;
+            this.declaredExchanges = List.copyOf(builder.declaredExchanges);
+            this.declaredQueues = List.copyOf(builder.declaredQueues);
         }
 
         /** @return the exchange; empty for the default exchange */
@@ -193,17 +208,38 @@ public interface Producer {
             return mandatory;
         }
 
+        /** @return how a failed {@link Producer#publish publish} is tried again; null for never (the default) */
+        public RetryPolicy retryPolicy() {
+            return retryPolicy;
+        }
+
+        /** @return the exchanges declared before the first publish on each broker connection, in order */
+        public List<Exchange> declaredExchanges() {
+            return declaredExchanges;
+        }
+
+        /**
+         * @return the queues (with their bindings and their bindings' exchanges) declared before the
+         *     first publish on each broker connection, after {@link #declaredExchanges()}, in order
+         */
+        public List<Queue> declaredQueues() {
+            return declaredQueues;
+        }
+
         @Override
         public boolean equals(Object other) {
             return other instanceof Settings that && exchange.equals(that.exchange)
                     && routingKey.equals(that.routingKey) && serializer.equals(that.serializer)
                     && Objects.equals(compression, that.compression)
-                    && Objects.equals(confirmTimeout, that.confirmTimeout) && mandatory == that.mandatory;
+                    && Objects.equals(confirmTimeout, that.confirmTimeout) && mandatory == that.mandatory
+                    && Objects.equals(retryPolicy, that.retryPolicy)
+                    && declaredExchanges.equals(that.declaredExchanges) && declaredQueues.equals(that.declaredQueues);
         }
 
         @Override
         public int hashCode() {
-            return Objects.hash(exchange, routingKey, serializer, compression, confirmTimeout, mandatory);
+            return Objects.hash(exchange, routingKey, serializer, compression, confirmTimeout, mandatory, retryPolicy,
+                    declaredExchanges, declaredQueues);
         }
 
         @Override
@@ -211,7 +247,10 @@ public interface Producer {
             return "Producer.Settings[exchange='" + exchange + "', routingKey='" + routingKey + "', serializer="
                     + serializer + (compression != null ? ", compression=" + compression : "")
                     + (confirms() ? ", confirms within " + confirmTimeout : "")
-                    + (mandatory ? ", mandatory" : "") + "]";
+                    + (mandatory ? ", mandatory" : "") + (retryPolicy != null ? ", retry " + retryPolicy : "")
+                    + (declaredExchanges.isEmpty() && declaredQueues.isEmpty() ? "" : ", declares "
+                    + declaredExchanges.stream().map(Exchange::name).toList() + " "
+                    + declaredQueues.stream().map(Queue::name).toList()) + "]";
         }
 
         /** Builds {@link Settings}. */
@@ -222,6 +261,9 @@ public interface Producer {
             private String compression;
             private Duration confirmTimeout;
             private boolean mandatory;
+            private RetryPolicy retryPolicy;
+            private final List<Exchange> declaredExchanges = new ArrayList<>();
+            private final List<Queue> declaredQueues = new ArrayList<>();
 
             private Builder(String exchange) {
                 this.exchange = Objects.requireNonNull(exchange, "exchange");
@@ -287,9 +329,73 @@ public interface Producer {
                 return this;
             }
 
+            /**
+             * A publish that fails for the connection or channel (lost, closed by the broker), a
+             * nack, or no confirm within the confirm timeout, is tried again on a new channel (and
+             * a new broker connection where the old one is gone), as kombu's
+             * {@code publish(retry=True, retry_policy=...)}. Every try carries the same message id:
+             * the message's own, or one the producer gives it, so that a consumer can drop the
+             * duplicate a lost confirm may cause. After the last try the publish fails with a
+             * {@link PublishException} naming the number of tries and the last cause.
+             *
+             * <p>To know that a try failed, the producer waits for the broker's confirm: retrying
+             * turns confirms on, within {@link Producer#DEFAULT_CONFIRM_TIMEOUT} unless
+             * {@link #confirms(Duration)} says otherwise. Not retried: a payload that does not
+             * encode, an unroutable mandatory message, a refused declaration, and anything inside
+             * a JTA transaction, whose outcome the transaction decides (a failure there fails the
+             * publish or the commit once, and the transaction rolls back). Only
+             * {@link Producer#publish publish} retries; {@link Producer#publishConfirmed
+             * publishConfirmed} reports the first failure through its future.
+             *
+             * @param policy how often and how patiently to try again; null for never (the default)
+             * @return this builder
+             */
+            public Builder retry(RetryPolicy policy) {
+                this.retryPolicy = policy;
+                return this;
+            }
+
+            /**
+             * Exchanges this producer needs, as kombu's {@code declare=[...]}: declared before the
+             * first publish on each broker connection, and again on a new connection after one was
+             * lost (a broker restart forgets non-durable exchanges), or after a publish failed
+             * (someone deleted one). Declaring is idempotent; a declaration the broker refuses
+             * (other arguments than the broker's) fails the publish with a {@link DeclarationException}.
+             *
+             * @param exchanges the exchanges to declare, in order
+             * @return this builder
+             */
+            public Builder declare(Exchange... exchanges) {
+                for (Exchange exchange : exchanges) {
+                    declaredExchanges.add(Objects.requireNonNull(exchange, "exchange"));
+                }
+                return this;
+            }
+
+            /**
+             * Queues this producer needs, with their bindings and their bindings' exchanges,
+             * declared as {@link #declare(Exchange...)} says, after its exchanges. A message then
+             * has a queue to go to even if the broker forgot the queue since the last publish.
+             *
+             * @param queues the named queues to declare, in order
+             * @return this builder
+             * @throws IllegalArgumentException for a server-named queue, whose name would change on
+             *     every declaration
+             */
+            public Builder declare(Queue... queues) {
+                for (Queue queue : queues) {
+                    if (Objects.requireNonNull(queue, "queue").name().isEmpty()) {
+                        throw new IllegalArgumentException("A producer cannot declare a server-named queue: its name "
+                                + "would differ on each broker connection; give the queue a name");
+                    }
+                }
+                declaredQueues.addAll(Arrays.asList(queues));
+                return this;
+            }
+
             /** @return the immutable settings */
             public Settings build() {
-                if (mandatory && confirmTimeout == null) {
+                if ((mandatory || retryPolicy != null) && confirmTimeout == null) {
                     confirmTimeout = DEFAULT_CONFIRM_TIMEOUT;
                 }
                 return new Settings(this);

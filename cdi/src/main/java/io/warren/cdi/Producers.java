@@ -2,6 +2,7 @@ package io.warren.cdi;
 
 import io.warren.ConnectionFactory;
 import io.warren.Producer;
+import io.warren.RetryPolicy;
 import io.warren.WarrenException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Dependent;
@@ -35,6 +36,9 @@ public class Producers {
         Producer.Settings.Builder settings = Producer.to(options.exchange()).routingKey(options.routingKey())
                 .serializer(options.serializer()).mandatory(options.mandatory())
                 .compression(options.compression().isEmpty() ? null : options.compression());
+        if (options.retry()) {
+            settings.retry(RetryPolicy.DEFAULT);
+        }
         if (options.confirmTimeoutMillis() > 0) {
             settings.confirms(Duration.ofMillis(options.confirmTimeoutMillis()));
         }

@@ -51,6 +51,15 @@ public @interface PublishTo {
     @Nonbinding boolean mandatory() default false;
 
     /**
+     * @return whether a publish that fails for the connection, the channel, a nack or a missing
+     *     confirm is tried again within {@link io.warren.RetryPolicy#DEFAULT} (Celery's: 3 retries
+     *     at most 1 s apart), which turns confirms on; false (the default) for one try. For another
+     *     policy, or to declare entities on publish, make the producer with
+     *     {@link io.warren.ConnectionFactory#producer(io.warren.Producer.Settings)}
+     */
+    @Nonbinding boolean retry() default false;
+
+    /**
      * @return the JNDI name of the connection factory; empty (the default) looks up, in order,
      *     {@code java:app/warren/ConnectionFactory}, {@code java:global/warren/ConnectionFactory},
      *     {@code java:/warren/ConnectionFactory} and {@code warren/ConnectionFactory}

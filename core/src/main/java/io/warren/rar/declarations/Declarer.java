@@ -79,6 +79,15 @@ public final class Declarer {
         }
     }
 
+    /** @return the queue's ready messages as the broker counts them */
+    public long messageCount(String queue) {
+        try {
+            return channel.queueDeclarePassive(queue).getMessageCount();
+        } catch (IOException e) {
+            throw explain("queue '" + queue + "'", e);
+        }
+    }
+
     public void delete(Exchange exchange) {
         try {
             channel.exchangeDelete(exchange.name());

@@ -42,6 +42,11 @@ final class ChannelOperations {
         failures.run(() -> channel.declarer().deleteQueue(queue), () -> "delete queue '" + queue + "'");
     }
 
+    long messageCount(String queue) {
+        return failures.call(() -> channel.declarer().messageCount(queue), () -> "count the messages of queue '"
+                + queue + "'");
+    }
+
     long purge(String queue) {
         return failures.call(() -> channel.declarer().purge(queue), () -> "purge queue '" + queue + "'");
     }

@@ -86,6 +86,16 @@ final class ConnectionHandle implements Connection {
         return managed().publisher();
     }
 
+    /** @return whether this handle's publishes join the caller's transaction, which decides their outcome */
+    boolean inTransaction() {
+        return managed().inTransaction();
+    }
+
+    /** @return the queue's ready messages as the broker counts them */
+    long messageCount(String queue) {
+        return managed().operations().messageCount(queue);
+    }
+
     @Override
     public Optional<Message> fetch(String queue) {
         return managed().operations().fetch(queue);

@@ -90,6 +90,16 @@ final class PooledChannel {
         return version == null ? "unknown" : version.toString();
     }
 
+    /** @return the broker connection this channel is on, which a lost connection's replacement is not */
+    Connection brokerConnection() {
+        return connection;
+    }
+
+    /** @return whether a transaction began on this channel and has not ended */
+    boolean inTransaction() {
+        return inTransaction;
+    }
+
     boolean isUsable() {
         return connection.isOpen() && ((channel.isOpen() && !stale) || !transactionStarted());
     }

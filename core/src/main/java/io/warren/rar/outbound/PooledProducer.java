@@ -21,11 +21,15 @@ final class PooledProducer implements Producer {
      * so that the adapter's cache, which holds them only weakly, keeps them meanwhile.
      */
     private final Serializers serializers;
+    /** Null when the settings have no retry policy. */
+    private final RetryingPublish retrying;
 
-    PooledProducer(WarrenConnectionFactory factory, Settings settings, Serializers serializers) {
+    PooledProducer(WarrenConnectionFactory factory, Settings settings, Serializers serializers,
+                   ProducerDeclarations declarations) {
         this.factory = factory;
         this.settings = settings;
         this.serializers = serializers;
+        this.retrying = settings.retryPolicy() == null ? null : new RetryingPublish(factory, declarations);
     }
 
     @Override
@@ -40,6 +44,11 @@ final class PooledProducer implements Producer {
 
     @Override
     public void publish(OutgoingMessage message) {
+        if (retrying != null) {
+            retrying.publish(settings, message,
+                    (connection, identified) -> connection.publisher().publish(settings, identified, serializers));
+            return;
+        }
         try (ConnectionHandle connection = factory.handle()) {
             connection.publisher().publish(settings, message, serializers);
         }

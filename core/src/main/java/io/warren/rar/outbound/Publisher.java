@@ -27,16 +27,19 @@ final class Publisher {
     private final PooledChannel channel;
     private final FlowGate flowGate;
     private final ChannelFailures failures;
+    private final ProducerDeclarations declarations;
     /** Those of the application the managed connection serves, for a publish that brings none. */
     private final Supplier<Serializers> serializers;
     // made once, not per message: a publish that succeeds allocates no closure
     private final Sender<Void> waitingForConfirm;
     private final Sender<CompletableFuture<Void>> confirmingLater;
 
-    Publisher(PooledChannel channel, FlowGate flowGate, ChannelFailures failures, Supplier<Serializers> serializers) {
+    Publisher(PooledChannel channel, FlowGate flowGate, ChannelFailures failures, ProducerDeclarations declarations,
+              Supplier<Serializers> serializers) {
         this.channel = channel;
         this.flowGate = flowGate;
         this.failures = failures;
+        this.declarations = declarations;
         this.serializers = serializers;
         this.waitingForConfirm = (exchange, routingKey, mandatory, confirmTimeout, properties, body) -> {
             channel.publish(exchange, routingKey, mandatory, confirmTimeout, properties, body);
@@ -93,6 +96,7 @@ final class Publisher {
         String exchange = settings.exchange();
         String routingKey = routingKey(settings, message);
         OutgoingProperties.Wire wire = OutgoingProperties.wire(encode(message, settings, serializers), settings, message);
+        declarations.ensure(channel.brokerConnection(), settings, channel.declarer());
         awaitUnblocked(exchange, routingKey);
         try (Tracing.Span span = Tracing.publish(exchange, routingKey)) {
             return sender.send(exchange, routingKey, settings.mandatory(), confirmTimeout,

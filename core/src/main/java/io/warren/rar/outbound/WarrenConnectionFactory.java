@@ -3,6 +3,8 @@ package io.warren.rar.outbound;
 import io.warren.Connection;
 import io.warren.ConnectionFactory;
 import io.warren.Producer;
+import io.warren.Queue;
+import io.warren.SimpleQueue;
 import io.warren.WarrenException;
 import io.warren.rar.serialization.Serializers;
 import jakarta.resource.Referenceable;
@@ -44,6 +46,11 @@ public final class WarrenConnectionFactory implements ConnectionFactory, Seriali
                 + " from the container, not the Warren connection handle its managed connection made");
     }
 
+    /** @return whether the calling thread is in a JTA transaction, where the container's registry can tell */
+    boolean callerInTransaction() {
+        return managedFactory.callerInTransaction();
+    }
+
     private Object allocate() {
         try {
             return connectionManager.allocateConnection(managedFactory, null);
@@ -68,7 +75,19 @@ public final class WarrenConnectionFactory implements ConnectionFactory, Seriali
     public Producer producer(Producer.Settings settings) {
         Serializers serializers = managedFactory.serializers();
         serializers.get(settings.serializer());
-        return new PooledProducer(this, settings, serializers);
+        return new PooledProducer(this, settings, serializers, managedFactory.producerDeclarations());
+    }
+
+    @Override
+    public SimpleQueue simpleQueue(Queue queue) {
+        if (queue.name().isEmpty()) {
+            throw new IllegalArgumentException("A SimpleQueue needs a named queue: a server-named one would be "
+                    + "another queue on each channel; give the queue a name");
+        }
+        try (Connection connection = getConnection()) {
+            connection.declare(queue);
+        }
+        return new PooledSimpleQueue(this, queue.name(), managedFactory.serializers());
     }
 
     @Override

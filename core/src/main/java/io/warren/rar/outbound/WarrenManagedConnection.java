@@ -60,7 +60,7 @@ public final class WarrenManagedConnection implements ManagedConnection {
         ChannelFailures failures = new ChannelFailures(channel, this::failed,
                 factory.connectionSettings().channelRpcTimeoutMillis());
         FlowGate flowGate = new FlowGate(connection.flowControl(), factory.connectionSettings().publishBlockedTimeout());
-        this.publisher = new Publisher(channel, flowGate, failures, factory::serializers);
+        this.publisher = new Publisher(channel, flowGate, failures, factory.producerDeclarations(), factory::serializers);
         this.operations = new ChannelOperations(channel, failures, factory::serializers);
         this.transaction = new ChannelTransaction(channel, flowGate, this::failed);
     }
@@ -73,6 +73,11 @@ public final class WarrenManagedConnection implements ManagedConnection {
     /** @return how the handles on this managed connection declare and fetch */
     ChannelOperations operations() {
         return operations;
+    }
+
+    /** @return whether the caller's transaction is on this managed connection's channel */
+    boolean inTransaction() {
+        return channel.inTransaction();
     }
 
     Credentials credentials() {

@@ -19,6 +19,7 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterAssociation;
 import jakarta.resource.spi.ResourceAllocationException;
 import jakarta.resource.spi.ValidatingManagedConnectionFactory;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import javax.management.ObjectName;
 import javax.security.auth.Subject;
@@ -54,6 +55,7 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     private transient Serializers ownSerializers;
     private transient Completions ownCompletions;
     private transient int live;
+    private transient ProducerDeclarations producerDeclarations;
 
     @Override
     public Object createConnectionFactory(ConnectionManager manager) {
@@ -226,6 +228,27 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
                 return "cannot reach the broker at " + describe() + ": " + SharedConnections.describe(e);
             }
         }
+    }
+
+    /**
+     * @return whether the calling thread is in a JTA transaction, as the container's transaction
+     *     registry says; false where the container offers none
+     */
+    boolean callerInTransaction() {
+        TransactionSynchronizationRegistry registry = resourceAdapter == null ? null : resourceAdapter.transactionRegistry();
+        try {
+            return registry != null && registry.getTransactionKey() != null;
+        } catch (RuntimeException e) {
+            return false; // a registry that cannot tell outside a component: no transaction to join either
+        }
+    }
+
+    /** @return what this factory's producers declared on each broker connection */
+    synchronized ProducerDeclarations producerDeclarations() {
+        if (producerDeclarations == null) {
+            producerDeclarations = new ProducerDeclarations();
+        }
+        return producerDeclarations;
     }
 
     /** @return the serializers of the calling thread's application */

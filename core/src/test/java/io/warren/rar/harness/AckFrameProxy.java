@@ -20,7 +20,6 @@ public final class AckFrameProxy extends BrokerProxy {
     public record Ack(int connection, int channel, long tag, boolean multiple) {
     }
 
-    private static final int METHOD_FRAME = 1;
     private static final int BASIC_CLASS = 60;
     private static final int BASIC_ACK = 80;
 
@@ -40,20 +39,14 @@ public final class AckFrameProxy extends BrokerProxy {
     /** The protocol header, then frames. */
     @Override
     void toBroker(int connection, InputStream from, OutputStream to) throws IOException {
-        DataInputStream in = new DataInputStream(from);
-        byte[] header = new byte[8];
-        in.readFully(header);
-        to.write(header);
-        to.flush();
+        DataInputStream in = forwardProtocolHeader(from, to);
         while (true) {
             Frame frame = Frame.read(in);
-            if (frame.type == METHOD_FRAME && frame.size >= 13) {
-                ByteBuffer payload = ByteBuffer.wrap(frame.rest, 0, frame.size);
-                if (payload.getShort() == BASIC_CLASS && payload.getShort() == BASIC_ACK) {
-                    Ack ack = new Ack(connection, frame.channel, payload.getLong(), (payload.get() & 1) != 0);
-                    synchronized (acks) {
-                        acks.add(ack);
-                    }
+            if (frame.isMethod(BASIC_CLASS, BASIC_ACK) && frame.size >= 13) {
+                ByteBuffer payload = ByteBuffer.wrap(frame.rest, 4, frame.size - 4);
+                Ack ack = new Ack(connection, frame.channel, payload.getLong(), (payload.get() & 1) != 0);
+                synchronized (acks) {
+                    acks.add(ack);
                 }
             }
             frame.write(to);

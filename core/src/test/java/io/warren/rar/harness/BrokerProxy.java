@@ -64,6 +64,20 @@ abstract class BrokerProxy implements AutoCloseable {
         copy(from, to);
     }
 
+    /**
+     * Forwards the client's protocol header, after which it sends frames only.
+     *
+     * @return the client's side, to read its frames from
+     */
+    static DataInputStream forwardProtocolHeader(InputStream from, OutputStream to) throws IOException {
+        DataInputStream in = new DataInputStream(from);
+        byte[] header = new byte[8];
+        in.readFully(header);
+        to.write(header);
+        to.flush();
+        return in;
+    }
+
     /** Each read is written before the next: what a direction holds back is only ever one read. */
     void copy(InputStream in, OutputStream out) throws IOException {
         byte[] buffer = new byte[8192];
@@ -105,6 +119,15 @@ abstract class BrokerProxy implements AutoCloseable {
                 throw new IOException("frame without its end octet: the proxy lost track of the frames");
             }
             return new Frame(head, rest);
+        }
+
+        /** @return whether this is a method frame of that class and method (AMQP 0-9-1, 4.2.4) */
+        boolean isMethod(int classId, int methodId) {
+            if (type != 1 || size < 4) {
+                return false;
+            }
+            ByteBuffer payload = ByteBuffer.wrap(rest, 0, size);
+            return payload.getShort() == classId && payload.getShort() == methodId;
         }
 
         void write(OutputStream out) throws IOException {

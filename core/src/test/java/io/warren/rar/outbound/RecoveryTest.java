@@ -2,6 +2,7 @@ package io.warren.rar.outbound;
 
 import io.warren.Connection;
 import io.warren.Exchange;
+import io.warren.ExchangeType;
 import io.warren.Producer;
 import io.warren.Queue;
 import io.warren.WarrenException;
@@ -80,5 +81,30 @@ class RecoveryTest {
         assertEquals(2, broker.messageCount(queue));
         assertEquals(1, harness.pool().size());
         assertEquals(1, Broker.channelsOfConnectionsNamed(harness.connectionName()), "no channel leaked");
+    }
+
+    /** kombu's declare=[...]: what a broker restart forgot is declared again on the new connection. */
+    @Test
+    void nonDurableEntitiesAProducerDeclaresAreDeclaredAgainAfterABrokerRestart() {
+        Exchange exchange = Exchange.builder(broker.exchangeName("restart-declared"), ExchangeType.DIRECT)
+                .durable(false).build();
+        Queue queue = Queue.builder(broker.queueName("restart-declared")).durable(false).bind(exchange, "k").build();
+        Producer producer = harness.factory().producer(Producer.to(exchange.name()).routingKey("k").mandatory(true)
+                .declare(exchange).declare(queue).build());
+        producer.publish("before");
+        assertEquals(1, broker.messageCount(queue.name()));
+
+        Broker.rabbitmqctl("stop_app");
+        try {
+            Broker.await("the pool to drop its broken channel", Duration.ofSeconds(10), () -> harness.pool().size() == 0);
+        } finally {
+            Broker.rabbitmqctl("start_app");
+            Broker.rabbitmqctl("await_startup");
+        }
+        assertEquals(-1, broker.consumerCount(queue.name()), "the restart forgot the non-durable queue");
+
+        producer.publish("after"); // mandatory: an UnroutableException if nothing had declared them again
+
+        assertEquals(1, broker.messageCount(queue.name()), "declared again on the new connection, and routed");
     }
 }

@@ -1,6 +1,12 @@
 package io.warren.test.kit;
 
+import io.warren.Exchange;
+import io.warren.ExchangeType;
+import io.warren.Message;
 import io.warren.Producer;
+import io.warren.Queue;
+import io.warren.RetryPolicy;
+import io.warren.SimpleQueue;
 import io.warren.test.Delivered;
 import io.warren.test.Mdb;
 import io.warren.test.WarrenTestKit;
@@ -8,8 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -134,5 +142,28 @@ class WarrenTestKitTest {
                 () -> kit.deploy(OrderListener.class, () -> new OrderListener(handled::add), Map.of("queueName", "x")));
         assertTrue(refused.getMessage().contains("'queueName'"), refused.getMessage());
         assertTrue(refused.getMessage().contains("queue"), refused.getMessage());
+    }
+
+    @Test
+    void aSimpleQueueAndAProducerThatDeclaresWorkOnTheInMemoryBrokerToo() {
+        Exchange invoices = Exchange.builder("invoices", ExchangeType.DIRECT).durable(false).build();
+        Queue billing = Queue.builder("billing").durable(false).bind(invoices, "due").build();
+        kit.producer(Producer.to("invoices").routingKey("due").mandatory(true).retry(RetryPolicy.DEFAULT)
+                .declare(invoices).declare(billing).build()).publish(Map.of("invoice", 7));
+        assertEquals(1, kit.count("billing"));
+
+        try (SimpleQueue jobs = kit.connectionFactory().simpleQueue(Queue.builder("jobs").durable(false).build())) {
+            jobs.put("job 1");
+            jobs.put("job 2");
+            assertEquals(2, jobs.qsize());
+            Message first = jobs.get(Duration.ofSeconds(5)).orElseThrow();
+            assertEquals("job 1", first.payload(String.class));
+            first.requeue();
+            Message again = jobs.get().orElseThrow();
+            assertTrue(again.redelivered());
+            again.ack();
+            assertEquals(1, jobs.clear());
+            assertEquals(Optional.empty(), jobs.get(Duration.ofMillis(50)));
+        }
     }
 }
