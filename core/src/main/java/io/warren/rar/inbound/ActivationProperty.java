@@ -33,6 +33,8 @@ public enum ActivationProperty implements PropertyDeclaration {
     EXCHANGE_TYPE(parsedBy(ExchangeType::of), "direct", "direct, fanout, topic or headers"),
     ROUTING_KEYS(list(), "", "comma-separated binding keys; each queue is bound with each; empty binds each queue with its own name"),
     BINDING_HEADERS(parsedBy(ArgumentText::headerPairs), null, "for a headers exchange: comma-separated name=value pairs to match"),
+    EXCHANGE_BINDINGS(list(), "", "comma-separated source exchanges `exchange` is bound to, as kombu's `Exchange.bind_to`: each "
+            + "`source` or `source=routingKey`; the sources must exist; bound at each connect when declare=true"),
     HEADERS_MATCH(oneOf(Binding.HeaderMatch.class), "all", "for a headers exchange: all or any of the headers must match"),
     DECLARE(bool(), "true", "declare the exchange, queues and bindings (idempotent); false only checks the queues exist"),
     DURABLE(bool(), "true", "declare durable queues and exchange"),
