@@ -55,7 +55,7 @@ record DeliveryContext(String description, InboundSettings settings, SettlementP
 
     private static Set<String> acceptedTypes(InboundSettings settings, Serializers serializers) {
         if (settings.accept().isEmpty()) {
-            return serializers.contentTypes();
+            return serializers.defaultAccepted();
         }
         Set<String> types = new LinkedHashSet<>();
         for (String accepted : settings.accept()) {

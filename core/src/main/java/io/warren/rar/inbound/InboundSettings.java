@@ -26,6 +26,7 @@ import static io.warren.rar.inbound.ActivationProperty.DEAD_LETTER_ROUTING_KEY;
 import static io.warren.rar.inbound.ActivationProperty.DECLARE;
 import static io.warren.rar.inbound.ActivationProperty.DURABLE;
 import static io.warren.rar.inbound.ActivationProperty.EXCHANGE;
+import static io.warren.rar.inbound.ActivationProperty.EXCHANGE_BINDINGS;
 import static io.warren.rar.inbound.ActivationProperty.EXCLUSIVE;
 import static io.warren.rar.inbound.ActivationProperty.HEADERS_MATCH;
 import static io.warren.rar.inbound.ActivationProperty.MAX_DECOMPRESSED_BYTES;
@@ -252,6 +253,22 @@ final class InboundSettings {
     /** @return the basic.consume arguments: x-priority, x-stream-offset */
     Map<String, Object> consumeArguments() {
         return Map.copyOf(consumeArguments);
+    }
+
+    /**
+     * @return the bindings of the activation's exchange to source exchanges (exchangeBindings), in
+     *     the order configured; empty without an exchange
+     */
+    List<ExchangeBinding> exchangeBindings() {
+        if (exchange == null) {
+            return List.of();
+        }
+        return values.list(EXCHANGE_BINDINGS).stream().map(entry -> new ExchangeBinding(exchange.name(),
+                ActivationRules.sourceOf(entry), ActivationRules.routingKeyOf(entry))).toList();
+    }
+
+    /** A binding of the activation's exchange to a source exchange that is not Warren's to declare. */
+    record ExchangeBinding(String destination, String source, String routingKey) {
     }
 
     /** @return the exchange dead letters go to, or null to park them in {@code <queue>.dead-letters} */
