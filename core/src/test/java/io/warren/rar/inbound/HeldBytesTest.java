@@ -28,6 +28,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -206,6 +207,48 @@ class HeldBytesTest {
                     () -> "prefetches " + prefetchesOnBroker());
             assertEquals(0, metrics.getHeldBytes());
             assertEquals(1, deployment.consumers());
+        } finally {
+            narrowed.countDown();
+        }
+    }
+
+    @Test
+    void aStreamNarrowedAndWidenedAgainIsReadOnceInOrderFromWhereItWas() throws Exception {
+        int budget = 512 * KIB;
+        int largeCount = 40;
+        int smallCount = 200;
+        CountDownLatch narrowed = new CountDownLatch(1);
+        List<String> received = new CopyOnWriteArrayList<>();
+        List<Long> offsets = new CopyOnWriteArrayList<>();
+        TestEndpointFactory mdb = new TestEndpointFactory(false, message -> {
+            try {
+                if (!narrowed.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("never narrowed");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            received.add(message.messageId());
+            offsets.add(((Number) message.header("x-stream-offset")).longValue());
+        });
+        WarrenActivationSpec spec = spec(20, budget);
+        spec.setQueueType("stream");
+        spec.setStreamOffset("first");
+        spec.setQueueArguments("x-max-length-bytes=100000000");
+        try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
+            Broker.await("the stream declared and read", WAIT, () -> deployment.consumers() == 1);
+            ActivationMXBean metrics = metrics();
+            publish(0, largeCount, 64 * KIB);
+            Broker.await("the consumer narrowed", WAIT, () -> metrics.getThrottles() >= 1,
+                    () -> "held " + metrics.getHeldBytes());
+            narrowed.countDown();
+            publish(largeCount, smallCount, 100);
+            int count = largeCount + smallCount;
+            Broker.await("every message read", WAIT, () -> received.size() >= count, () -> received.size() + " read");
+            Broker.await("no body held", WAIT, () -> metrics.getHeldBytes() == 0, () -> "held " + metrics.getHeldBytes());
+            assertEquals(numbers(count), received, "each message once, in the stream's order");
+            assertEquals(LongStream.range(offsets.get(0), offsets.get(0) + count).boxed().toList(), offsets);
         } finally {
             narrowed.countDown();
         }
