@@ -3,12 +3,12 @@ package io.warren.rar.inbound;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.warren.rar.harness.Broker;
-import io.warren.rar.harness.BrokerSetting;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.rar.metrics.ActivationMXBean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +19,6 @@ import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,7 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code maxHeldBytes}: an activation's consumers narrow their prefetch when the bodies they hold
  * go over it and widen it again once they hold little, losing, repeating and reordering nothing.
+ * (A channel the broker closes while narrowed: {@link NarrowedConsumerFaultsTest}.)
  */
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class HeldBytesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -251,51 +252,6 @@ class HeldBytesTest {
             assertEquals(LongStream.range(offsets.get(0), offsets.get(0) + count).boxed().toList(), offsets);
         } finally {
             narrowed.countDown();
-        }
-    }
-
-    @Test
-    @ResourceLock(Broker.LOCK) // changes the broker's consumer timeout and channel tick interval
-    void aChannelTheBrokerClosesWhileNarrowedIsReplacedAndLosesNothing() throws Exception {
-        int size = 64 * KIB;
-        int budget = 512 * KIB;
-        int count = 30;
-        CountDownLatch letGo = new CountDownLatch(1);
-        List<String> received = new CopyOnWriteArrayList<>();
-        TestEndpointFactory mdb = new TestEndpointFactory(false, message -> {
-            if (message.messageId().equals("0") && !message.redelivered()) {
-                try {
-                    // held past the broker's consumer timeout: the broker closes the narrowed channel meanwhile
-                    letGo.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return;
-            }
-            received.add(message.messageId());
-        });
-        try (BrokerSetting timeout = BrokerSetting.rabbitEnv("consumer_timeout");
-             BrokerSetting tick = BrokerSetting.rabbitEnv("channel_tick_interval")) {
-            timeout.set("1000");
-            tick.set("500");
-            try (Harness.Deployment deployment = harness.deploy(spec(20, budget), mdb)) {
-                Broker.await("a consumer", WAIT, () -> broker.consumerCount(queue) == 1);
-                ActivationMXBean metrics = metrics();
-                publish(0, count, size);
-                Broker.await("every message run once, after the replacement", WAIT, () -> received.size() >= count,
-                        () -> received.size() + " run, throttles " + metrics.getThrottles());
-                letGo.countDown();
-                Broker.await("everything acked", WAIT, () -> broker.messageCount(queue) == 0
-                        && Broker.unacknowledged(queue) == 0);
-                assertTrue(metrics.getThrottles() >= 1, "throttles " + metrics.getThrottles());
-                assertEquals(count, received.size(), received::toString);
-                assertEquals(Set.copyOf(numbers(count)), new HashSet<>(received));
-                Broker.await("one consumer again, no body held", WAIT, () -> deployment.consumers() == 1
-                        && broker.consumerCount(queue) == 1 && metrics.getHeldBytes() == 0,
-                        () -> "held " + metrics.getHeldBytes());
-            }
-        } finally {
-            letGo.countDown();
         }
     }
 }
