@@ -105,7 +105,8 @@ final class QueueConsumer {
                         + "' (the queue was deleted, or its node left the cluster)");
             }
         });
-        this.windows = new WindowAdjuster(context, subscriptions, channel, () -> stopping);
+        this.windows = new WindowAdjuster(context, subscriptions, channel, () -> stopping,
+                reason -> host.consumerLost(this, reason));
     }
 
     /** Applies the QoS and starts consuming every queue. */

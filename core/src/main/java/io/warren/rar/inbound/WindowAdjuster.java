@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -29,6 +30,8 @@ final class WindowAdjuster {
     private final Subscriptions subscriptions;
     private final Channel channel;
     private final BooleanSupplier stopping;
+    /** Has the consumer replaced, with the reason: a resize that failed part way may have left a queue unconsumed. */
+    private final Consumer<String> lost;
     private final BodyBudget budget;
     private final boolean adjustable;
     /** A resize Work is asked for or runs. */
@@ -37,8 +40,10 @@ final class WindowAdjuster {
     /** Before this {@link System#nanoTime()}, no resize is tried: the last one found it was not the moment. */
     private volatile long notBefore;
 
-    WindowAdjuster(DeliveryContext context, Subscriptions subscriptions, Channel channel, BooleanSupplier stopping) {
+    WindowAdjuster(DeliveryContext context, Subscriptions subscriptions, Channel channel, BooleanSupplier stopping,
+                   Consumer<String> lost) {
         this.context = context;
+        this.lost = lost;
         this.subscriptions = subscriptions;
         this.channel = channel;
         this.stopping = stopping;
@@ -101,8 +106,13 @@ final class WindowAdjuster {
                         + " instead of " + from + " (only the first narrowing of an activation is logged at INFO)");
             }
         } catch (IOException | RuntimeException e) {
-            failed = true; // the channel is gone: its shutdown listener has the consumer replaced
+            failed = true;
+            notBefore = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
             LOG.log(Level.FINE, "Changing the prefetch of a consumer of " + context.description() + " failed", e);
+            if (channel.isOpen() && !stopping.getAsBoolean()) {
+                // a closed channel's listener has it replaced; an open one may have a queue cancelled and not consumed again
+                lost.accept("changing its prefetch failed (" + e + ")");
+            }
         } finally {
             resizing.set(false);
         }
