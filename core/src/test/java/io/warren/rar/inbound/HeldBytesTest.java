@@ -158,8 +158,9 @@ class HeldBytesTest {
         }
     }
 
+    /** @param queueType classic, quorum, or an exclusive consumer of a classic queue */
     @ParameterizedTest(name = "{0} queue")
-    @ValueSource(strings = {"classic", "quorum"})
+    @ValueSource(strings = {"classic", "quorum", "exclusive classic"})
     void everyMessageArrivesOnceAndInOrderThroughANarrowingAndBack(String queueType) throws Exception {
         int large = 64 * KIB;
         int budget = 512 * KIB; // eight large bodies
@@ -186,7 +187,8 @@ class HeldBytesTest {
             received.add(message.messageId());
         });
         WarrenActivationSpec spec = spec(20, budget);
-        spec.setQueueType(queueType);
+        spec.setQueueType(queueType.replace("exclusive ", ""));
+        spec.setExclusive(String.valueOf(queueType.startsWith("exclusive")));
         try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
             Broker.await("a consumer", WAIT, () -> broker.consumerCount(queue) == 1);
             ActivationMXBean metrics = metrics();
