@@ -333,13 +333,19 @@ final class QueueConsumer {
     void cancelWithoutWaiting() {
         stopping = true;
         dropPending();
-        acks.flushQuietly();
+        flushAcks();
         subscriptions.cancelWithoutWaiting();
     }
 
-    /** Sends the acks held back, before the channel or its connection closes. */
+    /**
+     * Sends the acks held back, before the channel or its connection closes; not while a change of
+     * prefetch holds them back for a cancel that a broker that stopped answering may never confirm
+     * (the undeploy would wait for it): then they are left to the connection's close, which ends that wait.
+     */
     void flushAcks() {
-        acks.flushQuietly();
+        if (!subscriptions.holdingSettlements()) {
+            acks.flushQuietly();
+        }
     }
 
     /** Waits until the delivery under way, if any, has finished; past the deadline it is left running. */

@@ -81,6 +81,8 @@ final class Subscriptions {
     /** The stream offset of the last delivery received from each stream. */
     private final Map<String, Long> received = new ConcurrentHashMap<>();
     private volatile int window;
+    /** A change of window on quorum queues holds every settlement back (and may wait for the broker). */
+    private volatile boolean holdingSettlements;
 
     Subscriptions(Channel channel, InboundSettings settings, StreamPositions positions, AckCoalescer acks,
                   Deliveries deliveries) {
@@ -100,6 +102,11 @@ final class Subscriptions {
             String name = queue.name();
             tags.put(name, consume(name, positions.resumeAt(name)).tag);
         }
+    }
+
+    /** @return whether settlements are held back now, for a cancel whose answer is awaited */
+    boolean holdingSettlements() {
+        return holdingSettlements;
     }
 
     /** @return the window every queue is consumed with now */
@@ -142,17 +149,23 @@ final class Subscriptions {
     }
 
     private boolean resizeTogether(int to, BooleanSupplier stopping) throws IOException {
-        List<Subscription> cancelled = acks.whileNothingSettles(() -> {
-            if (!awaitFullWindows()) {
-                return null;
-            }
-            List<Subscription> old = new ArrayList<>();
-            for (String tag : tags.values()) {
-                old.add(subscriptions.remove(tag));
-                channel.basicCancel(tag);
-            }
-            return old;
-        });
+        List<Subscription> cancelled;
+        holdingSettlements = true;
+        try {
+            cancelled = acks.whileNothingSettles(() -> {
+                if (stopping.getAsBoolean() || !awaitFullWindows()) {
+                    return null;
+                }
+                List<Subscription> old = new ArrayList<>();
+                for (String tag : tags.values()) {
+                    old.add(subscriptions.remove(tag));
+                    channel.basicCancel(tag);
+                }
+                return old;
+            });
+        } finally {
+            holdingSettlements = false;
+        }
         if (cancelled == null) {
             return false;
         }
