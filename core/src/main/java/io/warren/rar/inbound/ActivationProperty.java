@@ -73,6 +73,9 @@ public enum ActivationProperty implements PropertyDeclaration {
             + "serializer's but msgpack's, which is taken only when named, as in kombu; others are dead-lettered at once"),
     MAX_DECOMPRESSED_BYTES(wholeNumber(1, Integer.MAX_VALUE), "67108864", "how many bytes a compressed body (kombu's `compression` "
             + "header) may inflate to; a larger one is dead-lettered as undecodable, naming the limit"),
+    MAX_HELD_BYTES(wholeNumber(1, Integer.MAX_VALUE), "67108864", "bytes of message bodies the MDB's consumers may hold "
+            + "waiting for or in delivery; over it each consumer narrows its prefetch to what fits (1 at least), "
+            + "widening it again once they hold half of it; not with singleActiveConsumer (docs/failure-modes.md#memory)"),
     RECONNECT_INTERVAL_MILLIS(wholeNumber(1, Integer.MAX_VALUE), "1000", "after a lost connection or consumer the first attempt is at once; "
             + "then this wait before the next, doubling with each failure"),
     MAX_RECONNECT_INTERVAL_MILLIS(wholeNumber(1, Integer.MAX_VALUE), "30000", "the longest wait between reconnection attempts"),

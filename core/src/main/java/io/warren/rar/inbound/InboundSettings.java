@@ -31,6 +31,7 @@ import static io.warren.rar.inbound.ActivationProperty.EXCLUSIVE;
 import static io.warren.rar.inbound.ActivationProperty.HEADERS_MATCH;
 import static io.warren.rar.inbound.ActivationProperty.MAX_DECOMPRESSED_BYTES;
 import static io.warren.rar.inbound.ActivationProperty.MAX_DELIVERIES;
+import static io.warren.rar.inbound.ActivationProperty.MAX_HELD_BYTES;
 import static io.warren.rar.inbound.ActivationProperty.MAX_LENGTH;
 import static io.warren.rar.inbound.ActivationProperty.MAX_RECONNECT_INTERVAL_MILLIS;
 import static io.warren.rar.inbound.ActivationProperty.MAX_REDELIVERY_DELAY_MILLIS;
@@ -224,6 +225,19 @@ final class InboundSettings {
     /** @return how many bytes a compressed body may inflate to */
     int maxDecompressedBytes() {
         return values.integer(MAX_DECOMPRESSED_BYTES);
+    }
+
+    /** @return how many bytes of bodies the consumers may hold before they narrow their prefetch */
+    long maxHeldBytes() {
+        return values.integer(MAX_HELD_BYTES);
+    }
+
+    /**
+     * @return whether a consumer may cancel and consume again to change its prefetch: not on a
+     *     single-active-consumer queue, where the cancel would hand the queue to another consumer
+     */
+    boolean windowsAdjustable() {
+        return queues.stream().noneMatch(queue -> Boolean.TRUE.equals(queue.arguments().get("x-single-active-consumer")));
     }
 
     /** @return how long failed messages wait before their next delivery */

@@ -97,6 +97,8 @@ class ActivationValidationTest {
             "reconnectAttempts, -2, 'reconnectAttempts: ''-2'' must be a whole number from -1 up'",
             "shutdownTimeoutMillis, -1, 'shutdownTimeoutMillis: ''-1'' must be a whole number from 0 up'",
             "maxDecompressedBytes, 0, 'maxDecompressedBytes: ''0'' must be a whole number from 1 up'",
+            "maxHeldBytes, 0, 'maxHeldBytes: ''0'' must be a whole number from 1 up'",
+            "maxHeldBytes, 64MiB, 'maxHeldBytes: ''64MiB'' must be a whole number from 1 up'",
             "heartbeatSeconds, -5, 'heartbeatSeconds: ''-5'' must be a whole number from 0 up'",
             "addresses, 'node1:x', 'addresses: ''node1:x'' is not host or host:port'",
     })
