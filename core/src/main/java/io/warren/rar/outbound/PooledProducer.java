@@ -1,12 +1,19 @@
 package io.warren.rar.outbound;
 
+import io.warren.Message;
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
 import io.warren.PublishException;
+import io.warren.RequestTimeoutException;
 import io.warren.WarrenException;
 import io.warren.rar.serialization.Serializers;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A producer that borrows a pooled connection for each publish, so that it is thread-safe and
@@ -87,6 +94,64 @@ final class PooledProducer implements Producer {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(new PublishException("Could not publish to exchange '"
                     + settings.exchange() + "': " + e, e));
+        }
+    }
+
+    @Override
+    public Message request(OutgoingMessage message, Duration timeout) {
+        CompletableFuture<Message> reply = ask(message, timeout);
+        try {
+            // the reply's own timer ends it; this bound only guards against a timer that never ran
+            return reply.get(timeout.toNanos() + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new WarrenException("The request failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new RequestTimeoutException(settings.exchange(), Publisher.routingKey(settings, message), timeout,
+                    "(unknown)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WarrenException("Interrupted while waiting for the reply to a request to exchange '"
+                    + settings.exchange() + "'", e);
+        }
+    }
+
+    @Override
+    public CompletionStage<Message> requestAsync(OutgoingMessage message, Duration timeout) {
+        return ask(message, timeout).minimalCompletionStage();
+    }
+
+    /** Never throws: every failure, bad arguments too, fails the future. */
+    private CompletableFuture<Message> ask(OutgoingMessage message, Duration timeout) {
+        if (message == null) {
+            return CompletableFuture.failedFuture(new WarrenException("A request needs a message, not null"));
+        }
+        if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+            return CompletableFuture.failedFuture(new WarrenException("A request's timeout must be positive, not "
+                    + timeout));
+        }
+        String routingKey = Publisher.routingKey(settings, message);
+        try {
+            // the container enlists what it hands out in the caller's transaction: this asks it whether there is one
+            try (ConnectionHandle connection = factory.handle()) {
+                if (connection.inTransaction()) {
+                    return CompletableFuture.failedFuture(new WarrenException("A request to exchange '"
+                            + settings.exchange() + "' with routing key '" + routingKey + "' cannot be sent inside a "
+                            + "JTA transaction: its publish would reach the broker only at commit, after the wait for "
+                            + "its reply. Ask outside the transaction (a NOT_SUPPORTED or REQUIRES_NEW method), or "
+                            + "publish it and handle the reply asynchronously"));
+                }
+            }
+            OutgoingProperties.Wire wire = Publisher.request(settings, message, serializers);
+            return factory.replies().request(settings.exchange(), routingKey, settings.mandatory(), wire.properties(),
+                    wire.body(), timeout, serializers);
+        } catch (WarrenException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new PublishException("Could not send a request to exchange '"
+                    + settings.exchange() + "' with routing key '" + routingKey + "': " + e, e));
         }
     }
 
