@@ -265,6 +265,32 @@ class RequestReplyTest {
     }
 
     @Test
+    void withANamedReplyQueueAWaitingRequestOutlivesTheConnectionsLossAndGetsItsReply() throws Exception {
+        String replies = broker.queueName("rpc-replies");
+        declareQueue();
+        try (Harness named = new Harness(2, factory -> {
+            factory.setReplyQueue(replies);
+            factory.setConnectRetryMillis(200);
+        })) {
+            CompletableFuture<Message> waiting = named.factory().producer(Producer.to("").routingKey(queue)
+                    .serializer("text").build()).requestAsync(OutgoingMessage.of("survivor").build(), Duration.ofSeconds(60))
+                    .toCompletableFuture();
+            Broker.await("the request in its queue", WAIT, () -> broker.messageCount(queue) == 1);
+
+            assertEquals(1, Broker.closeConnectionsNamed(named.connectionName() + " (outbound)", "rpc test"));
+            // answered only once the connection is gone: the reply waits in the queue for the consumer to come back
+            List<String> replyTo = new CopyOnWriteArrayList<>();
+            try (Harness.Deployment ignored = answering(false, request -> {
+                replyTo.add(request.replyTo());
+                return answer(request);
+            })) {
+                assertEquals("survivor answered", waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS).payload(String.class));
+                assertEquals(List.of(replies), replyTo);
+            }
+        }
+    }
+
+    @Test
     void noReplyIsSentWhenTheMdbTransactionRollsBackOrTheMdbThrows() throws Exception {
         AtomicInteger deliveries = new AtomicInteger();
         TestEndpointFactory[] mdb = new TestEndpointFactory[1];
