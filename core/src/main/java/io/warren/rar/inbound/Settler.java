@@ -68,8 +68,9 @@ final class Settler {
         return carryOut(message, action);
     }
 
+    /** @return whether the request is acked: by Warren, or by an MDB in manual ack mode (Forget: it acked already) */
     private static boolean acks(SettlementPolicy.Action action) {
-        return action instanceof SettlementPolicy.Action.Ack
+        return action instanceof SettlementPolicy.Action.Ack || action instanceof SettlementPolicy.Action.Forget
                 || action instanceof SettlementPolicy.Action.AsAsked asked && asked.outcome() == Message.Outcome.ACKED;
     }
 
