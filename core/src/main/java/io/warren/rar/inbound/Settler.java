@@ -61,7 +61,9 @@ final class Settler {
      */
     boolean settle(ReceivedMessage message, int attempt, SettlementPolicy.Ending ending, Reply reply) {
         SettlementPolicy.Action action = context.policy().decide(ending, attempt);
-        if (reply != null && acks(action) && !sent(message, reply)) {
+        if (reply != null && acks(action) && !sent(message, reply)
+                && !(action instanceof SettlementPolicy.Action.Forget)) {
+            // the MDB's own ack (Forget) went out already: nothing can be given back, the asker times out
             giveBack(message);
             return true;
         }

@@ -291,6 +291,52 @@ class RequestReplyTest {
     }
 
     @Test
+    void aNamedReplyQueueDeletedUnderItsConsumerIsDeclaredAgainAndTheWaitingRequestAnswered() throws Exception {
+        String replies = broker.queueName("rpc-replies");
+        declareQueue();
+        try (Harness named = new Harness(2, factory -> {
+            factory.setReplyQueue(replies);
+            factory.setConnectRetryMillis(200);
+        })) {
+            CompletableFuture<Message> waiting = named.factory().producer(Producer.to("").routingKey(queue)
+                    .serializer("text").build()).requestAsync(OutgoingMessage.of("orphan").build(), Duration.ofSeconds(60))
+                    .toCompletableFuture();
+            Broker.await("the reply consumer", WAIT, () -> broker.consumerCount(replies) == 1);
+
+            Broker.rabbitmqctl("delete_queue", replies);
+            Broker.await("the reply queue declared again, with its consumer", WAIT,
+                    () -> broker.consumerCount(replies) == 1);
+            try (Harness.Deployment ignored = answering(false, RequestReplyTest::answer)) {
+                assertEquals("orphan answered", waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS).payload(String.class));
+            }
+        }
+    }
+
+    @Test
+    void inManualAckModeTheAnswerGoesOutOnlyForARequestTheMdbAcked() throws Exception {
+        WarrenActivationSpec spec = new WarrenActivationSpec();
+        spec.setQueue(queue);
+        spec.setConcurrency("1");
+        spec.setAckMode("manual");
+        try (Harness.Deployment ignored = harness.deploy(spec, TestEndpointFactory.replying(false, request -> {
+            String text = request.payload(String.class);
+            if (text.equals("reject me")) {
+                request.reject();
+            } else {
+                request.ack();
+            }
+            return answer(request);
+        }))) {
+            Broker.await("the MDB's consumer", WAIT, () -> broker.consumerCount(queue) == 1);
+
+            assertEquals("ack me answered", asker().request(OutgoingMessage.of("ack me").build(), WAIT)
+                    .payload(String.class));
+            assertThrows(RequestTimeoutException.class,
+                    () -> asker().request(OutgoingMessage.of("reject me").build(), Duration.ofMillis(500)));
+        }
+    }
+
+    @Test
     void noReplyIsSentWhenTheMdbTransactionRollsBackOrTheMdbThrows() throws Exception {
         AtomicInteger deliveries = new AtomicInteger();
         TestEndpointFactory[] mdb = new TestEndpointFactory[1];
