@@ -27,8 +27,8 @@ import java.util.logging.Logger;
  * The requests of one connection factory that wait for their replies, by correlation id. Each is
  * registered before its request is published, so that no reply can come first; each ends once: by
  * its reply, its timeout, a return, or the loss of the reply consumer, whichever comes first.
- * Futures are completed on the adapter's completion threads, never on the AMQP client's thread
- * that brings the reply nor on the caller's.
+ * Futures the application sees are completed on the adapter's completion threads, never on the
+ * AMQP client's thread that brings the reply nor on the caller's.
  *
  * <p>A reply that matches no waiting request (it came after the timeout, or twice) is dropped:
  * the first is logged as a warning, the next ones at FINE, so that a slow responder does not flood
@@ -46,7 +46,7 @@ final class PendingRequests {
 
     /** One request waiting: what its failures name, and how its reply is decoded. */
     private record Pending(CompletableFuture<Message> reply, String exchange, String routingKey, Duration timeout,
-                           Serializers serializers, ScheduledFuture<?>[] timer) {
+                           Serializers serializers, boolean waitedOn, ScheduledFuture<?>[] timer) {
     }
 
     /** @param factory the connection factory, for the log */
@@ -58,11 +58,14 @@ final class PendingRequests {
     /**
      * Registers a request about to be published.
      *
+     * @param waitedOn whether only the caller waits on the future, which no one else sees: it is then
+     *     completed on the thread that ends it, sparing a hand-over to a completion thread, as no stage
+     *     of the application's can run there
      * @throws WarrenException when a request with that correlation id waits already
      */
     CompletableFuture<Message> expect(String correlationId, String exchange, String routingKey, Duration timeout,
-                                      Serializers serializers) {
-        Pending pending = new Pending(new CompletableFuture<>(), exchange, routingKey, timeout, serializers,
+                                      Serializers serializers, boolean waitedOn) {
+        Pending pending = new Pending(new CompletableFuture<>(), exchange, routingKey, timeout, serializers, waitedOn,
                 new ScheduledFuture<?>[1]);
         if (waiting.putIfAbsent(correlationId, pending) != null) {
             throw new WarrenException("A request with correlation id '" + correlationId + "' already waits for its "
@@ -94,7 +97,7 @@ final class PendingRequests {
         ReceivedMessage reply = new ReceivedMessage(queue, envelope, properties, body, pending.serializers(), Set.of(),
                 (tag, outcome) -> { });
         reply.markSettled(Message.Outcome.ACKED);
-        completions.execute(() -> pending.reply().complete(reply));
+        complete(pending, () -> pending.reply().complete(reply));
     }
 
     /** The broker returned a mandatory request no queue received. */
@@ -119,7 +122,15 @@ final class PendingRequests {
         if (pending != null) {
             cancelTimer(pending);
             RuntimeException cause = failure.apply(pending);
-            completions.execute(() -> pending.reply().completeExceptionally(cause));
+            complete(pending, () -> pending.reply().completeExceptionally(cause));
+        }
+    }
+
+    private void complete(Pending pending, Runnable completion) {
+        if (pending.waitedOn()) {
+            completion.run();
+        } else {
+            completions.execute(completion);
         }
     }
 

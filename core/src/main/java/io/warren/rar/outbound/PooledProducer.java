@@ -99,7 +99,7 @@ final class PooledProducer implements Producer {
 
     @Override
     public Message request(OutgoingMessage message, Duration timeout) {
-        CompletableFuture<Message> reply = ask(message, timeout);
+        CompletableFuture<Message> reply = ask(message, timeout, true);
         try {
             // the reply's own timer ends it; this bound only guards against a timer that never ran
             return reply.get(timeout.toNanos() + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS);
@@ -120,11 +120,15 @@ final class PooledProducer implements Producer {
 
     @Override
     public CompletionStage<Message> requestAsync(OutgoingMessage message, Duration timeout) {
-        return ask(message, timeout).minimalCompletionStage();
+        return ask(message, timeout, false).minimalCompletionStage();
     }
 
-    /** Never throws: every failure, bad arguments too, fails the future. */
-    private CompletableFuture<Message> ask(OutgoingMessage message, Duration timeout) {
+    /**
+     * Never throws: every failure, bad arguments too, fails the future.
+     *
+     * @param waitedOn whether the caller waits on the future and shows it to no one
+     */
+    private CompletableFuture<Message> ask(OutgoingMessage message, Duration timeout, boolean waitedOn) {
         if (message == null) {
             return CompletableFuture.failedFuture(new WarrenException("A request needs a message, not null"));
         }
@@ -146,7 +150,7 @@ final class PooledProducer implements Producer {
             }
             OutgoingProperties.Wire wire = Publisher.request(settings, message, serializers);
             return factory.replies().request(settings.exchange(), routingKey, settings.mandatory(), wire.properties(),
-                    wire.body(), timeout, serializers);
+                    wire.body(), timeout, serializers, waitedOn);
         } catch (WarrenException e) {
             return CompletableFuture.failedFuture(e);
         } catch (RuntimeException e) {

@@ -80,17 +80,19 @@ final class ReplyConsumer {
     /**
      * Publishes a request and returns the future of its reply. Never throws: the caller hands the
      * future on.
+     *
+     * @param waitedOn whether the caller only waits on the future and shows it to no one (see {@link PendingRequests#expect})
      */
     CompletableFuture<Message> request(String exchange, String routingKey, boolean mandatory,
                                        AMQP.BasicProperties properties, byte[] body, Duration timeout,
-                                       Serializers serializers) {
+                                       Serializers serializers, boolean waitedOn) {
         String correlationId = properties.getCorrelationId() != null ? properties.getCorrelationId()
                 : UUID.randomUUID().toString();
         AMQP.BasicProperties request = properties.builder().correlationId(correlationId)
                 .replyTo(replyQueue != null ? replyQueue : DIRECT_REPLY_TO).build();
         CompletableFuture<Message> reply;
         try {
-            reply = pending.expect(correlationId, exchange, routingKey, timeout, serializers);
+            reply = pending.expect(correlationId, exchange, routingKey, timeout, serializers, waitedOn);
         } catch (WarrenException e) {
             return CompletableFuture.failedFuture(e);
         }
