@@ -12,6 +12,7 @@ import io.warren.UnroutableException;
 import io.warren.WarrenException;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.LogCapture;
 import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.rar.inbound.WarrenActivationSpec;
 import org.junit.jupiter.api.AfterEach;
@@ -30,10 +31,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -84,6 +83,19 @@ class RequestReplyTest {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A harness of its own whose factory takes its replies from a named queue, and tries again soon after a loss. */
+    private static Harness withReplyQueue(String replies) {
+        return new Harness(2, factory -> {
+            factory.setReplyQueue(replies);
+            factory.setConnectRetryMillis(200);
+        });
+    }
+
+    private CompletableFuture<Message> askFrom(Harness other, String text) {
+        return other.factory().producer(Producer.to("").routingKey(queue).serializer("text").build())
+                .requestAsync(OutgoingMessage.of(text).build(), Duration.ofSeconds(60)).toCompletableFuture();
     }
 
     @Test
@@ -166,26 +178,7 @@ class RequestReplyTest {
     @Test
     void repliesAfterTheTimeoutAreDroppedAndWarnedAboutOnce() throws Exception {
         declareQueue();
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Logger logger = Logger.getLogger(PendingRequests.class.getName());
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Level before = logger.getLevel();
-        logger.setLevel(Level.FINE);
-        logger.addHandler(handler);
-        try {
+        try (LogCapture log = new LogCapture(PendingRequests.class.getName())) {
             assertThrows(RequestTimeoutException.class,
                     () -> asker().request(OutgoingMessage.of("late").build(), Duration.ofMillis(200)));
             GetResponse request = broker.get(queue);
@@ -196,15 +189,13 @@ class RequestReplyTest {
                 channel.basicPublish("", request.getProps().getReplyTo(), reply, "too late".getBytes(StandardCharsets.UTF_8));
                 channel.basicPublish("", request.getProps().getReplyTo(), reply, "too late".getBytes(StandardCharsets.UTF_8));
             }
+            List<LogRecord> records = log.records();
             Broker.await("both late replies seen", WAIT, () -> records.size() == 2, records::toString);
 
             assertEquals(Level.WARNING, records.get(0).getLevel());
             assertTrue(records.get(0).getMessage().contains(request.getProps().getCorrelationId()),
                     records.get(0).getMessage());
             assertEquals(Level.FINE, records.get(1).getLevel(), "the second is not warned about again");
-        } finally {
-            logger.removeHandler(handler);
-            logger.setLevel(before);
         }
     }
 
@@ -268,13 +259,8 @@ class RequestReplyTest {
     void withANamedReplyQueueAWaitingRequestOutlivesTheConnectionsLossAndGetsItsReply() throws Exception {
         String replies = broker.queueName("rpc-replies");
         declareQueue();
-        try (Harness named = new Harness(2, factory -> {
-            factory.setReplyQueue(replies);
-            factory.setConnectRetryMillis(200);
-        })) {
-            CompletableFuture<Message> waiting = named.factory().producer(Producer.to("").routingKey(queue)
-                    .serializer("text").build()).requestAsync(OutgoingMessage.of("survivor").build(), Duration.ofSeconds(60))
-                    .toCompletableFuture();
+        try (Harness named = withReplyQueue(replies)) {
+            CompletableFuture<Message> waiting = askFrom(named, "survivor");
             Broker.await("the request in its queue", WAIT, () -> broker.messageCount(queue) == 1);
 
             assertEquals(1, Broker.closeConnectionsNamed(named.connectionName() + " (outbound)", "rpc test"));
@@ -294,13 +280,8 @@ class RequestReplyTest {
     void aNamedReplyQueueDeletedUnderItsConsumerIsDeclaredAgainAndTheWaitingRequestAnswered() throws Exception {
         String replies = broker.queueName("rpc-replies");
         declareQueue();
-        try (Harness named = new Harness(2, factory -> {
-            factory.setReplyQueue(replies);
-            factory.setConnectRetryMillis(200);
-        })) {
-            CompletableFuture<Message> waiting = named.factory().producer(Producer.to("").routingKey(queue)
-                    .serializer("text").build()).requestAsync(OutgoingMessage.of("orphan").build(), Duration.ofSeconds(60))
-                    .toCompletableFuture();
+        try (Harness named = withReplyQueue(replies)) {
+            CompletableFuture<Message> waiting = askFrom(named, "orphan");
             Broker.await("the reply consumer", WAIT, () -> broker.consumerCount(replies) == 1);
 
             Broker.rabbitmqctl("delete_queue", replies);
@@ -378,6 +359,26 @@ class RequestReplyTest {
             Broker.await("its ack", WAIT, () -> Broker.unacknowledged(queue) == 0);
             assertEquals(List.of("plain"), seen);
             assertEquals(0, broker.messageCount(queue));
+        }
+    }
+
+    @Test
+    void aRequestWhoseReplyAddressLeadsNowhereIsAnsweredOnceAndAcked() throws Exception {
+        AtomicInteger deliveries = new AtomicInteger();
+        try (Harness.Deployment ignored = answering(true, request -> {
+            deliveries.incrementAndGet();
+            return answer(request);
+        })) {
+            // a queue that does not exist, and the direct reply-to address of an asker long gone
+            for (String replyTo : List.of(queue + ".no-such-queue", "amq.rabbitmq.reply-to.g2dkABBuYW1lQGxvY2FsaG9zdAAAAAAAAAAA")) {
+                broker.publish(queue, new AMQP.BasicProperties.Builder().replyTo(replyTo).correlationId("gone")
+                        .contentType("text/plain").build(), "hello?".getBytes(StandardCharsets.UTF_8));
+            }
+            Broker.await("both requests answered and acked", WAIT, () -> deliveries.get() >= 2
+                    && broker.messageCount(queue) == 0 && Broker.unacknowledged(queue) == 0);
+            // the answers went nowhere, as the broker drops what no queue takes; the requests were not redelivered
+            assertEquals(2, deliveries.get());
+            assertEquals(4, broker.consumerCount(queue), "no consumer lost its channel");
         }
     }
 
