@@ -138,15 +138,16 @@ final class PooledProducer implements Producer {
         }
         String routingKey = Publisher.routingKey(settings, message);
         try {
-            // the container enlists what it hands out in the caller's transaction: this asks it whether there is one
+            if (factory.callerInTransaction()) {
+                return refusedInTransaction(routingKey);
+            }
+            // the container enlists what it hands out in the caller's transaction: a registry that cannot tell
+            // still shows it here; the handle also declares what the settings declare
             try (ConnectionHandle connection = factory.handle()) {
                 if (connection.inTransaction()) {
-                    return CompletableFuture.failedFuture(new WarrenException("A request to exchange '"
-                            + settings.exchange() + "' with routing key '" + routingKey + "' cannot be sent inside a "
-                            + "JTA transaction: its publish would reach the broker only at commit, after the wait for "
-                            + "its reply. Ask outside the transaction (a NOT_SUPPORTED or REQUIRES_NEW method), or "
-                            + "publish it and handle the reply asynchronously"));
+                    return refusedInTransaction(routingKey);
                 }
+                connection.publisher().declareFor(settings);
             }
             OutgoingProperties.Wire wire = Publisher.request(settings, message, serializers);
             return factory.replies().request(settings.exchange(), routingKey, settings.mandatory(), wire.properties(),
@@ -157,6 +158,13 @@ final class PooledProducer implements Producer {
             return CompletableFuture.failedFuture(new PublishException("Could not send a request to exchange '"
                     + settings.exchange() + "' with routing key '" + routingKey + "': " + e, e));
         }
+    }
+
+    private CompletableFuture<Message> refusedInTransaction(String routingKey) {
+        return CompletableFuture.failedFuture(new WarrenException("A request to exchange '" + settings.exchange()
+                + "' with routing key '" + routingKey + "' cannot be sent inside a JTA transaction: its publish would "
+                + "reach the broker only at commit, after the wait for its reply. Ask outside the transaction (a "
+                + "NOT_SUPPORTED or REQUIRES_NEW method), or publish it and handle the reply asynchronously"));
     }
 
     @Override

@@ -105,6 +105,19 @@ final class Publisher {
     }
 
     /**
+     * Declares what the producer's settings declare, once per broker connection, for a request,
+     * which the {@link ReplyConsumer} publishes on a channel of its own.
+     */
+    void declareFor(Producer.Settings settings) {
+        try {
+            declarations.ensure(channel.brokerConnection(), settings, channel.declarer());
+        } catch (IOException | RuntimeException e) {
+            throw failures.failure(e, () -> "declare what a request to exchange '" + settings.exchange()
+                    + "' needs");
+        }
+    }
+
+    /**
      * A request as it goes over the wire, for the {@link ReplyConsumer} that publishes it: encoded,
      * compressed when asked, traced.
      *

@@ -3,9 +3,11 @@ package io.warren.rar.outbound;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
+import io.warren.Exchange;
 import io.warren.Message;
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
+import io.warren.Queue;
 import io.warren.ReplyingListener;
 import io.warren.RequestTimeoutException;
 import io.warren.UnroutableException;
@@ -380,6 +382,20 @@ class RequestReplyTest {
             assertEquals(2, deliveries.get());
             assertEquals(4, broker.consumerCount(queue), "no consumer lost its channel");
         }
+    }
+
+    @Test
+    void aRequestDeclaresWhatItsProducerDeclaresBeforeItGoesOut() throws Exception {
+        String exchange = broker.exchangeName("rpc");
+        Producer declaring = harness.factory().producer(Producer.to(exchange).routingKey("quote").serializer("text")
+                .declare(Queue.builder(queue).bind(Exchange.direct(exchange), "quote").build()).build());
+
+        assertThrows(RequestTimeoutException.class,
+                () -> declaring.request(OutgoingMessage.of("declared?").build(), Duration.ofMillis(300)));
+
+        GetResponse request = broker.get(queue);
+        assertNotNull(request, "the exchange, the queue and its binding were declared, and the request routed");
+        assertEquals("declared?", Broker.text(request));
     }
 
     @Test
