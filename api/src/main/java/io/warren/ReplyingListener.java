@@ -27,8 +27,9 @@ package io.warren;
  * }
  * }</pre>
  *
- * The reply is encoded with its own serializer, or JSON; its routing key, {@code replyTo} and
- * {@code correlationId} are set by Warren. Publishing the reply and acking the request are two
+ * The reply is encoded with its own serializer, or JSON; it goes to the request's {@code replyTo}
+ * through the default exchange, with the request's {@code correlationId}, whatever the returned
+ * message sets. Publishing the reply and acking the request are two
  * steps on the consumer's channel: if the connection drops between them the request is delivered
  * again and answered twice, and the asker drops the second reply as one it no longer waits for.
  */

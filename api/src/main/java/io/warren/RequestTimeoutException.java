@@ -14,6 +14,8 @@ public class RequestTimeoutException extends WarrenException {
     private final String routingKey;
     /** How long the request waited. */
     private final Duration timeout;
+    /** The request's correlation id. */
+    private final String correlationId;
 
     /**
      * @param exchange the exchange the request was published to
@@ -28,6 +30,7 @@ public class RequestTimeoutException extends WarrenException {
         this.exchange = exchange;
         this.routingKey = routingKey;
         this.timeout = timeout;
+        this.correlationId = correlationId;
     }
 
     /** @return the exchange the request was published to; empty for the default exchange */
@@ -43,5 +46,10 @@ public class RequestTimeoutException extends WarrenException {
     /** @return how long the request waited for a reply */
     public Duration timeout() {
         return timeout;
+    }
+
+    /** @return the request's correlation id, by which a late reply is logged */
+    public String correlationId() {
+        return correlationId;
     }
 }

@@ -5,6 +5,7 @@ import io.warren.OutgoingMessage;
 import io.warren.Producer;
 import io.warren.PublishException;
 import io.warren.RequestTimeoutException;
+import io.warren.UnroutableException;
 import io.warren.WarrenException;
 import io.warren.rar.serialization.Serializers;
 
@@ -104,10 +105,7 @@ final class PooledProducer implements Producer {
             // the reply's own timer ends it; this bound only guards against a timer that never ran
             return reply.get(timeout.toNanos() + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException failure) {
-                throw failure;
-            }
-            throw new WarrenException("The request failed: " + e.getCause(), e.getCause());
+            throw anew(e.getCause());
         } catch (TimeoutException e) {
             throw new RequestTimeoutException(settings.exchange(), Publisher.routingKey(settings, message), timeout,
                     "(unknown)");
@@ -116,6 +114,32 @@ final class PooledProducer implements Producer {
             throw new WarrenException("Interrupted while waiting for the reply to a request to exchange '"
                     + settings.exchange() + "'", e);
         }
+    }
+
+    /**
+     * The failure again, made on the caller's thread for the caller's stack trace: it was made on the
+     * thread that ended the request. The original is its cause where the type lets it have one.
+     */
+    private static RuntimeException anew(Throwable failure) {
+        if (failure instanceof RequestTimeoutException timedOut) {
+            RequestTimeoutException again = new RequestTimeoutException(timedOut.exchange(), timedOut.routingKey(),
+                    timedOut.timeout(), timedOut.correlationId());
+            again.initCause(timedOut);
+            return again;
+        }
+        if (failure instanceof UnroutableException returned) {
+            // its constructor fixes its cause (none): the original is only in the future
+            return new UnroutableException(returned.replyCode(), returned.replyText(), returned.exchange(),
+                    returned.routingKey());
+        }
+        if (failure.getClass() == WarrenException.class) {
+            return new WarrenException(failure.getMessage(), failure);
+        }
+        if (failure.getClass() == PublishException.class) {
+            return new PublishException(failure.getMessage(), failure);
+        }
+        return failure instanceof RuntimeException runtime ? runtime
+                : new WarrenException("The request failed: " + failure, failure);
     }
 
     @Override

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -175,6 +176,10 @@ class RequestReplyTest {
         assertTrue(timedOut.getMessage().contains("PT0.3S"), timedOut.getMessage());
         assertEquals(queue, timedOut.routingKey());
         assertEquals(Duration.ofMillis(300), timedOut.timeout());
+        assertNotNull(timedOut.correlationId());
+        assertTrue(Arrays.stream(timedOut.getStackTrace())
+                        .anyMatch(frame -> frame.getClassName().startsWith(RequestReplyTest.class.getName())),
+                "thrown anew on the caller's thread, with the caller's stack");
     }
 
     @Test
@@ -215,6 +220,9 @@ class RequestReplyTest {
         assertEquals(312, returned.replyCode());
         assertEquals(queue + ".nobody", returned.routingKey());
         assertTrue(took < 5_000, "failed after " + took + " ms, not after its 30 s timeout");
+        UnroutableException thrown = assertThrows(UnroutableException.class,
+                () -> mandatory.request(OutgoingMessage.of("lost").build(), Duration.ofSeconds(30)));
+        assertEquals(queue + ".nobody", thrown.routingKey());
     }
 
     @Test
