@@ -96,6 +96,11 @@ run_examples() {
   done
   [[ $response == *"is empty"* ]] || fail "queue poll still not empty after 10 fetches"
 
+  step "Request and reply: an EJB asks, an MDB answers over direct reply-to"
+  response=$(post "prices?product=tea")
+  echo "$response"
+  [[ $response == *"price of tea: 3.5"* ]] || fail "no answer from PriceQuoter: $response"
+
   local kombu_expected=
   if /usr/bin/python3 -c 'import kombu' 2>/dev/null; then
     step "kombu: a zlib-compressed JSON message to the feed importer"
@@ -120,6 +125,7 @@ PY
       "Got stocks message with routing key usd.stock:" \
       "Got stocks message with routing key eur.stock.db:" \
       "Handled order 42" \
+      "Answered price request for tea: 3.5" \
       "user signed up"; do
     wait_for 30 "'$expected' in $LOG" logged "$expected"
   done

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Publishes to one exchange with a default routing key and serializer. Thread-safe: each publish
@@ -127,6 +128,65 @@ public interface Producer {
      * @return a future that completes when the broker has taken responsibility for the message
      */
     CompletableFuture<Void> publishConfirmed(OutgoingMessage message);
+
+    /**
+     * Publishes a request and waits for its reply: see {@link #requestAsync(OutgoingMessage, Duration)},
+     * which says how requests are sent and answered.
+     *
+     * @param message the request; its correlation id is generated unless it sets one
+     * @param timeout how long to wait for the reply; positive
+     * @return the reply
+     * @throws RequestTimeoutException naming the exchange, routing key and timeout when no reply comes in time
+     * @throws UnroutableException when the producer is mandatory and no queue received the request
+     * @throws WarrenException when called inside a JTA transaction, when the broker cannot be
+     *     reached, or when the connection is lost while the request waits
+     */
+    Message request(OutgoingMessage message, Duration timeout);
+
+    /**
+     * Publishes a request and returns at once a stage that completes with its reply. The request
+     * goes out with {@code replyTo} set to RabbitMQ's direct reply-to ({@code amq.rabbitmq.reply-to}),
+     * or to the connection factory's {@code replyQueue} when it names one, and with a correlation
+     * id Warren generates unless the message sets one; the reply is the first message to arrive
+     * there with that correlation id. A reply that matches no waiting request (it came after the
+     * timeout, or twice) is logged once per connection factory and dropped.
+     *
+     * <p>Waiting holds no pooled channel: each connection factory has one reply consumer on its
+     * broker connection, shared by every request in flight, which also publishes the requests (direct
+     * reply-to needs the request and its reply consumer on one channel). Thousands of requests may
+     * wait at once. Replies complete their stages on the adapter's own threads
+     * ({@code warren-completions}), never the caller's nor the AMQP client's; see
+     * {@link #publishConfirmed(OutgoingMessage)} for what that means for stages that block.
+     *
+     * <p>The stage fails with:
+     * <ul>
+     * <li>{@link RequestTimeoutException} when no reply comes within the timeout;</li>
+     * <li>{@link UnroutableException} at once when the producer is {@link Settings#mandatory() mandatory}
+     *     and no queue received the request;</li>
+     * <li>{@link WarrenException} at once when the broker connection is lost while the request waits
+     *     (with direct reply-to its reply could never arrive: the reply address belonged to the
+     *     lost channel; with a named {@code replyQueue} the request waits on, until its timeout,
+     *     for the consumer to come back), or when the broker cannot be reached;</li>
+     * <li>{@link WarrenException} when called inside a JTA transaction: there the request would
+     *     reach the broker only when the transaction commits, after the caller had waited for a
+     *     reply to it. Ask outside the transaction (a {@code NOT_SUPPORTED} or
+     *     {@code REQUIRES_NEW} method), or publish with {@link #publish(OutgoingMessage)} and
+     *     answer asynchronously;</li>
+     * <li>{@link EncodeException} when the payload or a header does not encode.</li>
+     * </ul>
+     *
+     * <pre>{@code
+     * Producer prices = factory.producer(Producer.to("").routingKey("prices").build());
+     * Message reply = prices.request(OutgoingMessage.of(new Quote("tea", 3)).build(), Duration.ofSeconds(5));
+     * Price price = reply.payload(Price.class);
+     * }</pre>
+     *
+     * @param message the request; its correlation id is generated unless it sets one, and its
+     *     {@code replyTo} is set by Warren
+     * @param timeout how long to wait for the reply; positive
+     * @return a stage that completes with the reply
+     */
+    CompletionStage<Message> requestAsync(OutgoingMessage message, Duration timeout);
 
     /** @return what this producer was made with */
     Settings settings();

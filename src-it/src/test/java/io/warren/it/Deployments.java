@@ -5,6 +5,7 @@ import io.warren.it.app.EchoMdb;
 import io.warren.it.app.FailingMdb;
 import io.warren.it.app.HoldingMdb;
 import io.warren.it.app.KombuMdb;
+import io.warren.it.app.PriceMdb;
 import io.warren.it.app.SinkMdb;
 import io.warren.it.app.ItApplication;
 import io.warren.it.app.RetryingMdb;
@@ -31,7 +32,8 @@ final class Deployments {
     static final int POOL = 8;
 
     private static final List<Class<?>> MDBS = List.of(EchoMdb.class, FailingMdb.class, RollbackMdb.class, SlowMdb.class,
-            HoldingMdb.class, SinkMdb.class, CountedMdb.class, RetryingMdb.class, KombuMdb.class);
+            HoldingMdb.class, SinkMdb.class, CountedMdb.class, RetryingMdb.class, KombuMdb.class,
+            PriceMdb.class);
 
     private Deployments() {
     }

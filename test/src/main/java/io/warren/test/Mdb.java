@@ -15,9 +15,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * undeploys the MDB as the server would: in-flight deliveries finish, their acks go out, and
  * whatever was not acked goes back to the queue.
  *
- * @param <T> the MDB class
+ * @param <T> the MDB class, a {@link MessageListener} or a {@link io.warren.ReplyingListener}
  */
-public final class Mdb<T extends MessageListener> implements AutoCloseable {
+public final class Mdb<T> implements AutoCloseable {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition delivered = lock.newCondition();

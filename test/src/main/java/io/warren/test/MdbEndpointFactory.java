@@ -2,6 +2,8 @@ package io.warren.test;
 
 import io.warren.Message;
 import io.warren.MessageListener;
+import io.warren.OutgoingMessage;
+import io.warren.ReplyingListener;
 import jakarta.ejb.ApplicationException;
 import jakarta.ejb.TransactionAttribute;
 import jakarta.ejb.TransactionAttributeType;
@@ -24,7 +26,7 @@ import java.util.function.Supplier;
  * or rolled back when the bean threw a system exception. An {@code @ApplicationException} with
  * {@code rollback = false} commits, as in the server.
  */
-final class MdbEndpointFactory<T extends MessageListener> implements MessageEndpointFactory {
+final class MdbEndpointFactory<T> implements MessageEndpointFactory {
 
     private final Class<T> type;
     private final Supplier<? extends T> beans;
@@ -46,18 +48,22 @@ final class MdbEndpointFactory<T extends MessageListener> implements MessageEndp
         }
         TransactionAttribute attribute = type.getAnnotation(TransactionAttribute.class);
         try {
-            TransactionAttribute onMessage = type.getMethod("onMessage", Message.class)
+            String listenerMethod = ReplyingListener.class.isAssignableFrom(type) ? "onRequest" : "onMessage";
+            TransactionAttribute onMessage = type.getMethod(listenerMethod, Message.class)
                     .getAnnotation(TransactionAttribute.class);
             attribute = onMessage != null ? onMessage : attribute;
         } catch (NoSuchMethodException e) {
-            throw new IllegalArgumentException(type.getName() + " has no onMessage(Message)", e);
+            throw new IllegalArgumentException(type.getName() + " has no onMessage(Message) nor onRequest(Message)", e);
         }
         return attribute == null || attribute.value() == TransactionAttributeType.REQUIRED;
     }
 
     @Override
     public MessageEndpoint createEndpoint(XAResource resource) {
-        return new Endpoint(record.created(beans.get()), resource);
+        T bean = record.created(beans.get());
+        // as the container's proxy: it implements the one listener interface the MDB was deployed with
+        return bean instanceof ReplyingListener replying ? new ReplyingEndpoint(replying, resource)
+                : new ListeningEndpoint((MessageListener) bean, resource);
     }
 
     @Override
@@ -80,14 +86,43 @@ final class MdbEndpointFactory<T extends MessageListener> implements MessageEndp
         return type;
     }
 
-    private final class Endpoint implements MessageEndpoint, MessageListener {
-        private final T bean;
+    private final class ListeningEndpoint extends Endpoint implements MessageListener {
+        private final MessageListener bean;
+
+        ListeningEndpoint(MessageListener bean, XAResource resource) {
+            super(resource);
+            this.bean = bean;
+        }
+
+        @Override
+        public void onMessage(Message message) {
+            deliver(message, () -> {
+                bean.onMessage(message);
+                return null;
+            });
+        }
+    }
+
+    private final class ReplyingEndpoint extends Endpoint implements ReplyingListener {
+        private final ReplyingListener bean;
+
+        ReplyingEndpoint(ReplyingListener bean, XAResource resource) {
+            super(resource);
+            this.bean = bean;
+        }
+
+        @Override
+        public OutgoingMessage onRequest(Message message) {
+            return deliver(message, () -> bean.onRequest(message));
+        }
+    }
+
+    private abstract class Endpoint implements MessageEndpoint {
         private final XAResource resource;
         private Xid xid;
         private boolean rollbackOnly;
 
-        Endpoint(T bean, XAResource resource) {
-            this.bean = bean;
+        Endpoint(XAResource resource) {
             this.resource = resource;
         }
 
@@ -104,11 +139,11 @@ final class MdbEndpointFactory<T extends MessageListener> implements MessageEndp
             }
         }
 
-        @Override
-        public void onMessage(Message message) {
+        <R> R deliver(Message message, Supplier<R> bean) {
             try {
-                bean.onMessage(message);
+                R result = bean.get();
                 record.succeeded(message);
+                return result;
             } catch (RuntimeException | Error e) {
                 ApplicationException application = e.getClass().getAnnotation(ApplicationException.class);
                 rollbackOnly = application == null || application.rollback();

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.warren.ConnectionFactory;
 import io.warren.MessageListener;
+import io.warren.ReplyingListener;
 import io.warren.container.PoolingConnectionManager;
 import io.warren.container.TestBootstrapContext;
 import io.warren.container.TestWorkManager;
@@ -121,7 +122,7 @@ public final class WarrenTestKit implements AutoCloseable {
     }
 
     /** Deploys an MDB with a public no-argument constructor. */
-    public <T extends MessageListener> Mdb<T> deploy(Class<T> type) {
+    public <T> Mdb<T> deploy(Class<T> type) {
         return deploy(type, () -> instantiate(type), Map.of());
     }
 
@@ -129,7 +130,7 @@ public final class WarrenTestKit implements AutoCloseable {
      * Deploys an MDB whose beans the test builds, to hand them their dependencies (what the server
      * would inject).
      */
-    public <T extends MessageListener> Mdb<T> deploy(Class<T> type, Supplier<? extends T> beans) {
+    public <T> Mdb<T> deploy(Class<T> type, Supplier<? extends T> beans) {
         return deploy(type, beans, Map.of());
     }
 
@@ -138,8 +139,11 @@ public final class WarrenTestKit implements AutoCloseable {
      *
      * @throws IllegalArgumentException naming a property Warren does not have, or a bad value
      */
-    public <T extends MessageListener> Mdb<T> deploy(Class<T> type, Supplier<? extends T> beans,
-                                                     Map<String, String> overrides) {
+    public <T> Mdb<T> deploy(Class<T> type, Supplier<? extends T> beans, Map<String, String> overrides) {
+        if (!MessageListener.class.isAssignableFrom(type) && !ReplyingListener.class.isAssignableFrom(type)) {
+            throw new IllegalArgumentException(type.getName() + " cannot be deployed: an MDB of Warren's implements "
+                    + MessageListener.class.getName() + " or " + ReplyingListener.class.getName());
+        }
         Map<String, String> properties = ActivationConfig.of(type, overrides);
         WarrenActivationSpec spec = ActivationConfig.spec(type, properties);
         spec.setResourceAdapter(adapter);

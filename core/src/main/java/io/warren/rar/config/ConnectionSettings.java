@@ -199,6 +199,11 @@ public final class ConnectionSettings {
         return Duration.ofMillis(parsed.integer(BrokerProperty.CONNECT_RETRY_MILLIS));
     }
 
+    /** @return the queue replies to requests come to; null for RabbitMQ's direct reply-to */
+    public String replyQueue() {
+        return parsed.text(BrokerProperty.REPLY_QUEUE);
+    }
+
     @Override
     public boolean equals(Object other) {
         return other instanceof ConnectionSettings that && values.equals(that.values);

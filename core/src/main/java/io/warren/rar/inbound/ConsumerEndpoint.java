@@ -2,6 +2,8 @@ package io.warren.rar.inbound;
 
 import io.warren.Message;
 import io.warren.MessageListener;
+import io.warren.OutgoingMessage;
+import io.warren.ReplyingListener;
 import io.warren.rar.messages.ReceivedMessage;
 import io.warren.rar.metrics.ActivationMetrics;
 import jakarta.resource.ResourceException;
@@ -38,10 +40,12 @@ final class ConsumerEndpoint {
 
     private static final Logger LOG = Logger.getLogger(ConsumerEndpoint.class.getName());
     static final Method ON_MESSAGE;
+    static final Method ON_REQUEST;
 
     static {
         try {
             ON_MESSAGE = MessageListener.class.getMethod("onMessage", Message.class);
+            ON_REQUEST = ReplyingListener.class.getMethod("onRequest", Message.class);
         } catch (NoSuchMethodException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -56,6 +60,7 @@ final class ConsumerEndpoint {
     private MessageEndpoint endpoint;
     private Boolean transacted;
     private boolean warnedNoTransaction;
+    private boolean warnedNoReplyTo;
 
     /** @param description the MDB and its queues, for the log */
     ConsumerEndpoint(MessageEndpointFactory factory, TransactionSynchronizationRegistry registry,
@@ -67,11 +72,19 @@ final class ConsumerEndpoint {
         this.description = description;
     }
 
+    /**
+     * @return the listener method the endpoint was deployed with: an MDB that answers requests
+     *     implements {@link ReplyingListener} (its endpoint then is no {@link MessageListener})
+     */
+    private static Method method(MessageEndpoint target) {
+        return target instanceof MessageListener ? ON_MESSAGE : ON_REQUEST;
+    }
+
     /** @return whether the container runs each delivery in a transaction (the MDB's REQUIRED) */
-    private boolean isTransacted() {
+    private boolean isTransacted(Method method) {
         if (transacted == null) {
             try {
-                transacted = factory.isDeliveryTransacted(ON_MESSAGE);
+                transacted = factory.isDeliveryTransacted(method);
             } catch (NoSuchMethodException e) {
                 transacted = false;
             }
@@ -87,13 +100,14 @@ final class ConsumerEndpoint {
             inFlight.refused();
             return;
         }
-        boolean transacted = isTransacted();
+        Method method = method(target);
+        boolean transacted = isTransacted(method);
         if (transacted && transaction != null) {
             inFlight.inTransaction();
             transaction.bind(inFlight);
         }
         try {
-            target.beforeDelivery(ON_MESSAGE);
+            target.beforeDelivery(method);
         } catch (NoSuchMethodException | ResourceException | RuntimeException e) {
             // the MDB never saw the message: the container is not ready for it, the message is not at fault
             unbind();
@@ -107,7 +121,11 @@ final class ConsumerEndpoint {
         }
         long started = metrics.onMessageStarted();
         try {
-            ((MessageListener) target).onMessage(message);
+            if (method == ON_MESSAGE) {
+                ((MessageListener) target).onMessage(message);
+            } else {
+                answer(inFlight, ((ReplyingListener) target).onRequest(message));
+            }
         } catch (Throwable failure) {
             inFlight.failedWith(failure);
         } finally {
@@ -120,6 +138,26 @@ final class ConsumerEndpoint {
         }
         unbind();
         inFlight.finish();
+    }
+
+    /**
+     * Encodes the MDB's answer here, so that a failure to encode is the MDB's, and leaves it to be
+     * published when the request is acked. A request without replyTo is an ordinary message.
+     */
+    private void answer(InFlight inFlight, OutgoingMessage answer) {
+        ReceivedMessage request = inFlight.message();
+        if (answer == null) {
+            return;
+        }
+        if (request.replyTo() == null || request.replyTo().isEmpty()) {
+            if (!warnedNoReplyTo) {
+                warnedNoReplyTo = true;
+                LOG.info(() -> description + " answered a message from queue '" + request.queue() + "' that has no "
+                        + "replyTo: the answer is dropped and the message handled as an ordinary one (logged once)");
+            }
+            return;
+        }
+        inFlight.replyWith(Reply.to(request, answer));
     }
 
     /** The delivery is over: an outcome of its transaction arriving now must not settle the next one. */

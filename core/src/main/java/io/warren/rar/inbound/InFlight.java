@@ -25,6 +25,8 @@ final class InFlight implements DeliveryTransaction.Outcome {
     private Throwable failure;
     private boolean ended;
     private boolean holdBack;
+    /** What a replying MDB answered, published only if the request is acked; or null. */
+    private Reply reply;
 
     /** @param attempt which delivery of the message this is, 1 for the first */
     InFlight(ReceivedMessage message, int attempt, ListenerSettlement listener, Settler settler) {
@@ -44,6 +46,11 @@ final class InFlight implements DeliveryTransaction.Outcome {
         if (listener != null) {
             listener.inTransaction();
         }
+    }
+
+    /** The MDB answered the request: the answer goes out with the ack, and not without it. */
+    synchronized void replyWith(Reply answer) {
+        reply = answer;
     }
 
     synchronized void failedWith(Throwable cause) {
@@ -79,7 +86,7 @@ final class InFlight implements DeliveryTransaction.Outcome {
             return;
         }
         ended = true;
-        holdBack = settler.settle(message, attempt, ending);
+        holdBack = settler.settle(message, attempt, ending, reply);
     }
 
     /** @return whether the consumer should hold back before its next delivery (see {@link Settler#carryOut}) */

@@ -82,7 +82,7 @@ final class QueueConsumer {
         this.channel = channel;
         this.acks = new AckCoalescer(channel, context.settings().ackEvery(), MAX_ACK_DELAY_NANOS);
         this.heldAcks = new HeldAckWatch(acks, MAX_ACK_DELAY_NANOS, context.workManager(), () -> stopping);
-        this.settler = new Settler(context, acks, this::rewind);
+        this.settler = new Settler(context, acks, this::rewind, reply -> reply.publishOn(channel));
         this.endpoint = endpoint;
         this.budget = context.budget();
         this.subscriptions = new Subscriptions(channel, context.settings(), context.streamPositions(), acks,
@@ -235,7 +235,7 @@ final class QueueConsumer {
                     // a bug of ours, or the container's: log it, give the message back, keep consuming
                     LOG.log(Level.SEVERE, "Unexpected failure delivering a message from queue '" + delivery.queue()
                             + "' for " + context.description() + "; it goes back to the queue", unexpected);
-                    settler.settle(message, 0, new SettlementPolicy.Ending.Unexpected());
+                    settler.settle(message, 0, new SettlementPolicy.Ending.Unexpected(), null);
                 }
             } finally {
                 budget.release(delivery.size());

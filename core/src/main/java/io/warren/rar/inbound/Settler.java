@@ -36,12 +36,22 @@ final class Settler {
     private final DeliveryContext context;
     private final AckCoalescer acks;
     private final Consumer<ReceivedMessage> rewind;
+    private final ReplySender replies;
 
-    /** @param rewind for a stream: replaces the consumer, which reads again from the message given */
-    Settler(DeliveryContext context, AckCoalescer acks, Consumer<ReceivedMessage> rewind) {
+    /** Publishes a replying MDB's answer on the consumer's channel. */
+    interface ReplySender {
+        void send(Reply reply) throws IOException;
+    }
+
+    /**
+     * @param rewind for a stream: replaces the consumer, which reads again from the message given
+     * @param replies where the answers of a replying MDB go, just before their requests' acks
+     */
+    Settler(DeliveryContext context, AckCoalescer acks, Consumer<ReceivedMessage> rewind, ReplySender replies) {
         this.context = context;
         this.acks = acks;
         this.rewind = rewind;
+        this.replies = replies;
     }
 
     /**
@@ -49,8 +59,39 @@ final class Settler {
      *
      * @return whether the consumer should hold back before its next delivery
      */
-    boolean settle(ReceivedMessage message, int attempt, SettlementPolicy.Ending ending) {
-        return carryOut(message, context.policy().decide(ending, attempt));
+    boolean settle(ReceivedMessage message, int attempt, SettlementPolicy.Ending ending, Reply reply) {
+        SettlementPolicy.Action action = context.policy().decide(ending, attempt);
+        if (reply != null && acks(action) && !sent(message, reply)
+                && !(action instanceof SettlementPolicy.Action.Forget)) {
+            // the MDB's own ack (Forget) went out already: nothing can be given back, the asker times out
+            giveBack(message);
+            return true;
+        }
+        return carryOut(message, action);
+    }
+
+    /** @return whether the request is acked: by Warren, or by an MDB in manual ack mode (Forget: it acked already) */
+    private static boolean acks(SettlementPolicy.Action action) {
+        return action instanceof SettlementPolicy.Action.Ack || action instanceof SettlementPolicy.Action.Forget
+                || action instanceof SettlementPolicy.Action.AsAsked asked && asked.outcome() == Message.Outcome.ACKED;
+    }
+
+    /**
+     * The reply goes out just before the request's ack, so that a request is never acked unanswered:
+     * a reply that cannot be sent gives the request back, to be answered again.
+     *
+     * @return whether the channel took the reply
+     */
+    private boolean sent(ReceivedMessage message, Reply reply) {
+        try {
+            replies.send(reply);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "Could not send the reply of " + context.description() + " to '" + reply.replyTo()
+                    + "' for a request from queue '" + message.queue() + "' (" + e + "); the request goes back to its "
+                    + "queue to be answered again");
+            return false;
+        }
     }
 
     /**

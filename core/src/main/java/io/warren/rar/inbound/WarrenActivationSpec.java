@@ -1,6 +1,7 @@
 package io.warren.rar.inbound;
 
 import io.warren.MessageListener;
+import io.warren.ReplyingListener;
 import io.warren.rar.config.BrokerProperties;
 import jakarta.resource.spi.Activation;
 import jakarta.resource.spi.ActivationSpec;
@@ -18,7 +19,7 @@ import java.util.Map;
  * server sets each through its JavaBean pair, written from the declarations at build time
  * ({@code ActivationPropertyBeans}, {@code BrokerPropertyBeans}).
  */
-@Activation(messageListeners = MessageListener.class)
+@Activation(messageListeners = {MessageListener.class, ReplyingListener.class})
 public class WarrenActivationSpec extends ActivationPropertyBeans implements ActivationSpec {
 
     private static final long serialVersionUID = 1L;

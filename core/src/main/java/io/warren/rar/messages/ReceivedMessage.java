@@ -258,6 +258,11 @@ public final class ReceivedMessage implements Message {
         return outcome.compareAndSet(Outcome.PENDING, settledBy);
     }
 
+    /** @return the serializers it decodes with, those of the application that received it */
+    public Serializers serializers() {
+        return serializers;
+    }
+
     @Override
     public Outcome outcome() {
         return outcome.get();

@@ -4,6 +4,7 @@ import io.warren.rar.config.AdapterThreads;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -35,12 +36,17 @@ public final class Completions implements Executor, AutoCloseable {
         }
     }
 
-    /** Runs the work on these threads after the delay; nothing at all once shut down. */
-    void schedule(Runnable work, long delayNanos) {
+    /**
+     * Runs the work on these threads after the delay; nothing at all once shut down.
+     *
+     * @return what cancels it (removed from the queue at once), or null once shut down
+     */
+    ScheduledFuture<?> schedule(Runnable work, long delayNanos) {
         try {
-            threads.schedule(work, delayNanos, TimeUnit.NANOSECONDS);
+            return threads.schedule(work, delayNanos, TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException stopped) {
             // shut down: the channels closed first and failed what they had pending
+            return null;
         }
     }
 

@@ -16,18 +16,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Turns an {@link OutgoingMessage}'s properties into AMQP's. */
-final class OutgoingProperties {
+/** Turns an {@link OutgoingMessage}'s properties into AMQP's; public for the replies of MDBs, which the inbound side sends. */
+public final class OutgoingProperties {
 
     private OutgoingProperties() {
     }
 
     /** A message as it goes over the wire: encoded, compressed when asked, with its properties. */
-    record Wire(AMQP.BasicProperties properties, byte[] body) {
+    public record Wire(AMQP.BasicProperties properties, byte[] body) {
     }
 
     /** Compresses the encoded payload when the message or the producer asks, and sets the properties. */
-    static Wire wire(Serializers.Encoded encoded, Producer.Settings settings, OutgoingMessage message) {
+    public static Wire wire(Serializers.Encoded encoded, Producer.Settings settings, OutgoingMessage message) {
         Compression compression = Compression.forPublishing(
                 message.compression() != null ? message.compression() : settings.compression());
         if (compression == null) {

@@ -1,12 +1,20 @@
 package io.warren.rar.outbound;
 
+import io.warren.Message;
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
 import io.warren.PublishException;
+import io.warren.RequestTimeoutException;
+import io.warren.UnroutableException;
 import io.warren.WarrenException;
 import io.warren.rar.serialization.Serializers;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A producer that borrows a pooled connection for each publish, so that it is thread-safe and
@@ -88,6 +96,99 @@ final class PooledProducer implements Producer {
             return CompletableFuture.failedFuture(new PublishException("Could not publish to exchange '"
                     + settings.exchange() + "': " + e, e));
         }
+    }
+
+    @Override
+    public Message request(OutgoingMessage message, Duration timeout) {
+        CompletableFuture<Message> reply = ask(message, timeout, true);
+        try {
+            // the reply's own timer ends it; this bound only guards against a timer that never ran
+            return reply.get(timeout.toNanos() + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw anew(e.getCause());
+        } catch (TimeoutException e) {
+            throw new RequestTimeoutException(settings.exchange(), Publisher.routingKey(settings, message), timeout,
+                    "(unknown)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WarrenException("Interrupted while waiting for the reply to a request to exchange '"
+                    + settings.exchange() + "'", e);
+        }
+    }
+
+    /**
+     * The failure again, made on the caller's thread for the caller's stack trace: it was made on the
+     * thread that ended the request. The original is its cause where the type lets it have one.
+     */
+    private static RuntimeException anew(Throwable failure) {
+        if (failure instanceof RequestTimeoutException timedOut) {
+            RequestTimeoutException again = new RequestTimeoutException(timedOut.exchange(), timedOut.routingKey(),
+                    timedOut.timeout(), timedOut.correlationId());
+            again.initCause(timedOut);
+            return again;
+        }
+        if (failure instanceof UnroutableException returned) {
+            // its constructor fixes its cause (none): the original is only in the future
+            return new UnroutableException(returned.replyCode(), returned.replyText(), returned.exchange(),
+                    returned.routingKey());
+        }
+        if (failure.getClass() == WarrenException.class) {
+            return new WarrenException(failure.getMessage(), failure);
+        }
+        if (failure.getClass() == PublishException.class) {
+            return new PublishException(failure.getMessage(), failure);
+        }
+        return failure instanceof RuntimeException runtime ? runtime
+                : new WarrenException("The request failed: " + failure, failure);
+    }
+
+    @Override
+    public CompletionStage<Message> requestAsync(OutgoingMessage message, Duration timeout) {
+        return ask(message, timeout, false).minimalCompletionStage();
+    }
+
+    /**
+     * Never throws: every failure, bad arguments too, fails the future.
+     *
+     * @param waitedOn whether the caller waits on the future and shows it to no one
+     */
+    private CompletableFuture<Message> ask(OutgoingMessage message, Duration timeout, boolean waitedOn) {
+        if (message == null) {
+            return CompletableFuture.failedFuture(new WarrenException("A request needs a message, not null"));
+        }
+        if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+            return CompletableFuture.failedFuture(new WarrenException("A request's timeout must be positive, not "
+                    + timeout));
+        }
+        String routingKey = Publisher.routingKey(settings, message);
+        try {
+            if (factory.callerInTransaction()) {
+                return refusedInTransaction(routingKey);
+            }
+            // the container enlists what it hands out in the caller's transaction: a registry that cannot tell
+            // still shows it here; the handle also declares what the settings declare
+            try (ConnectionHandle connection = factory.handle()) {
+                if (connection.inTransaction()) {
+                    return refusedInTransaction(routingKey);
+                }
+                connection.publisher().declareFor(settings);
+            }
+            OutgoingProperties.Wire wire = Publisher.request(settings, message, serializers);
+            return factory.replies().request(settings.exchange(), routingKey, settings.mandatory(), wire.properties(),
+                    wire.body(), timeout, serializers, waitedOn);
+        } catch (WarrenException e) {
+            return CompletableFuture.failedFuture(e);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new PublishException("Could not send a request to exchange '"
+                    + settings.exchange() + "' with routing key '" + routingKey + "': " + e, e));
+        }
+    }
+
+    private CompletableFuture<Message> refusedInTransaction(String routingKey) {
+        return CompletableFuture.failedFuture(new WarrenException("A request to exchange '" + settings.exchange()
+                + "' with routing key '" + routingKey + "' cannot be sent inside a JTA transaction: its publish would "
+                + "reach the broker only at commit, after the wait for its reply. Ask outside the transaction (a "
+                + "NOT_SUPPORTED or REQUIRES_NEW method), or publish it and handle the reply asynchronously"));
     }
 
     @Override

@@ -104,7 +104,33 @@ final class Publisher {
         }
     }
 
-    private static String routingKey(Producer.Settings settings, OutgoingMessage message) {
+    /**
+     * Declares what the producer's settings declare, once per broker connection, for a request,
+     * which the {@link ReplyConsumer} publishes on a channel of its own.
+     */
+    void declareFor(Producer.Settings settings) {
+        try {
+            declarations.ensure(channel.brokerConnection(), settings, channel.declarer());
+        } catch (IOException | RuntimeException e) {
+            throw failures.failure(e, () -> "declare what a request to exchange '" + settings.exchange()
+                    + "' needs");
+        }
+    }
+
+    /**
+     * A request as it goes over the wire, for the {@link ReplyConsumer} that publishes it: encoded,
+     * compressed when asked, traced.
+     *
+     * @throws EncodeException when the payload or a header does not encode
+     */
+    static OutgoingProperties.Wire request(Producer.Settings settings, OutgoingMessage message, Serializers serializers) {
+        OutgoingProperties.Wire wire = OutgoingProperties.wire(encode(message, settings, serializers), settings, message);
+        try (Tracing.Span span = Tracing.publish(settings.exchange(), routingKey(settings, message))) {
+            return new OutgoingProperties.Wire(span.inject(wire.properties()), wire.body());
+        }
+    }
+
+    static String routingKey(Producer.Settings settings, OutgoingMessage message) {
         return message.routingKey() != null ? message.routingKey() : settings.routingKey();
     }
 

@@ -51,6 +51,11 @@ public final class WarrenConnectionFactory implements ConnectionFactory, Seriali
         return managedFactory.callerInTransaction();
     }
 
+    /** @return the factory's consumer of replies, which also publishes the requests */
+    ReplyConsumer replies() {
+        return managedFactory.replies();
+    }
+
     private Object allocate() {
         try {
             return connectionManager.allocateConnection(managedFactory, null);

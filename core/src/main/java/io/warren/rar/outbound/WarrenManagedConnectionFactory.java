@@ -56,6 +56,8 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     private transient Completions ownCompletions;
     private transient int live;
     private transient ProducerDeclarations producerDeclarations;
+    /** Volatile: {@link #close()} takes it without waiting for a request that is connecting. */
+    private transient volatile ReplyConsumer replies;
 
     @Override
     public Object createConnectionFactory(ConnectionManager manager) {
@@ -251,6 +253,19 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
         return producerDeclarations;
     }
 
+    /**
+     * @return the factory's one consumer of replies to requests, made on first use, on the broker
+     *     connection of the factory's own credentials
+     */
+    synchronized ReplyConsumer replies() {
+        if (replies == null) {
+            ConnectionSettings resolved = connectionSettings();
+            replies = new ReplyConsumer(() -> connections().get(Credentials.CONFIGURED), resolved.replyQueue(),
+                    resolved.publishBlockedTimeout(), resolved.connectRetry(), completions(), describe());
+        }
+        return replies;
+    }
+
     /** @return the serializers of the calling thread's application */
     synchronized Serializers serializers() {
         if (resourceAdapter != null) {
@@ -274,6 +289,12 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
 
     /** Closes the shared AMQP connections; the resource adapter calls this when it stops. */
     public synchronized void close() {
+        ReplyConsumer closing = replies;
+        replies = null;
+        if (closing != null) {
+            // before the connections: its waiting requests fail saying the factory closed
+            closing.close();
+        }
         MBeans.unregister(mbean);
         mbean = null;
         if (connections != null) {

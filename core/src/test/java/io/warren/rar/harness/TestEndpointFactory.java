@@ -3,6 +3,8 @@ package io.warren.rar.harness;
 import io.warren.container.TestTransactions;
 import io.warren.Message;
 import io.warren.MessageListener;
+import io.warren.OutgoingMessage;
+import io.warren.ReplyingListener;
 import jakarta.resource.spi.UnavailableException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
@@ -28,8 +30,10 @@ import java.util.function.Supplier;
 public final class TestEndpointFactory implements MessageEndpointFactory {
 
     private final MessageListener bean;
+    /** The bean when it answers requests; then {@link #bean} is null. */
+    private final ReplyingListener replyingBean;
     private final boolean transacted;
-    private final ThreadLocal<TestEndpoint> current = new ThreadLocal<>();
+    private final ThreadLocal<Endpoint> current = new ThreadLocal<>();
     private volatile TestTransactions transactions = new TestTransactions();
     /** Endpoints the adapter asked for with an XAResource to enlist in each delivery's transaction. */
     public final AtomicInteger endpointsWithXaResource = new AtomicInteger();
@@ -90,8 +94,18 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
     }
 
     public TestEndpointFactory(boolean transacted, MessageListener bean) {
+        this(transacted, bean, null);
+    }
+
+    private TestEndpointFactory(boolean transacted, MessageListener bean, ReplyingListener replyingBean) {
         this.transacted = transacted;
         this.bean = bean;
+        this.replyingBean = replyingBean;
+    }
+
+    /** An MDB that answers requests: its endpoints are {@link ReplyingListener}s, not {@link MessageListener}s. */
+    public static TestEndpointFactory replying(boolean transacted, ReplyingListener bean) {
+        return new TestEndpointFactory(transacted, null, bean);
     }
 
     /** Runs deliveries in these transactions: the harness's, whose registry the adapter has. */
@@ -120,7 +134,7 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
         if (resource != null) {
             endpointsWithXaResource.incrementAndGet();
         }
-        return new TestEndpoint(resource);
+        return replyingBean != null ? new ReplyingEndpoint(resource) : new TestEndpoint(resource);
     }
 
     @Override
@@ -135,16 +149,41 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
 
     @Override
     public Class<?> getEndpointClass() {
-        return bean.getClass();
+        return bean != null ? bean.getClass() : replyingBean.getClass();
     }
 
-    private final class TestEndpoint implements MessageEndpoint, MessageListener {
+    /** As the container's proxy for an MDB deployed as a {@link ReplyingListener}. */
+    private final class ReplyingEndpoint extends Endpoint implements ReplyingListener {
+        ReplyingEndpoint(XAResource resource) {
+            super(resource);
+        }
+
+        @Override
+        public OutgoingMessage onRequest(Message message) {
+            OutgoingMessage[] answer = new OutgoingMessage[1];
+            run(() -> answer[0] = replyingBean.onRequest(message));
+            return answer[0];
+        }
+    }
+
+    private final class TestEndpoint extends Endpoint implements MessageListener {
+        TestEndpoint(XAResource resource) {
+            super(resource);
+        }
+
+        @Override
+        public void onMessage(Message message) {
+            run(() -> bean.onMessage(message));
+        }
+    }
+
+    private abstract class Endpoint implements MessageEndpoint {
         private final XAResource resource;
         private TestTransactions.TestTransaction transaction;
         private boolean rollbackOnly;
         private boolean inDelivery;
 
-        TestEndpoint(XAResource resource) {
+        Endpoint(XAResource resource) {
             this.resource = resource;
         }
 
@@ -164,8 +203,7 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
             }
         }
 
-        @Override
-        public void onMessage(Message message) {
+        void run(Runnable work) {
             if (stopping) {
                 turnedAway.incrementAndGet();
                 throw turnAwayWith.get();
@@ -173,7 +211,7 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
             deliveryThreads.add(Thread.currentThread().getName());
             current.set(this);
             try {
-                bean.onMessage(message);
+                work.run();
             } catch (KeepsTransaction e) {
                 throw e;
             } catch (RuntimeException e) {

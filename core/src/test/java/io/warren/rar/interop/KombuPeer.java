@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,6 +23,7 @@ final class KombuPeer {
     /** Debian's interpreter, where python3-kombu installs; a python3 earlier on the PATH may lack kombu. */
     private static final String DEBIAN_PYTHON = System.getProperty("warren.kombu.python", "/usr/bin/python3");
     private static final Path SCRIPT = Path.of("src", "test", "python", "kombu_peer.py");
+    private static final Path RPC_SCRIPT = Path.of("src", "test", "python", "kombu_rpc.py");
     private static final long RUN_LIMIT_SECONDS = 120;
 
     private final ObjectMapper mapper = new ObjectMapper();
@@ -62,11 +64,34 @@ final class KombuPeer {
         return run("receive", queue, Integer.toString(count), caseSet);
     }
 
+    /**
+     * Sends {@code count} requests {"question": i} to the queue over direct reply-to and waits for their replies.
+     *
+     * @return kombu's report: each reply's body and content type by correlation id ({@code kombu-i})
+     */
+    JsonNode ask(String queue, int count) {
+        return run(RPC_SCRIPT, "ask", queue, Integer.toString(count));
+    }
+
+    /**
+     * Starts kombu answering {@code count} requests from the queue with {"answer": 2 * question, "by": "kombu"}.
+     *
+     * @return kombu's report once it answered them all (or its time ran out): the correlation ids it answered
+     */
+    CompletableFuture<JsonNode> answer(String queue, int count) {
+        return CompletableFuture.supplyAsync(() -> run(RPC_SCRIPT, "answer", queue, Integer.toString(count)),
+                work -> new Thread(work, "kombu responder").start());
+    }
+
     private JsonNode run(String... arguments) {
-        if (!Files.isRegularFile(SCRIPT)) {
-            throw new AssertionError("The kombu peer script is missing: " + SCRIPT.toAbsolutePath());
+        return run(SCRIPT, arguments);
+    }
+
+    private JsonNode run(Path script, String... arguments) {
+        if (!Files.isRegularFile(script)) {
+            throw new AssertionError("The kombu peer script is missing: " + script.toAbsolutePath());
         }
-        List<String> command = new ArrayList<>(List.of(python, SCRIPT.toString()));
+        List<String> command = new ArrayList<>(List.of(python, script.toString()));
         command.addAll(List.of(arguments));
         Process process;
         try {

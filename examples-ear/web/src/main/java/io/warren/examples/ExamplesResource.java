@@ -5,6 +5,8 @@ import io.warren.examples.feed.FeedService;
 import io.warren.examples.media.MediaFile;
 import io.warren.examples.media.MediaService;
 import io.warren.examples.poll.PollingService;
+import io.warren.examples.prices.PriceService;
+import io.warren.examples.prices.Quote;
 import io.warren.examples.stocks.StockService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -42,6 +44,9 @@ public class ExamplesResource {
 
     @Inject
     EventService events;
+
+    @Inject
+    PriceService prices;
 
     @POST
     @Path("events")
@@ -102,5 +107,13 @@ public class ExamplesResource {
     @Path("poll")
     public String poll() {
         return polling.fetch() + "\n";
+    }
+
+    @POST
+    @Path("prices")
+    public String price(@QueryParam("product") @DefaultValue("tea") String product) {
+        Quote quote = prices.ask(product);
+        return quote.error() != null ? "error reply from PriceQuoter: " + quote.error() + "\n"
+                : "price of " + quote.product() + ": " + quote.price() + " (answered by PriceQuoter)\n";
     }
 }

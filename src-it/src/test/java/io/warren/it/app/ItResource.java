@@ -18,6 +18,9 @@ public class ItResource {
     @EJB
     PublisherBean publisher;
 
+    @EJB
+    AskerBean asker;
+
     @POST
     @Path("load")
     public String load(@QueryParam("prefix") String prefix, @QueryParam("count") int count) {
@@ -95,5 +98,24 @@ public class ItResource {
     public String echo(@QueryParam("text") String text) {
         publisher.publishToEcho(text);
         return "sent";
+    }
+
+    /** Asks the price MDB: the answer, or "failed: " and the reason the test reads. */
+    @POST
+    @Path("ask")
+    public String ask(@QueryParam("product") String product, @QueryParam("mode") String mode) {
+        try {
+            return switch (mode == null ? "" : mode) {
+                case "async" -> asker.askAsync(product);
+                case "transaction" -> asker.askInTransaction(product);
+                default -> asker.ask(product);
+            };
+        } catch (RuntimeException e) {
+            Throwable cause = e;
+            while (cause.getCause() != null && !(cause instanceof WarrenException)) {
+                cause = cause.getCause();
+            }
+            return "failed: " + cause.getMessage();
+        }
     }
 }

@@ -19,6 +19,8 @@ public final class Queues {
     /** What a real kombu publishes to (KombuMdbTest), and where its MDB reports what it received. */
     public static final String KOMBU = "warren.it.kombu";
     public static final String KOMBU_DONE = "warren.it.kombu.done";
+    /** What {@link PriceMdb} answers requests on (RequestReplyTest). */
+    public static final String PRICES = "warren.it.prices";
 
     private Queues() {
     }

@@ -1,0 +1,165 @@
+package io.warren.rar.outbound;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Envelope;
+import io.warren.Message;
+import io.warren.RequestTimeoutException;
+import io.warren.UnroutableException;
+import io.warren.WarrenException;
+import io.warren.rar.messages.ReceivedMessage;
+import io.warren.rar.serialization.Serializers;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The requests of one connection factory that wait for their replies, by correlation id. Each is
+ * registered before its request is published, so that no reply can come first; each ends once: by
+ * its reply, its timeout, a return, or the loss of the reply consumer, whichever comes first.
+ * Futures the application sees are completed on the adapter's completion threads, never on the
+ * AMQP client's thread that brings the reply nor on the caller's.
+ *
+ * <p>A reply that matches no waiting request (it came after the timeout, or twice) is dropped:
+ * the first is logged as a warning, the next ones at FINE, so that a slow responder does not flood
+ * the log; {@link #unmatched()} counts them all.
+ */
+final class PendingRequests {
+
+    private static final Logger LOG = Logger.getLogger(PendingRequests.class.getName());
+
+    private final Map<String, Pending> waiting = new ConcurrentHashMap<>();
+    private final Completions completions;
+    private final String factory;
+    private final AtomicBoolean warnedUnmatched = new AtomicBoolean();
+    private final AtomicLong unmatched = new AtomicLong();
+
+    /** One request waiting: what its failures name, and how its reply is decoded. */
+    private record Pending(CompletableFuture<Message> reply, String exchange, String routingKey, Duration timeout,
+                           Serializers serializers, boolean waitedOn, ScheduledFuture<?>[] timer) {
+    }
+
+    /** @param factory the connection factory, for the log */
+    PendingRequests(Completions completions, String factory) {
+        this.completions = completions;
+        this.factory = factory;
+    }
+
+    /**
+     * Registers a request about to be published.
+     *
+     * @param waitedOn whether only the caller waits on the future, which no one else sees: it is then
+     *     completed on the thread that ends it, sparing a hand-over to a completion thread, as no stage
+     *     of the application's can run there
+     * @throws WarrenException when a request with that correlation id waits already
+     */
+    CompletableFuture<Message> expect(String correlationId, String exchange, String routingKey, Duration timeout,
+                                      Serializers serializers, boolean waitedOn) {
+        Pending pending = new Pending(new CompletableFuture<>(), exchange, routingKey, timeout, serializers, waitedOn,
+                new ScheduledFuture<?>[1]);
+        if (waiting.putIfAbsent(correlationId, pending) != null) {
+            throw new WarrenException("A request with correlation id '" + correlationId + "' already waits for its "
+                    + "reply on " + factory + "; give each request its own correlation id, or none to have one generated");
+        }
+        pending.timer()[0] = completions.schedule(() -> end(correlationId, p -> new RequestTimeoutException(
+                p.exchange(), p.routingKey(), p.timeout(), correlationId)), timeout.toNanos());
+        return pending.reply();
+    }
+
+    /** The request could not be published: it waits no more, and the caller is told why. */
+    void forget(String correlationId) {
+        Pending pending = waiting.remove(correlationId);
+        if (pending != null) {
+            cancelTimer(pending);
+        }
+    }
+
+    /** A reply arrived on the client's thread: it completes its request, or is dropped. */
+    void replied(String queue, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+        String correlationId = properties.getCorrelationId();
+        Pending pending = correlationId == null ? null : waiting.remove(correlationId);
+        if (pending == null) {
+            dropped(queue, correlationId);
+            return;
+        }
+        cancelTimer(pending);
+        // the reply consumer acks on arrival (direct reply-to knows no other mode): nothing to settle
+        ReceivedMessage reply = new ReceivedMessage(queue, envelope, properties, body, pending.serializers(), Set.of(),
+                (tag, outcome) -> { });
+        reply.markSettled(Message.Outcome.ACKED);
+        complete(pending, () -> pending.reply().complete(reply));
+    }
+
+    /** The broker returned a mandatory request no queue received. */
+    void returned(String correlationId, int replyCode, String replyText, String exchange, String routingKey) {
+        if (correlationId != null) {
+            end(correlationId, p -> new UnroutableException(replyCode, replyText, exchange, routingKey));
+        }
+    }
+
+    /** Fails every waiting request, their replies being unable to arrive, each naming its exchange and routing key. */
+    void failAll(String reason) {
+        List<String> ids = new ArrayList<>(waiting.keySet());
+        for (String id : ids) {
+            end(id, p -> new WarrenException("No reply can come any more to the request published to exchange '"
+                    + p.exchange() + "' with routing key '" + p.routingKey() + "' (correlation id '" + id + "'): "
+                    + reason));
+        }
+    }
+
+    private void end(String correlationId, Function<Pending, RuntimeException> failure) {
+        Pending pending = waiting.remove(correlationId);
+        if (pending != null) {
+            cancelTimer(pending);
+            RuntimeException cause = failure.apply(pending);
+            complete(pending, () -> pending.reply().completeExceptionally(cause));
+        }
+    }
+
+    private void complete(Pending pending, Runnable completion) {
+        if (pending.waitedOn()) {
+            completion.run();
+        } else {
+            completions.execute(completion);
+        }
+    }
+
+    private static void cancelTimer(Pending pending) {
+        ScheduledFuture<?> timer = pending.timer()[0];
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private void dropped(String queue, String correlationId) {
+        unmatched.incrementAndGet();
+        if (warnedUnmatched.compareAndSet(false, true)) {
+            LOG.warning(() -> "Dropped a reply on '" + queue + "' of " + factory + " with correlation id '"
+                    + correlationId + "': no request waits for it (it came after the request's timeout, or twice). "
+                    + "Further such replies are logged at FINE only");
+        } else {
+            LOG.log(Level.FINE, "Dropped a reply on ''{0}'' with correlation id ''{1}'': no request waits for it",
+                    new Object[] {queue, correlationId});
+        }
+    }
+
+    /** @return how many replies matched no waiting request */
+    long unmatched() {
+        return unmatched.get();
+    }
+
+    /** @return how many requests wait for their replies */
+    int size() {
+        return waiting.size();
+    }
+}
