@@ -5,10 +5,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A binding of a queue to an exchange: a routing key, or for a headers exchange the headers to
- * match. Declaring a {@link Queue} declares its bindings' exchanges and the bindings themselves.
+ * A binding of a queue, or of another exchange ({@link Exchange.Builder#bindTo}), to an exchange:
+ * a routing key, or for a headers exchange the headers to match. Declaring a {@link Queue} or an
+ * {@link Exchange} declares its bindings' exchanges and the bindings themselves.
  *
- * @param exchange the exchange the queue is bound to
+ * @param exchange the exchange the queue is bound to (the source of an exchange-to-exchange binding)
  * @param routingKey the binding key (ignored by fanout and headers exchanges)
  * @param arguments binding arguments; for a headers exchange, the headers and {@code x-match}
  */

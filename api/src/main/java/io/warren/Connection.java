@@ -18,11 +18,24 @@ import java.util.Optional;
 public interface Connection extends AutoCloseable {
 
     /**
-     * Declares the exchange; idempotent. Nothing is declared for the default exchange.
+     * Declares the exchange, and the exchanges it is bound to with its bindings
+     * ({@link Exchange#bindings()}); idempotent. Nothing is declared for the default exchange.
      *
      * @param exchange the exchange to declare
+     * @throws DeclarationException naming the exchange or binding the broker refused
      */
     void declare(Exchange exchange);
+
+    /**
+     * Removes a binding of an exchange to a source exchange, as kombu's
+     * {@code Exchange.unbind_from}; removing one that does not exist, or from an exchange that
+     * does not exist, does nothing (RabbitMQ's unbind is idempotent). Both exchanges stay.
+     *
+     * @param destination the exchange that was bound
+     * @param binding the source exchange with the key or headers it was bound with
+     * @throws DeclarationException naming both exchanges when the broker refuses, e.g. for want of permission
+     */
+    void unbind(Exchange destination, Binding binding);
 
     /**
      * Declares the queue, the exchanges of its bindings, and its bindings; idempotent.

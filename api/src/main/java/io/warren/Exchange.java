@@ -1,16 +1,21 @@
 package io.warren;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * An exchange declaration: an immutable value, built anywhere and declared later through a
- * {@link Connection} (declaring is idempotent). The default exchange is {@link #DEFAULT}.
+ * {@link Connection} (declaring is idempotent). The default exchange is {@link #DEFAULT}. An
+ * exchange may be bound to other exchanges, as kombu's {@code Exchange.bind_to}: what they route
+ * with the binding's key flows on to this one; declaring it declares those exchanges and bindings.
  *
  * <pre>{@code
  * Exchange media = Exchange.direct("media");
  * Exchange events = Exchange.builder("events", ExchangeType.TOPIC).durable(false).build();
+ * Exchange audit = Exchange.builder("audit", ExchangeType.FANOUT).bindTo(events, "order.#").build();
  * }</pre>
  */
 public final class Exchange {
@@ -24,6 +29,7 @@ public final class Exchange {
     private final boolean autoDelete;
     private final boolean internal;
     private final Map<String, Object> arguments;
+    private final List<Binding> bindings;
 
     private Exchange(Builder builder) {
         this.name = builder.name;
@@ -32,6 +38,7 @@ public final class Exchange {
         this.autoDelete = builder.autoDelete;
         this.internal = builder.internal;
         this.arguments = Map.copyOf(builder.arguments);
+        this.bindings = List.copyOf(builder.bindings);
     }
 
     /**
@@ -79,6 +86,7 @@ public final class Exchange {
     public Builder toBuilder() {
         Builder builder = new Builder(name, type).durable(durable).autoDelete(autoDelete).internal(internal);
         builder.arguments.putAll(arguments);
+        builder.bindings.addAll(bindings);
         return builder;
     }
 
@@ -112,6 +120,14 @@ public final class Exchange {
         return arguments;
     }
 
+    /**
+     * @return the exchanges this one is bound to, each with its key or headers: messages they route
+     *     with it come on to this exchange
+     */
+    public List<Binding> bindings() {
+        return bindings;
+    }
+
     /** @return whether this is the broker's default exchange, which is never declared */
     public boolean isDefault() {
         return name.isEmpty();
@@ -122,19 +138,21 @@ public final class Exchange {
         return other instanceof Exchange that
                 && name.equals(that.name) && type == that.type && durable == that.durable
                 && autoDelete == that.autoDelete && internal == that.internal
-                && arguments.equals(that.arguments);
+                && arguments.equals(that.arguments) && bindings.equals(that.bindings);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, type, durable, autoDelete, internal, arguments);
+        return Objects.hash(name, type, durable, autoDelete, internal, arguments, bindings);
     }
 
     @Override
     public String toString() {
         return "Exchange[" + (isDefault() ? "(default)" : name) + ", " + type.amqpName()
                 + (durable ? ", durable" : "") + (autoDelete ? ", auto-delete" : "")
-                + (internal ? ", internal" : "") + (arguments.isEmpty() ? "" : ", " + arguments) + "]";
+                + (internal ? ", internal" : "") + (arguments.isEmpty() ? "" : ", " + arguments)
+                + (bindings.isEmpty() ? "" : ", bound to " + bindings.stream()
+                        .map(binding -> binding.exchange().name() + " '" + binding.routingKey() + "'").toList()) + "]";
     }
 
     /** Builds an {@link Exchange}. */
@@ -145,6 +163,7 @@ public final class Exchange {
         private boolean autoDelete;
         private boolean internal;
         private final Map<String, Object> arguments = new LinkedHashMap<>();
+        private final List<Binding> bindings = new ArrayList<>();
 
         private Builder(String name, ExchangeType type) {
             this.name = Objects.requireNonNull(name, "exchange name");
@@ -198,8 +217,38 @@ public final class Exchange {
             return this;
         }
 
+        /**
+         * Binds this exchange to a source exchange, as kombu's {@code Exchange.bind_to}: what the
+         * source routes with the key comes on to this exchange.
+         *
+         * @param source the exchange messages come from; declared with this one
+         * @param routingKey the binding key (ignored by fanout and headers sources)
+         * @return this builder
+         */
+        public Builder bindTo(Exchange source, String routingKey) {
+            return bindTo(Binding.of(source, routingKey));
+        }
+
+        /**
+         * Binds this exchange to a source exchange, with the binding's key or headers.
+         *
+         * @param binding the source exchange and what to match there; {@link Binding#headers} for a headers source
+         * @return this builder
+         */
+        public Builder bindTo(Binding binding) {
+            Objects.requireNonNull(binding, "binding");
+            if (binding.exchange().name().equals(name)) {
+                throw new IllegalArgumentException("Exchange '" + name + "' cannot be bound to itself");
+            }
+            bindings.add(binding);
+            return this;
+        }
+
         /** @return the immutable declaration */
         public Exchange build() {
+            if (name.isEmpty() && !bindings.isEmpty()) {
+                throw new IllegalArgumentException("The default exchange cannot be bound to other exchanges");
+            }
             return new Exchange(this);
         }
     }

@@ -32,10 +32,11 @@ public interface Message {
     /**
      * Decodes the body with the serializer for its content type. A body compressed as kombu
      * compresses it (a {@code compression} header of {@code application/x-gzip},
-     * {@code application/x-bz2} or {@code application/x-lzma}) is decompressed first, up to the
+     * {@code application/x-bz2}, {@code application/x-lzma}, {@code application/x-brotli} or
+     * {@code application/zstd}) is decompressed first, up to the
      * consumer's {@code maxDecompressedBytes} (64 MiB by default).
      *
-     * @param type what to decode to: any type for JSON, {@code String} for text, {@code byte[]}
+     * @param type what to decode to: any type for JSON and msgpack, {@code String} for text, {@code byte[]}
      *     always (the decompressed body)
      * @param <T> the type to decode to
      * @return the body decoded as that type
@@ -43,6 +44,21 @@ public interface Message {
      *     naming the compression when it is unknown, unsupported, corrupt or inflates past the limit
      */
     <T> T payload(Class<T> type);
+
+    /**
+     * Decodes the body to a generic type, as {@link #payload(Class)} does to a class: a list of
+     * records, a map, anything the content type's serializer can build (json and msgpack build any).
+     *
+     * <pre>{@code
+     * List<Order> orders = message.payload(new TypeRef<List<Order>>() { });
+     * }</pre>
+     *
+     * @param type the type to decode to, captured by a {@link TypeRef}
+     * @param <T> the type to decode to
+     * @return the body decoded as that type
+     * @throws DecodeException as {@link #payload(Class)} does, and when the serializer knows only classes
+     */
+    <T> T payload(TypeRef<T> type);
 
     /** @return the content type, e.g. {@code application/json}; null when the publisher set none */
     String contentType();

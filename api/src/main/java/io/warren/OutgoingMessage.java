@@ -90,7 +90,7 @@ public final class OutgoingMessage {
         return contentEncoding;
     }
 
-    /** @return the compression asked for ({@code zlib}, {@code bzip2}, {@code lzma}), or null to use the producer's */
+    /** @return the compression asked for ({@code zlib}, {@code bzip2}, {@code lzma}, {@code zstd}), or null to use the producer's */
     public String compression() {
         return compression;
     }
@@ -208,7 +208,7 @@ public final class OutgoingMessage {
         }
 
         /**
-         * @param serializer a serializer's name ({@code json}, {@code text}, {@code raw}) or content type
+         * @param serializer a serializer's name ({@code json}, {@code text}, {@code raw}, {@code msgpack}) or content type
          * @return this builder
          */
         public Builder serializer(String serializer) {
@@ -238,10 +238,11 @@ public final class OutgoingMessage {
          * Compresses the encoded body as kombu does and names the method in the {@code compression}
          * header, so that kombu consumers (and Warren's) decompress it before decoding: {@code zlib}
          * (header {@code application/x-gzip}, a zlib stream), {@code bzip2}
-         * ({@code application/x-bz2}) or {@code lzma} ({@code application/x-lzma}, an {@code .xz}
-         * container). kombu's {@code gzip}, {@code bzip} and {@code xz} aliases and the header
-         * values themselves are understood too. An unknown or unsupported name fails the publish
-         * with a {@link WarrenException} that lists the supported ones.
+         * ({@code application/x-bz2}), {@code lzma} ({@code application/x-lzma}, an {@code .xz}
+         * container) or {@code zstd} ({@code application/zstd}). kombu's {@code gzip}, {@code bzip},
+         * {@code xz} and {@code zstandard} aliases and the header values themselves are understood
+         * too. An unknown name, or {@code brotli} (which Warren reads but cannot write), fails the
+         * publish with a {@link WarrenException} that lists the methods Warren compresses with.
          *
          * @param compression the method, or null to use the producer's
          * @return this builder

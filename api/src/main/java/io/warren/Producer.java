@@ -184,7 +184,7 @@ public interface Producer {
 
         /**
          * @return how each message is compressed unless it asks otherwise ({@code zlib},
-         *     {@code bzip2}, {@code lzma}); null for no compression
+         *     {@code bzip2}, {@code lzma}, {@code zstd}); null for no compression
          */
         public String compression() {
             return compression;
@@ -279,7 +279,7 @@ public interface Producer {
             }
 
             /**
-             * @param serializer {@code json} (default), {@code text}, {@code raw}, or a registered name or content type
+             * @param serializer {@code json} (default), {@code text}, {@code raw}, {@code msgpack}, or a registered name or content type
              * @return this builder
              */
             public Builder serializer(String serializer) {
@@ -289,7 +289,7 @@ public interface Producer {
 
             /**
              * Compresses every message's encoded body as kombu does, unless the message asks for
-             * another compression: {@code zlib}, {@code bzip2} or {@code lzma} (see
+             * another compression: {@code zlib}, {@code bzip2}, {@code lzma} or {@code zstd} (see
              * {@link OutgoingMessage.Builder#compression}). Worth it for large, repetitive text
              * such as JSON; small messages only grow.
              *

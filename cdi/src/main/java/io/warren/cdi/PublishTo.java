@@ -35,12 +35,12 @@ public @interface PublishTo {
     /** @return the routing key used when a publish names none */
     @Nonbinding String routingKey() default "";
 
-    /** @return the serializer: {@code json}, {@code text}, {@code raw}, or a registered name or content type */
+    /** @return the serializer: {@code json}, {@code text}, {@code raw}, {@code msgpack}, or a registered name or content type */
     @Nonbinding String serializer() default "json";
 
     /**
-     * @return how every message is compressed, as kombu compresses: {@code zlib}, {@code bzip2} or
-     *     {@code lzma}; empty (the default) for none
+     * @return how every message is compressed, as kombu compresses: {@code zlib}, {@code bzip2},
+     *     {@code lzma} or {@code zstd}; empty (the default) for none
      */
     @Nonbinding String compression() default "";
 

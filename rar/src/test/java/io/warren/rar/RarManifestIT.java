@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
 import java.util.jar.JarInputStream;
@@ -37,6 +39,24 @@ class RarManifestIT {
             try (InputStream in = jar.getInputStream(classes); JarInputStream inner = new JarInputStream(in)) {
                 assertVersioned(inner.getManifest(), "warren.rar!/" + core, "Warren adapter core");
             }
+        }
+    }
+
+    /**
+     * kombu's formats need libraries of their own in the archive: a server gives the adapter none
+     * of them. zstd-jni carries its native libraries inside its jar and loads them from there.
+     */
+    @Test
+    void theRarCarriesTheLibrariesOfKombusFormats() throws IOException {
+        Path rar = Path.of(System.getProperty("warren.rar"));
+        List<String> entries = new ArrayList<>();
+        try (JarFile jar = new JarFile(rar.toFile())) {
+            jar.stream().forEach(entry -> entries.add(entry.getName()));
+        }
+        for (String library : List.of("jackson-dataformat-msgpack-", "msgpack-core-", "zstd-jni-", "dec-0.1.2",
+                "commons-compress-", "xz-", "jackson-datatype-jsr310-")) {
+            assertTrue(entries.stream().anyMatch(name -> name.startsWith(library) && name.endsWith(".jar")),
+                    "warren.rar lacks " + library + "*.jar: " + entries);
         }
     }
 

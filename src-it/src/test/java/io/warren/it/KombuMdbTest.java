@@ -41,8 +41,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * reaches an MDB in the server with its integer headers beyond 32 bits as {@code Long}s (issue #31). py-amqp
  * writes them with the table type 'L', which the plain RabbitMQ Java client cannot read at all: the test shows
  * that too, on a queue of its own, so that a broker or a py-amqp that stopped writing 'L' would be noticed
- * rather than make the MDB's half pass for the wrong reason. A kombu that cannot run fails the test, saying how
- * to install it; it never skips.
+ * rather than make the MDB's half pass for the wrong reason. The same message compressed with zstd then shows
+ * that zstd-jni's native library loads inside the server's class loader for the adapter (docs/interop.md). A
+ * kombu that cannot run fails the test, saying how to install it; it never skips.
  */
 @ExtendWith({ArquillianExtension.class, ServerLogOnFailure.class})
 @RunAsClient
@@ -96,6 +97,7 @@ class KombuMdbTest {
             deployer.deploy("app");
             try {
                 receiveKombusMessage();
+                receiveKombusZstdMessage();
             } finally {
                 deployer.undeploy("app");
             }
@@ -140,6 +142,21 @@ class KombuMdbTest {
         }
     }
 
+    /** The MDB decompresses with zstd-jni, whose native library the server's class loader for the adapter must load. */
+    private void receiveKombusZstdMessage() throws Exception {
+        try (ItBroker broker = new ItBroker()) {
+            kombuPublish(List.of("--compression=zstd"), "kombu-zstd-1", Queues.KOMBU);
+            ItBroker.await("the MDB's report of the zstd message", WAIT, () -> broker.count(Queues.KOMBU_DONE) == 1);
+            JsonNode report = json.readTree(broker.get(Queues.KOMBU_DONE).getBody());
+            assertEquals("kombu-zstd-1", report.at("/messageId").asText());
+            assertEquals("application/zstd", report.at("/headers/compression/value").asText(), "compressed: " + report);
+            assertEquals(1L << 40, report.at("/payload/n").asLong(), "decompressed and decoded in the server: " + report);
+            ItBroker.await("the zstd message acked", WAIT,
+                    () -> broker.count(Queues.KOMBU) == 0 && unacked(Queues.KOMBU) == 0);
+            assertEquals(-1, broker.count(Queues.KOMBU + ".dead-letters"), "nothing dead-lettered");
+        }
+    }
+
     @Test
     void thePlainJavaClientCannotReadTheSameMessage() throws Exception {
         kombuPublish("kombu-wide-plain", PLAIN);
@@ -177,10 +194,17 @@ class KombuMdbTest {
      * @return its report: the headers sent, the table type py-amqp wrote for each, the versions
      */
     private JsonNode kombuPublish(String messageId, String... queues) throws Exception {
+        return kombuPublish(List.of(), messageId, queues);
+    }
+
+    /** As {@link #kombuPublish(String, String...)}, with the script's options, e.g. {@code --compression=zstd}. */
+    private JsonNode kombuPublish(List<String> options, String messageId, String... queues) throws Exception {
         if (!Files.isRegularFile(SCRIPT)) {
             throw new AssertionError("The kombu publisher script is missing: " + SCRIPT.toAbsolutePath());
         }
-        List<String> command = new ArrayList<>(List.of(PYTHON, SCRIPT.toString(), messageId));
+        List<String> command = new ArrayList<>(List.of(PYTHON, SCRIPT.toString()));
+        command.addAll(options);
+        command.add(messageId);
         command.addAll(List.of(queues));
         Path output = Files.createTempFile("kombu-publish", ".out");
         Path errors = Files.createTempFile("kombu-publish", ".err");
@@ -211,7 +235,8 @@ class KombuMdbTest {
 
     private static String cannotRun(List<String> command, String why) {
         return "The kombu publisher could not run (" + String.join(" ", command) + "): " + why
-                + "\nKombuMdbTest needs Debian's python3-kombu (apt-get install python3-kombu; .ci/run installs it)"
+                + "\nKombuMdbTest needs Debian's python3-kombu and python3-zstandard (apt-get install python3-kombu"
+                + " python3-zstandard; .ci/run installs them)"
                 + " and its interpreter " + PYTHON + " (another one: -Dwarren.kombu.python=...)";
     }
 

@@ -11,6 +11,7 @@ import io.warren.WarrenException;
 
 import java.io.IOException;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -33,7 +34,7 @@ public final class Declarer {
         this.channel = channel;
     }
 
-    /** Declares the exchange; nothing for the default exchange. */
+    /** Declares the exchange, the exchanges it is bound to and those bindings; nothing for the default exchange. */
     public void declare(Exchange exchange) {
         if (exchange.isDefault()) {
             return;
@@ -44,6 +45,37 @@ public final class Declarer {
         } catch (IOException e) {
             throw explain("exchange '" + exchange.name() + "'", e);
         }
+        for (Binding binding : exchange.bindings()) {
+            declare(binding.exchange());
+            bind(exchange.name(), binding.exchange().name(), binding.routingKey(), binding.arguments());
+        }
+    }
+
+    /**
+     * Binds an exchange to a source exchange that must exist (kombu's {@code bind_to}); idempotent.
+     *
+     * @throws io.warren.DeclarationException naming both exchanges when the broker refuses
+     */
+    public void bind(String destination, String source, String routingKey, Map<String, Object> arguments) {
+        try {
+            channel.exchangeBind(destination, source, routingKey, arguments);
+        } catch (IOException e) {
+            throw explain(exchangeBinding(destination, source, routingKey), e);
+        }
+    }
+
+    /** Removes a binding of an exchange to a source exchange; one that does not exist is no error. */
+    public void unbind(Exchange destination, Binding binding) {
+        try {
+            channel.exchangeUnbind(destination.name(), binding.exchange().name(), binding.routingKey(),
+                    binding.arguments());
+        } catch (IOException e) {
+            throw explain(exchangeBinding(destination.name(), binding.exchange().name(), binding.routingKey()), e);
+        }
+    }
+
+    private static String exchangeBinding(String destination, String source, String routingKey) {
+        return "binding of exchange '" + destination + "' to exchange '" + source + "' with key '" + routingKey + "'";
     }
 
     /** Declares the queue, its bindings' exchanges and its bindings; returns it with its broker name. */

@@ -43,6 +43,10 @@ final class AckCoalescer {
     /** The highest tag held back for an ack, and how many are held. */
     private long heldTag;
     private int held;
+    /** The first delivery tag of the consumer tags consumed now (see {@link #newGeneration}). */
+    private long generationStart = 1;
+    /** Deliveries from {@link #generationStart} on that were settled on the channel. */
+    private long settledInGeneration;
     /** When the oldest held ack was taken, or 0 when none is held; read without the lock as a hint. */
     private volatile long oldestHeldNanos;
 
@@ -69,6 +73,7 @@ final class AckCoalescer {
             // not every tag below this one passed through here: never cover them with a multiple ack
             flush();
             channel.basicAck(tag, false);
+            sent(tag, tag);
             return;
         }
         heldTag = tag;
@@ -98,6 +103,7 @@ final class AckCoalescer {
         follows(tag);
         flush();
         channel.basicReject(tag, requeue);
+        sent(tag, tag);
     }
 
     /** @return whether the tag is the next one of the channel; remembers it as the last one either way */
@@ -126,9 +132,39 @@ final class AckCoalescer {
         }
         long tag = heldTag;
         boolean multiple = held > 1;
+        int covered = held;
         held = 0;
         oldestHeldNanos = 0;
         channel.basicAck(tag, multiple);
+        sent(tag - covered + 1, tag); // held acks are in order: they cover the run up to the tag
+    }
+
+    private void sent(long fromTag, long toTag) {
+        settledInGeneration += Math.max(0, toTag - Math.max(fromTag, generationStart) + 1);
+    }
+
+    /**
+     * The consumer consumes with new consumer tags, whose deliveries are numbered from this tag on:
+     * from now on {@link #settledInGeneration()} counts theirs only.
+     */
+    synchronized void newGeneration(long firstTag) {
+        generationStart = firstTag;
+        settledInGeneration = 0;
+    }
+
+    /** @return how many deliveries of the current consumer tags were settled on the channel */
+    synchronized long settledInGeneration() {
+        return settledInGeneration;
+    }
+
+    /** A call made while nothing is settled on the channel, so that the broker gives the consumer no more credit. */
+    interface Frozen<T> {
+        T call() throws IOException;
+    }
+
+    /** Runs the call holding every settlement back (their callers wait): see {@link Subscriptions}. */
+    synchronized <T> T whileNothingSettles(Frozen<T> call) throws IOException {
+        return call.call();
     }
 
     /** Sends the held acks if the oldest is older than the delay; a channel that failed only drops them. */

@@ -33,6 +33,8 @@ public enum ActivationProperty implements PropertyDeclaration {
     EXCHANGE_TYPE(parsedBy(ExchangeType::of), "direct", "direct, fanout, topic or headers"),
     ROUTING_KEYS(list(), "", "comma-separated binding keys; each queue is bound with each; empty binds each queue with its own name"),
     BINDING_HEADERS(parsedBy(ArgumentText::headerPairs), null, "for a headers exchange: comma-separated name=value pairs to match"),
+    EXCHANGE_BINDINGS(list(), "", "comma-separated source exchanges `exchange` is bound to, as kombu's `Exchange.bind_to`: each "
+            + "`source` or `source=routingKey`; the sources must exist; bound at each connect when declare=true"),
     HEADERS_MATCH(oneOf(Binding.HeaderMatch.class), "all", "for a headers exchange: all or any of the headers must match"),
     DECLARE(bool(), "true", "declare the exchange, queues and bindings (idempotent); false only checks the queues exist"),
     DURABLE(bool(), "true", "declare durable queues and exchange"),
@@ -68,9 +70,12 @@ public enum ActivationProperty implements PropertyDeclaration {
     REDELIVERY_MULTIPLIER(decimal(1, 100, "1 keeps the delay fixed"), "2", "each further failure multiplies the delay by this (1 keeps it fixed)"),
     MAX_REDELIVERY_DELAY_MILLIS(wholeNumber(1, Integer.MAX_VALUE), "60000", "the longest delay between two deliveries"),
     ACCEPT(list(), "", "comma-separated content types or serializer names delivered; empty accepts every registered "
-            + "serializer's; others are dead-lettered at once"),
+            + "serializer's but msgpack's, which is taken only when named, as in kombu; others are dead-lettered at once"),
     MAX_DECOMPRESSED_BYTES(wholeNumber(1, Integer.MAX_VALUE), "67108864", "how many bytes a compressed body (kombu's `compression` "
             + "header) may inflate to; a larger one is dead-lettered as undecodable, naming the limit"),
+    MAX_HELD_BYTES(wholeNumber(1, Integer.MAX_VALUE), "67108864", "bytes of message bodies the MDB's consumers may hold "
+            + "waiting for or in delivery; over it each consumer narrows its prefetch to what fits (1 at least), "
+            + "widening it again once they hold half of it; not with singleActiveConsumer (docs/failure-modes.md#memory)"),
     RECONNECT_INTERVAL_MILLIS(wholeNumber(1, Integer.MAX_VALUE), "1000", "after a lost connection or consumer the first attempt is at once; "
             + "then this wait before the next, doubling with each failure"),
     MAX_RECONNECT_INTERVAL_MILLIS(wholeNumber(1, Integer.MAX_VALUE), "30000", "the longest wait between reconnection attempts"),

@@ -13,6 +13,7 @@ import static io.warren.rar.inbound.ActivationProperty.BINDING_HEADERS;
 import static io.warren.rar.inbound.ActivationProperty.CONCURRENCY;
 import static io.warren.rar.inbound.ActivationProperty.DURABLE;
 import static io.warren.rar.inbound.ActivationProperty.EXCHANGE;
+import static io.warren.rar.inbound.ActivationProperty.EXCHANGE_BINDINGS;
 import static io.warren.rar.inbound.ActivationProperty.EXCHANGE_TYPE;
 import static io.warren.rar.inbound.ActivationProperty.EXCLUSIVE;
 import static io.warren.rar.inbound.ActivationProperty.MAX_DELIVERIES;
@@ -63,6 +64,12 @@ final class ActivationRules {
             rule(BINDING_HEADERS, values -> values.isSet(EXCHANGE) && !values.isSet(BINDING_HEADERS)
                             && exchangeType(values) == ExchangeType.HEADERS,
                     values -> "a headers exchange needs name=value pairs to match"),
+            rule(EXCHANGE_BINDINGS, values -> !values.isSet(EXCHANGE) && !values.list(EXCHANGE_BINDINGS).isEmpty(),
+                    values -> "bind the activation's exchange to others: set exchange too"),
+            rule(EXCHANGE_BINDINGS, values -> values.list(EXCHANGE_BINDINGS).stream().anyMatch(entry ->
+                            sourceOf(entry).isEmpty() || sourceOf(entry).equals(values.text(EXCHANGE))),
+                    values -> "each entry is source or source=routingKey, naming an exchange other than '"
+                            + values.text(EXCHANGE) + "' itself; got " + values.list(EXCHANGE_BINDINGS)),
             rule(EXCLUSIVE, values -> values.bool(EXCLUSIVE) && values.integer(CONCURRENCY) > 1,
                     values -> "an exclusive consumer refuses every other, so it needs concurrency=1 (it is "
                             + values.integer(CONCURRENCY) + ")"),
@@ -95,6 +102,18 @@ final class ActivationRules {
         int least = values.integer(first);
         return max >= least ? null : max + " is less than " + first.propertyName() + " (" + least
                 + "); it must be at least that";
+    }
+
+    /** @return the source exchange of an exchangeBindings entry: the text before its first '=' */
+    static String sourceOf(String entry) {
+        int equals = entry.indexOf('=');
+        return (equals < 0 ? entry : entry.substring(0, equals)).trim();
+    }
+
+    /** @return the routing key of an exchangeBindings entry: the text after its first '=', or empty */
+    static String routingKeyOf(String entry) {
+        int equals = entry.indexOf('=');
+        return equals < 0 ? "" : entry.substring(equals + 1).trim();
     }
 
     static QueueType queueType(PropertyValues<ActivationProperty> values) {

@@ -25,11 +25,12 @@ import java.util.stream.Collectors;
  * @param deadLetters the connection dead letters and retry copies go over
  * @param tripSignature signs retry copies and tells them from forgeries (its key is never shown)
  * @param workManager the container's, for the consumers' Works
+ * @param budget the bytes of bodies the consumers may hold, and the windows that keep them within it
  */
 record DeliveryContext(String description, InboundSettings settings, SettlementPolicy policy, Serializers serializers,
                        Set<String> acceptedTypes, DeliveryAttempts attempts, StreamPositions streamPositions,
                        DeadLetters deadLetters, Redeliveries redeliveries, TripSignature tripSignature,
-                       ActivationMetrics metrics, WorkManager workManager) {
+                       ActivationMetrics metrics, WorkManager workManager, BodyBudget budget) {
 
     /**
      * Makes the shared parts of a new activation; dead letters go over a connection of their own, opened when needed.
@@ -45,7 +46,7 @@ record DeliveryContext(String description, InboundSettings settings, SettlementP
                 new StreamPositions(),
                 new DeadLetters(settings.deadLetterExchange(), settings.deadLetterRoutingKey(), connector,
                         "dead letters: " + description),
-                new Redeliveries(settings, signature), signature, metrics, workManager);
+                new Redeliveries(settings, signature), signature, metrics, workManager, new BodyBudget(settings, metrics));
     }
 
     private static Set<String> quorumQueues(InboundSettings settings) {
@@ -55,7 +56,7 @@ record DeliveryContext(String description, InboundSettings settings, SettlementP
 
     private static Set<String> acceptedTypes(InboundSettings settings, Serializers serializers) {
         if (settings.accept().isEmpty()) {
-            return serializers.contentTypes();
+            return serializers.defaultAccepted();
         }
         Set<String> types = new LinkedHashSet<>();
         for (String accepted : settings.accept()) {

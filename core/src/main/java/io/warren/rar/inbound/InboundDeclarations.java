@@ -8,6 +8,7 @@ import io.warren.Queue;
 import io.warren.rar.declarations.Declarer;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,8 +33,9 @@ final class InboundDeclarations {
     }
 
     /**
-     * Declares (or, with declare=false, checks) the queues, declares their retry queues (Warren's
-     * own, so declared either way), and checks the dead-letter exchange exists.
+     * Declares (or, with declare=false, checks) the queues and binds the exchange to its sources
+     * (exchangeBindings), declares the retry queues (Warren's own, so declared either way), and
+     * checks the dead-letter exchange exists.
      */
     void declare(Connection opened) throws IOException {
         try (Channel channel = opened.createChannel()) {
@@ -43,6 +45,12 @@ final class InboundDeclarations {
                     declarer.declare(queue);
                 } else {
                     declarer.checkExists(queue.name());
+                }
+            }
+            if (settings.declare()) {
+                // the sources are named only, so they are not declared: a missing one is a refusal naming it
+                for (InboundSettings.ExchangeBinding binding : settings.exchangeBindings()) {
+                    declarer.bind(binding.destination(), binding.source(), binding.routingKey(), Map.of());
                 }
             }
             for (Queue retry : redeliveries.declarations()) {

@@ -26,10 +26,12 @@ import static io.warren.rar.inbound.ActivationProperty.DEAD_LETTER_ROUTING_KEY;
 import static io.warren.rar.inbound.ActivationProperty.DECLARE;
 import static io.warren.rar.inbound.ActivationProperty.DURABLE;
 import static io.warren.rar.inbound.ActivationProperty.EXCHANGE;
+import static io.warren.rar.inbound.ActivationProperty.EXCHANGE_BINDINGS;
 import static io.warren.rar.inbound.ActivationProperty.EXCLUSIVE;
 import static io.warren.rar.inbound.ActivationProperty.HEADERS_MATCH;
 import static io.warren.rar.inbound.ActivationProperty.MAX_DECOMPRESSED_BYTES;
 import static io.warren.rar.inbound.ActivationProperty.MAX_DELIVERIES;
+import static io.warren.rar.inbound.ActivationProperty.MAX_HELD_BYTES;
 import static io.warren.rar.inbound.ActivationProperty.MAX_LENGTH;
 import static io.warren.rar.inbound.ActivationProperty.MAX_RECONNECT_INTERVAL_MILLIS;
 import static io.warren.rar.inbound.ActivationProperty.MAX_REDELIVERY_DELAY_MILLIS;
@@ -225,6 +227,19 @@ final class InboundSettings {
         return values.integer(MAX_DECOMPRESSED_BYTES);
     }
 
+    /** @return how many bytes of bodies the consumers may hold before they narrow their prefetch */
+    long maxHeldBytes() {
+        return values.integer(MAX_HELD_BYTES);
+    }
+
+    /**
+     * @return whether a consumer may cancel and consume again to change its prefetch: not on a
+     *     single-active-consumer queue, where the cancel would hand the queue to another consumer
+     */
+    boolean windowsAdjustable() {
+        return queues.stream().noneMatch(queue -> Boolean.TRUE.equals(queue.arguments().get("x-single-active-consumer")));
+    }
+
     /** @return how long failed messages wait before their next delivery */
     RedeliveryDelays redeliveryDelays() {
         return redeliveryDelays;
@@ -252,6 +267,22 @@ final class InboundSettings {
     /** @return the basic.consume arguments: x-priority, x-stream-offset */
     Map<String, Object> consumeArguments() {
         return Map.copyOf(consumeArguments);
+    }
+
+    /**
+     * @return the bindings of the activation's exchange to source exchanges (exchangeBindings), in
+     *     the order configured; empty without an exchange
+     */
+    List<ExchangeBinding> exchangeBindings() {
+        if (exchange == null) {
+            return List.of();
+        }
+        return values.list(EXCHANGE_BINDINGS).stream().map(entry -> new ExchangeBinding(exchange.name(),
+                ActivationRules.sourceOf(entry), ActivationRules.routingKeyOf(entry))).toList();
+    }
+
+    /** A binding of the activation's exchange to a source exchange that is not Warren's to declare. */
+    record ExchangeBinding(String destination, String source, String routingKey) {
     }
 
     /** @return the exchange dead letters go to, or null to park them in {@code <queue>.dead-letters} */

@@ -2,7 +2,6 @@ package io.warren.rar.inbound;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.rar.config.UnreadableContent;
@@ -14,10 +13,6 @@ import jakarta.resource.spi.work.WorkException;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,6 +35,9 @@ import java.util.logging.Logger;
  * <p>When the broker closes this consumer's channel, or cancels its consumer, while the
  * connection lives, the activation is told ({@link ConsumerHost#consumerLost}) and replaces it.
  *
+ * <p>The bodies waiting here or in delivery count against the activation's {@link BodyBudget}:
+ * when it asks for another window, the {@link WindowAdjuster} consumes the queues again with it.
+ *
  * <p>Threading: {@link #start()}, {@link #cancel()} and {@link #close()} come from the
  * activation's Work or its stop; deliveries arrive on the client's thread; one delivery Work runs
  * at a time, so deliveries are taken, and (but for a transaction the reaper rolls back) settled, in
@@ -55,6 +53,9 @@ final class QueueConsumer {
     private static final Backoff REFUSED_WORK = new Backoff(Duration.ofMillis(10), Duration.ofSeconds(1));
 
     private record Delivery(String queue, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+        int size() {
+            return body.length;
+        }
     }
 
     private final DeliveryContext context;
@@ -62,7 +63,9 @@ final class QueueConsumer {
     private final Channel channel;
     private final ConcurrentLinkedQueue<Delivery> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
-    private final List<String> consumerTags = new ArrayList<>();
+    private final Subscriptions subscriptions;
+    private final BodyBudget budget;
+    private final WindowAdjuster windows;
     private final AckCoalescer acks;
     private final HeldAckWatch heldAcks;
     private final Settler settler;
@@ -81,6 +84,29 @@ final class QueueConsumer {
         this.heldAcks = new HeldAckWatch(acks, MAX_ACK_DELAY_NANOS, context.workManager(), () -> stopping);
         this.settler = new Settler(context, acks, this::rewind);
         this.endpoint = endpoint;
+        this.budget = context.budget();
+        this.subscriptions = new Subscriptions(channel, context.settings(), context.streamPositions(), acks,
+                new Subscriptions.Deliveries() {
+            @Override
+            public void delivered(String queue, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                try {
+                    accept(new Delivery(queue, envelope, properties, body));
+                } catch (RuntimeException | Error e) {
+                    // thrown to the client, it would close the channel as the application's
+                    // own close, which the shutdown listener rightly ignores: a silent stop
+                    host.consumerLost(QueueConsumer.this, "taking a delivery of queue '" + queue + "' failed ("
+                            + e + ")");
+                }
+            }
+
+            @Override
+            public void cancelledByBroker(String queue) {
+                host.consumerLost(QueueConsumer.this, "the broker cancelled its consumer of queue '" + queue
+                        + "' (the queue was deleted, or its node left the cluster)");
+            }
+        });
+        this.windows = new WindowAdjuster(context, subscriptions, channel, () -> stopping,
+                reason -> host.consumerLost(this, reason));
     }
 
     /** Applies the QoS and starts consuming every queue. */
@@ -92,35 +118,8 @@ final class QueueConsumer {
             }
         });
         InboundSettings settings = context.settings();
-        channel.basicQos(settings.prefetch());
-        for (var queue : settings.queues()) {
-            String name = queue.name();
-            Map<String, Object> arguments = new HashMap<>(settings.consumeArguments());
-            Long resume = context.streamPositions().resumeAt(name);
-            if (settings.stream() && resume != null) {
-                arguments.put("x-stream-offset", resume); // a replacement reads on where the last one settled
-            }
-            consumerTags.add(channel.basicConsume(name, false, "", false, settings.exclusive(), arguments,
-                    new DefaultConsumer(channel) {
-                @Override
-                public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-                    try {
-                        accept(new Delivery(name, envelope, properties, body));
-                    } catch (RuntimeException | Error e) {
-                        // thrown to the client, it would close the channel as the application's
-                        // own close, which the shutdown listener rightly ignores: a silent stop
-                        host.consumerLost(QueueConsumer.this, "taking a delivery of queue '" + name + "' failed ("
-                                + e + ")");
-                    }
-                }
-
-                @Override
-                public void handleCancel(String tag) {
-                    host.consumerLost(QueueConsumer.this, "the broker cancelled its consumer of queue '" + name
-                            + "' (the queue was deleted, or its node left the cluster)");
-                }
-            }));
-        }
+        subscriptions.consume(settings.windowsAdjustable() ? budget.startWindow() : settings.prefetch());
+        windows.start();
     }
 
     private static String replyOf(ShutdownSignalException cause) {
@@ -135,9 +134,22 @@ final class QueueConsumer {
             return; // left unacked: the broker requeues it when the channel closes
         }
         context.metrics().delivered(delivery.envelope().isRedeliver());
+        budget.hold(delivery.size());
         pending.add(delivery);
+        if (stopping) {
+            dropPending(); // a cancel cleared the queue between the look above and the add
+            return;
+        }
         if (scheduled.compareAndSet(false, true)) {
             schedule();
+        }
+        windows.check();
+    }
+
+    /** Drops the deliveries waiting here (the broker requeues them with the channel) and lets go of their bodies. */
+    private void dropPending() {
+        for (Delivery dropped = pending.poll(); dropped != null; dropped = pending.poll()) {
+            budget.release(dropped.size());
         }
     }
 
@@ -205,24 +217,30 @@ final class QueueConsumer {
                 // activation has yet to cancel this consumer): the broker has requeued them already, so
                 // running the MDB now would do its work (commit its transaction) for nothing but a
                 // duplicate, as the ack cannot go out. Dropped, they come once, from the broker.
-                pending.clear();
+                budget.release(delivery.size());
+                dropPending();
                 continue;
             }
-            acks.flushIfOlder();
-            if (acks.isHolding()) {
-                // this delivery may take its time: the acks held meanwhile still go within the delay
-                heldAcks.watch();
-            }
-            ListenerSettlement listener = context.policy().manual() ? new ListenerSettlement(settler) : null;
-            ReceivedMessage message = received(delivery, listener);
             try {
-                deliver(message, listener);
-            } catch (RuntimeException | Error unexpected) {
-                // a bug of ours, or the container's: log it, give the message back, keep consuming
-                LOG.log(Level.SEVERE, "Unexpected failure delivering a message from queue '" + delivery.queue()
-                        + "' for " + context.description() + "; it goes back to the queue", unexpected);
-                settler.settle(message, 0, new SettlementPolicy.Ending.Unexpected());
+                acks.flushIfOlder();
+                if (acks.isHolding()) {
+                    // this delivery may take its time: the acks held meanwhile still go within the delay
+                    heldAcks.watch();
+                }
+                ListenerSettlement listener = context.policy().manual() ? new ListenerSettlement(settler) : null;
+                ReceivedMessage message = received(delivery, listener);
+                try {
+                    deliver(message, listener);
+                } catch (RuntimeException | Error unexpected) {
+                    // a bug of ours, or the container's: log it, give the message back, keep consuming
+                    LOG.log(Level.SEVERE, "Unexpected failure delivering a message from queue '" + delivery.queue()
+                            + "' for " + context.description() + "; it goes back to the queue", unexpected);
+                    settler.settle(message, 0, new SettlementPolicy.Ending.Unexpected());
+                }
+            } finally {
+                budget.release(delivery.size());
             }
+            windows.check();
         }
     }
 
@@ -287,7 +305,7 @@ final class QueueConsumer {
     /** A stream takes no message back: this consumer stops, and its replacement reads again from the message. */
     private void rewind(ReceivedMessage message) {
         stopping = true;
-        pending.clear();
+        dropPending();
         String stream = message.queue();
         Object offset = message.header("x-stream-offset");
         context.streamPositions().readAgain(stream, offset);
@@ -299,17 +317,9 @@ final class QueueConsumer {
     /** Stops taking deliveries from the broker; those queued here are dropped, and requeued with the channel. */
     void cancel() {
         stopping = true;
-        pending.clear();
+        dropPending();
         acks.flushQuietly();
-        for (String tag : consumerTags) {
-            try {
-                if (channel.isOpen()) {
-                    channel.basicCancel(tag);
-                }
-            } catch (IOException | ShutdownSignalException e) {
-                LOG.log(Level.FINE, "Cancelling a consumer failed; closing its channel ends it anyway", e);
-            }
-        }
+        subscriptions.cancel();
     }
 
     /**
@@ -322,22 +332,20 @@ final class QueueConsumer {
      */
     void cancelWithoutWaiting() {
         stopping = true;
-        pending.clear();
-        acks.flushQuietly();
-        for (String tag : consumerTags) {
-            try {
-                if (channel.isOpen()) {
-                    channel.asyncRpc(new AMQP.Basic.Cancel.Builder().consumerTag(tag).build());
-                }
-            } catch (IOException | ShutdownSignalException e) {
-                LOG.log(Level.FINE, "Cancelling a consumer failed; closing its connection ends it anyway", e);
-            }
-        }
+        dropPending();
+        flushAcks();
+        subscriptions.cancelWithoutWaiting();
     }
 
-    /** Sends the acks held back, before the channel or its connection closes. */
+    /**
+     * Sends the acks held back, before the channel or its connection closes; not while a change of
+     * prefetch holds them back for a cancel that a broker that stopped answering may never confirm
+     * (the undeploy would wait for it): then they are left to the connection's close, which ends that wait.
+     */
     void flushAcks() {
-        acks.flushQuietly();
+        if (!subscriptions.holdingSettlements()) {
+            acks.flushQuietly();
+        }
     }
 
     /** Waits until the delivery under way, if any, has finished; past the deadline it is left running. */
@@ -364,6 +372,7 @@ final class QueueConsumer {
      */
     void close() {
         stopping = true;
+        dropPending();
         acks.flushQuietly();
         synchronized (this) {
             if (closed) {

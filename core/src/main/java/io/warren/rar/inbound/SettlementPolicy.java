@@ -2,6 +2,7 @@ package io.warren.rar.inbound;
 
 import io.warren.Message;
 import io.warren.WarrenException;
+import io.warren.rar.serialization.Serializers;
 
 import java.util.Set;
 
@@ -157,7 +158,7 @@ final class SettlementPolicy {
         }
         if (!accepted.contains(mediaType)) {
             return new Action.DeadLetter("content type '" + mediaType + "' is not accepted (accepted: " + accepted
-                    + ")", null, attempt, true);
+                    + Serializers.optInHint(mediaType) + ")", null, attempt, true);
         }
         if (attempt > maxDeliveries) {
             // its last failure could not be dead-lettered then: do it now, without running the MDB again

@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.LongString;
 import io.warren.Message;
+import io.warren.TypeRef;
 import io.warren.rar.serialization.Serializers;
 
 import java.time.Instant;
@@ -94,9 +95,19 @@ public final class ReceivedMessage implements Message {
 
     @Override
     public <T> T payload(Class<T> type) {
-        Object compression = header(COMPRESSION_HEADER);
         return serializers.decode(body, properties.getContentType(), properties.getContentEncoding(),
-                compression == null ? null : compression.toString(), type, accepted);
+                compression(), type, accepted);
+    }
+
+    @Override
+    public <T> T payload(TypeRef<T> type) {
+        return serializers.decode(body, properties.getContentType(), properties.getContentEncoding(),
+                compression(), type, accepted);
+    }
+
+    private String compression() {
+        Object compression = header(COMPRESSION_HEADER);
+        return compression == null ? null : compression.toString();
     }
 
     @Override

@@ -53,4 +53,13 @@ public interface ActivationMXBean {
     double getOnMessageTotalMillis();
 
     double getOnMessageMaxMillis();
+
+    /** @return bytes of message bodies the consumers hold now: handed over by the client, their delivery not yet run */
+    long getHeldBytes();
+
+    /** @return the most bytes of bodies held at once since the activation started */
+    long getHeldBytesPeak();
+
+    /** @return how many times a consumer narrowed its window because the bodies held were over {@code maxHeldBytes} */
+    long getThrottles();
 }

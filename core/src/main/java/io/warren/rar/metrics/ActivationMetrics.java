@@ -5,6 +5,7 @@ import io.warren.Message;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
@@ -30,6 +31,9 @@ public final class ActivationMetrics implements ActivationMXBean {
     private final LongAdder containerRefusals = new LongAdder();
     private final LongAdder connects = new LongAdder();
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong heldBytes = new AtomicLong();
+    private final AtomicLong heldBytesPeak = new AtomicLong();
+    private final LongAdder throttles = new LongAdder();
     private final Timer onMessage = new Timer();
     private volatile Connection connection;
     private volatile String lastFailure = "";
@@ -102,6 +106,17 @@ public final class ActivationMetrics implements ActivationMXBean {
     public void attempted(Exception failure) {
         lastFailure = failure == null ? ""
                 : failure.getMessage() == null ? failure.getClass().getName() : failure.getMessage();
+    }
+
+    /** Bodies of this many bytes were handed to a consumer (positive) or let go after their delivery (negative). */
+    public void held(long bytes) {
+        long now = heldBytes.addAndGet(bytes);
+        heldBytesPeak.accumulateAndGet(now, Math::max);
+    }
+
+    /** A consumer narrowed its window because the bodies held were over {@code maxHeldBytes}. */
+    public void throttled() {
+        throttles.increment();
     }
 
     /** @return the start of the MDB's onMessage, for {@link #onMessageEnded} */
@@ -220,5 +235,20 @@ public final class ActivationMetrics implements ActivationMXBean {
     @Override
     public double getOnMessageMaxMillis() {
         return onMessage.maxMillis();
+    }
+
+    @Override
+    public long getHeldBytes() {
+        return heldBytes.get();
+    }
+
+    @Override
+    public long getHeldBytesPeak() {
+        return heldBytesPeak.get();
+    }
+
+    @Override
+    public long getThrottles() {
+        return throttles.sum();
     }
 }

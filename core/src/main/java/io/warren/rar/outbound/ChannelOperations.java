@@ -1,5 +1,6 @@
 package io.warren.rar.outbound;
 
+import io.warren.Binding;
 import io.warren.Exchange;
 import io.warren.Message;
 import io.warren.Queue;
@@ -32,6 +33,11 @@ final class ChannelOperations {
 
     void checkExists(String queue) {
         failures.run(() -> channel.declarer().checkExists(queue), () -> "check queue '" + queue + "'");
+    }
+
+    void unbind(Exchange destination, Binding binding) {
+        failures.run(() -> channel.declarer().unbind(destination, binding),
+                () -> "unbind " + destination.name() + " from " + binding.exchange().name());
     }
 
     void delete(Exchange exchange) {

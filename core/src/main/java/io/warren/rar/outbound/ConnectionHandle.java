@@ -1,6 +1,7 @@
 package io.warren.rar.outbound;
 
 import io.warren.Connection;
+import io.warren.Binding;
 import io.warren.Exchange;
 import io.warren.Message;
 import io.warren.OutgoingMessage;
@@ -51,6 +52,11 @@ final class ConnectionHandle implements Connection {
     @Override
     public void checkExists(String queue) {
         managed().operations().checkExists(queue);
+    }
+
+    @Override
+    public void unbind(Exchange destination, Binding binding) {
+        managed().operations().unbind(destination, binding);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.warren.rar.outbound;
 
 import io.warren.Message;
+import io.warren.TypeRef;
 
 import java.time.Instant;
 import java.util.Map;
@@ -59,6 +60,11 @@ final class SimpleQueueMessage implements Message {
 
     @Override
     public <T> T payload(Class<T> type) {
+        return fetched.payload(type);
+    }
+
+    @Override
+    public <T> T payload(TypeRef<T> type) {
         return fetched.payload(type);
     }
 

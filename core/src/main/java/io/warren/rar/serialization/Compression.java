@@ -1,8 +1,11 @@
 package io.warren.rar.serialization;
 
 import io.warren.WarrenException;
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.brotli.dec.BrotliInputStream;
 import org.tukaani.xz.LZMA2Options;
 import org.tukaani.xz.LZMAInputStream;
 import org.tukaani.xz.XZ;
@@ -28,8 +31,11 @@ import java.util.zip.InflaterInputStream;
  * bytes are: kombu's {@code application/x-gzip} is a zlib stream (RFC 1950, Python's
  * {@code zlib.compress}), not gzip; {@code application/x-lzma} is an {@code .xz} container (Python's
  * {@code lzma.compress}), though the legacy {@code .lzma} format is read as well, as Python does.
- * Brotli and zstd are known by name, so that a message using them is refused with a reason that
- * names them, but not supported.
+ * {@code application/zstd} is one zstd frame that states its content size (python-zstandard's
+ * {@code ZstdCompressor().compress}, which kombu calls; its {@code decompress} refuses frames
+ * without it). {@code application/x-brotli} is read but not written: Java has no pure-Java brotli
+ * encoder (org.brotli:dec is Google's decoder only), so asking to compress with brotli is an error
+ * that names the methods Warren writes.
  */
 public enum Compression {
 
@@ -75,8 +81,37 @@ public enum Compression {
                     : new LZMAInputStream(buffered, LZMA_MEMORY_LIMIT_KIB);
         }
     },
-    BROTLI("application/x-brotli", "brotli"),
-    ZSTD("application/zstd", "zstd", "zstandard");
+    BROTLI("application/x-brotli", "brotli") {
+        @Override
+        InputStream decompressing(InputStream in) throws IOException {
+            // a standard brotli window is at most 16 MiB, so the decoder's memory is bounded too
+            return new BrotliInputStream(in);
+        }
+    },
+    ZSTD("application/zstd", "zstd", "zstandard") {
+        @Override
+        public byte[] compress(byte[] body) {
+            try {
+                // the one-shot API writes the content size into the frame, which python-zstandard needs
+                return Zstd.compress(body, ZSTD_LEVEL);
+            } catch (LinkageError e) {
+                throw ZstdLibrary.unavailable(e);
+            }
+        }
+
+        @Override
+        InputStream decompressing(InputStream in) throws IOException {
+            try {
+                // zstd's own cap on the window (2^27, 128 MiB) bounds the decoder's memory
+                return new ZstdInputStreamNoFinalizer(in);
+            } catch (LinkageError e) {
+                throw ZstdLibrary.unavailable(e);
+            }
+        }
+    };
+
+    /** python-zstandard's default level, which kombu uses. */
+    private static final int ZSTD_LEVEL = 3;
 
     /**
      * What a decoder may allocate for its dictionary: Python's strongest preset needs 64 MiB, so
@@ -102,9 +137,14 @@ public enum Compression {
         return names.get(0);
     }
 
-    /** @return whether Warren can compress and decompress it */
+    /** @return whether Warren can decompress it: all of kombu's methods */
     public boolean supported() {
-        return this == ZLIB || this == BZIP2 || this == LZMA;
+        return true;
+    }
+
+    /** @return whether Warren can also compress with it: all but brotli */
+    public boolean compresses() {
+        return this != BROTLI;
     }
 
     /**
@@ -135,23 +175,35 @@ public enum Compression {
             return null;
         }
         Compression compression = find(nameOrContentType);
-        if (compression == null || !compression.supported()) {
+        if (compression == null || !compression.compresses()) {
             throw new WarrenException("Compression '" + nameOrContentType + "' is "
-                    + (compression == null ? "unknown" : "not supported by Warren") + "; supported are "
-                    + supportedNames());
+                    + (compression == null ? "unknown" : "read but not written by Warren (there is no pure-Java "
+                    + compression.kombuName() + " encoder)") + "; Warren compresses with " + compressingNames());
         }
         return compression;
     }
 
-    /** @return what the supported methods are called, for error messages */
+    /** @return what the methods Warren decompresses are called, for error messages */
     public static String supportedNames() {
         return Arrays.stream(values()).filter(Compression::supported)
                 .map(c -> c.kombuName() + " (" + c.contentType + ")").toList().toString();
     }
 
-    /** @return the body compressed as kombu would */
+    /** @return what the methods Warren compresses with are called, for error messages */
+    public static String compressingNames() {
+        return Arrays.stream(values()).filter(Compression::compresses)
+                .map(c -> c.kombuName() + " (" + c.contentType + ")").toList().toString();
+    }
+
+    /**
+     * @return the body compressed as kombu would
+     * @throws UnsupportedOperationException for brotli, which Warren only reads
+     */
     public byte[] compress(byte[] body) {
-        requireSupported();
+        if (!compresses()) {
+            throw new UnsupportedOperationException("compression " + kombuName() + " (" + contentType
+                    + ") is read but not written by Warren; it compresses with " + compressingNames());
+        }
         ByteArrayOutputStream compressed = new ByteArrayOutputStream(Math.max(64, body.length / 4));
         try (OutputStream out = compressing(compressed)) {
             out.write(body);
@@ -168,7 +220,6 @@ public enum Compression {
      * @throws IOException when the body is not of this method
      */
     public byte[] decompress(byte[] body, int limit) throws IOException {
-        requireSupported();
         ByteArrayOutputStream plain = new ByteArrayOutputStream(Math.min(limit, Math.max(256, body.length * 4)));
         byte[] chunk = new byte[8192];
         try (InputStream in = decompressing(new ByteArrayInputStream(body))) {
@@ -181,13 +232,6 @@ public enum Compression {
             }
         }
         return plain.toByteArray();
-    }
-
-    private void requireSupported() {
-        if (!supported()) {
-            throw new UnsupportedOperationException("compression " + kombuName() + " (" + contentType
-                    + ") is not supported by Warren; supported are " + supportedNames());
-        }
     }
 
     OutputStream compressing(OutputStream out) throws IOException {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.warren.Serializer;
+import io.warren.TypeRef;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,6 +58,20 @@ public final class JsonSerializer implements Serializer {
                 return mapper.readValue(body, type);
             }
             return mapper.readValue(new String(body, TextSerializer.charset(contentEncoding)), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public <T> T decode(byte[] body, String contentEncoding, TypeRef<T> type) {
+        try {
+            // a Jackson JavaType passed through TypeRef.of is used as it is
+            if (isUtf8(contentEncoding)) {
+                return mapper.readValue(body, mapper.constructType(type.type()));
+            }
+            return mapper.readValue(new String(body, TextSerializer.charset(contentEncoding)),
+                    mapper.constructType(type.type()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -2,25 +2,29 @@ package io.warren.rar.serialization;
 
 import io.warren.DecodeException;
 import io.warren.Serializer;
+import io.warren.TypeRef;
 import io.warren.WarrenException;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
- * The serializers known to one adapter instance: json, text and raw, kombu's {@code application/data}
- * and {@code application/text}, plus those found with {@link ServiceLoader}. Found by name
- * ({@code json}) or content type ({@code application/json}). Bodies compressed as kombu compresses
- * them are decompressed first, up to {@link #maxDecompressedBytes()}.
+ * The serializers known to one adapter instance: json, text and raw, kombu's {@code application/data},
+ * {@code application/text} and {@code msgpack}, plus those found with {@link ServiceLoader}. Found
+ * by name ({@code json}) or content type ({@code application/json}). Bodies compressed as kombu
+ * compresses them are decompressed first, up to {@link #maxDecompressedBytes()}. As in kombu,
+ * msgpack is off the default accept list ({@link #defaultAccepted()}): a consumer names it to take it.
  */
 public final class Serializers {
 
@@ -31,6 +35,9 @@ public final class Serializers {
      * is read as ({@link #mediaTypeOf}).
      */
     public static final String OCTET_STREAM = "application/octet-stream";
+
+    /** Content types a consumer takes only when its accept list names them, as kombu disables them. */
+    private static final Set<String> OPT_IN = Set.of(MsgpackSerializer.CONTENT_TYPE);
 
     /** How far a compressed body may inflate unless configured otherwise: 64 MiB. */
     public static final int DEFAULT_MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
@@ -65,7 +72,7 @@ public final class Serializers {
 
     private static List<Serializer> builtInList() {
         return List.of(new JsonSerializer(), new TextSerializer(), new RawSerializer(), new DataSerializer(),
-                new ApplicationTextSerializer());
+                new ApplicationTextSerializer(), new MsgpackSerializer());
     }
 
     private Serializers(Serializers same, int maxDecompressedBytes) {
@@ -147,8 +154,9 @@ public final class Serializers {
         }
         Serializer serializer = get(messageSerializer != null ? messageSerializer : producerSerializer);
         String encoding = contentEncoding;
-        if (encoding == null && serializer instanceof DataSerializer && payload instanceof byte[]) {
-            // kombu reads application/data as text unless it is marked binary
+        if (encoding == null && (serializer instanceof MsgpackSerializer
+                || serializer instanceof DataSerializer && payload instanceof byte[])) {
+            // kombu reads application/data and msgpack's strings as text unless the body is marked binary
             encoding = DataSerializer.BINARY;
         } else if (encoding == null && !(serializer instanceof RawSerializer)) {
             encoding = "utf-8";
@@ -166,31 +174,71 @@ public final class Serializers {
     }
 
     /**
+     * @param media a media type a consumer did not accept
+     * @return how to accept it when it is off the default accept list only, else empty
+     */
+    public static String optInHint(String media) {
+        return OPT_IN.contains(media) ? "; like kombu, Warren takes " + media + " only when the accept list names "
+                + "it, e.g. accept=json,msgpack" : "";
+    }
+
+    /**
+     * @return what a consumer without an accept list takes: every content type that has a
+     *     serializer but msgpack, which kombu too leaves off until a consumer names it
+     */
+    public Set<String> defaultAccepted() {
+        Set<String> accepted = new LinkedHashSet<>(byContentType.keySet());
+        accepted.removeAll(OPT_IN);
+        return Set.copyOf(accepted);
+    }
+
+    /**
      * Decodes a body for a consumer that accepts only some content types.
      *
      * @param accepted the consumer's accepted media types; empty accepts every known one
      */
     public <T> T decode(byte[] body, String contentType, String contentEncoding, Class<T> type, Set<String> accepted) {
-        String media = mediaTypeOf(contentType);
         if (type == byte[].class) {
             return type.cast(body.clone());
         }
+        String encoding = contentEncoding != null ? contentEncoding : charsetParameter(contentType);
+        return decodeWith(body, contentType, type.getName(), accepted,
+                serializer -> serializer.decode(body, encoding, type));
+    }
+
+    /**
+     * Decodes a body to a generic type for a consumer that accepts only some content types.
+     *
+     * @param accepted the consumer's accepted media types; empty accepts every known one
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T decode(byte[] body, String contentType, String contentEncoding, TypeRef<T> type, Set<String> accepted) {
+        if (type.type() == byte[].class) {
+            return (T) body.clone();
+        }
+        String encoding = contentEncoding != null ? contentEncoding : charsetParameter(contentType);
+        return decodeWith(body, contentType, type.type().getTypeName(), accepted,
+                serializer -> serializer.decode(body, encoding, type));
+    }
+
+    private <T> T decodeWith(byte[] body, String contentType, String typeName, Set<String> accepted,
+                             Function<Serializer, T> decoding) {
+        String media = mediaTypeOf(contentType);
         if (!accepted.isEmpty() && !accepted.contains(media)) {
             throw new DecodeException("Content type '" + media + "' is not accepted by this consumer (accepted: "
-                    + accepted + "); it cannot become " + type.getName(), media, null);
+                    + accepted + optInHint(media) + "); it cannot become " + typeName, media, null);
         }
         Serializer serializer = byContentType.get(media);
         if (serializer == null) {
             throw new DecodeException("No serializer for content type '" + media + "' to decode "
-                    + type.getName() + " (known: " + byContentType.keySet() + "); ask for byte[] to read it raw",
+                    + typeName + " (known: " + byContentType.keySet() + "); ask for byte[] to read it raw",
                     media, null);
         }
-        String encoding = contentEncoding != null ? contentEncoding : charsetParameter(contentType);
         try {
-            return serializer.decode(body, encoding, type);
+            return decoding.apply(serializer);
         } catch (RuntimeException e) {
             throw new DecodeException("A body of content type '" + media + "' (" + body.length
-                    + " bytes) does not decode to " + type.getName() + ": " + firstLine(e), media, e);
+                    + " bytes) does not decode to " + typeName + ": " + firstLine(e), media, e);
         }
     }
 
@@ -207,6 +255,17 @@ public final class Serializers {
     }
 
     /**
+     * Decodes a body that may be compressed as kombu compresses it, to a generic type.
+     *
+     * @see #decode(byte[], String, String, String, Class, Set)
+     */
+    public <T> T decode(byte[] body, String contentType, String contentEncoding, String compression,
+                        TypeRef<T> type, Set<String> accepted) {
+        byte[] plain = compression == null ? body : decompress(body, contentType, compression);
+        return decode(plain, contentType, contentEncoding, type, accepted);
+    }
+
+    /**
      * Undoes kombu's compression, never holding more than {@link #maxDecompressedBytes()}.
      *
      * @param compression the message's {@code compression} header
@@ -216,10 +275,10 @@ public final class Serializers {
     public byte[] decompress(byte[] body, String contentType, String compression) {
         String media = mediaTypeOf(contentType);
         Compression method = Compression.find(compression);
-        if (method == null || !method.supported()) {
+        if (method == null) {
             throw new DecodeException("A body of content type '" + media + "' is compressed with '" + compression
-                    + "' (header 'compression'), which Warren " + (method == null ? "does not know" : "does not support")
-                    + "; supported are " + Compression.supportedNames(), media, null);
+                    + "' (header 'compression'), which Warren does not know; supported are "
+                    + Compression.supportedNames(), media, null);
         }
         try {
             return method.decompress(body, maxDecompressedBytes);

@@ -92,10 +92,13 @@ class ActivationValidationTest {
             "exclusive, true, 'exclusive: an exclusive consumer refuses every other, so it needs concurrency=1 (it is 4)'",
             "streamOffset, first, 'streamOffset: only a stream is read from an offset; set queueType=stream or leave streamOffset unset'",
             "routingKeys, a.b, 'exchange: routingKeys and bindingHeaders need an exchange to bind to'",
+            "exchangeBindings, upstream=order.#, 'exchangeBindings: bind the activation''s exchange to others: set exchange too'",
             "reconnectIntervalMillis, soon, 'reconnectIntervalMillis: ''soon'' must be a whole number from 1 up'",
             "reconnectAttempts, -2, 'reconnectAttempts: ''-2'' must be a whole number from -1 up'",
             "shutdownTimeoutMillis, -1, 'shutdownTimeoutMillis: ''-1'' must be a whole number from 0 up'",
             "maxDecompressedBytes, 0, 'maxDecompressedBytes: ''0'' must be a whole number from 1 up'",
+            "maxHeldBytes, 0, 'maxHeldBytes: ''0'' must be a whole number from 1 up'",
+            "maxHeldBytes, 64MiB, 'maxHeldBytes: ''64MiB'' must be a whole number from 1 up'",
             "heartbeatSeconds, -5, 'heartbeatSeconds: ''-5'' must be a whole number from 0 up'",
             "addresses, 'node1:x', 'addresses: ''node1:x'' is not host or host:port'",
     })

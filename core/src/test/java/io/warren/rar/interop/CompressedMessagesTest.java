@@ -90,7 +90,7 @@ class CompressedMessagesTest {
         Producer producer = harness.factory().producer(Producer.to("").routingKey(queue).build());
         WarrenException error = assertThrows(WarrenException.class,
                 () -> producer.publish(OutgoingMessage.of("x").compression("snappy").build()));
-        assertTrue(error.getMessage().contains("supported are [zlib"), error.getMessage());
+        assertTrue(error.getMessage().contains("Warren compresses with [zlib"), error.getMessage());
         assertEquals(0, broker.messageCount(queue));
     }
 

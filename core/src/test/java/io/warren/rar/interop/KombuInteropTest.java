@@ -50,7 +50,7 @@ class KombuInteropTest {
     private static final String TEXT = "plain text — ünïcode ☃";
     private static final String APPLICATION_TEXT = "application text ☃";
     private static final byte[] DATA = data();
-    /** What kombu's cases decode to in Warren, by case; pickle and zstd are refused. */
+    /** What kombu's basic cases decode to in Warren, by case; pickle is refused (msgpack, brotli, zstd: KombuFormatsTest). */
     private static final List<String> DELIVERED = List.of("json-nested", "text", "data", "json-zlib", "json-bzip2",
             "json-lzma", "data-zlib", "json-latin-1", "application-text", "headers", "json-wide-integers", "properties");
 
@@ -142,18 +142,13 @@ class KombuInteropTest {
             kombu.send(queue);
             Broker.await("kombu's messages at the MDB", WAIT, () -> decoded.size() == DELIVERED.size());
             String parking = broker.cleanUpQueue(queue + ".dead-letters");
-            Broker.await("pickle and zstd parked", WAIT, () -> parkedCount(parking) == 2);
+            Broker.await("pickle parked", WAIT, () -> parkedCount(parking) == 1);
             assertDecodedAsKombuSent(decoded, messages);
-            Map<String, GetResponse> parked = new LinkedHashMap<>();
-            for (int i = 0; i < 2; i++) {
-                GetResponse dead = broker.get(parking);
-                parked.put(dead.getProps().getMessageId(), dead);
-            }
-            String pickleReason = parked.get("pickle").getProps().getHeaders().get("x-warren-reason").toString();
+            GetResponse pickle = broker.get(parking);
+            assertEquals("pickle", pickle.getProps().getMessageId());
+            String pickleReason = pickle.getProps().getHeaders().get("x-warren-reason").toString();
             assertTrue(pickleReason.contains("application/x-python-serialize") && pickleReason.contains("not accepted"),
                     pickleReason);
-            String zstd = parked.get("zstd").getProps().getHeaders().get("x-warren-exception-message").toString();
-            assertTrue(zstd.contains("application/zstd") && zstd.contains("does not support"), zstd);
         }
     }
 
@@ -181,10 +176,6 @@ class KombuInteropTest {
                         DecodeException refused = assertThrows(DecodeException.class, () -> message.payload(Map.class));
                         assertEquals("application/x-python-serialize", refused.contentType());
                     }
-                    case "zstd" -> {
-                        DecodeException refused = assertThrows(DecodeException.class, () -> message.payload(byte[].class));
-                        assertTrue(refused.getMessage().contains("application/zstd"), refused.getMessage());
-                    }
                     default -> {
                         decoded.put(message.messageId(), decode(message));
                         messages.put(message.messageId(), message);
@@ -203,7 +194,7 @@ class KombuInteropTest {
         if (id.startsWith("json") || id.equals("headers") || id.equals("properties")) {
             return message.payload(Map.class);
         }
-        if (id.startsWith("data") || id.equals("zstd")) {
+        if (id.startsWith("data")) {
             return message.payload(byte[].class);
         }
         return message.payload(String.class);

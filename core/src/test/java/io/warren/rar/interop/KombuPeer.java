@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code core/src/test/python/kombu_peer.py} with Debian's {@code python3-kombu}. A peer that
- * cannot run is a test failure that says how to put it right, never a skip: interop that is not
- * tested would regress unseen.
+ * Runs {@code core/src/test/python/kombu_peer.py} with Debian's {@code python3-kombu}, and for the
+ * {@link #FORMATS} cases its {@code python3-msgpack}, {@code python3-brotli} and
+ * {@code python3-zstandard}. A peer that cannot run is a test failure that says how to put it
+ * right, never a skip: interop that is not tested would regress unseen.
  */
 final class KombuPeer {
 
@@ -34,16 +35,31 @@ final class KombuPeer {
         this.python = python;
     }
 
-    /** Publishes every kombu case to the queue. @return the case ids kombu sent */
+    /** kombu's JSON, text, data, zlib, bzip2, lzma, headers and properties, read with its default accept list. */
+    static final String BASICS = "basics";
+    /** msgpack, brotli, zstd and typed JSON, read by a kombu consumer that accepts msgpack. */
+    static final String FORMATS = "formats";
+
+    /** Publishes every basic kombu case to the queue. @return the case ids kombu sent */
     List<String> send(String queue) {
+        return send(queue, BASICS);
+    }
+
+    /** Publishes every kombu case of the set to the queue. @return the case ids kombu sent */
+    List<String> send(String queue, String caseSet) {
         List<String> sent = new ArrayList<>();
-        run("send", queue).get("sent").forEach(node -> sent.add(node.asText()));
+        run("send", queue, caseSet).get("sent").forEach(node -> sent.add(node.asText()));
         return sent;
     }
 
     /** Takes {@code count} messages from the queue with kombu. @return kombu's report: problems per case */
     JsonNode receive(String queue, int count) {
-        return run("receive", queue, Integer.toString(count));
+        return receive(queue, count, BASICS);
+    }
+
+    /** Takes {@code count} messages of the set's cases from the queue with kombu. @return problems per case */
+    JsonNode receive(String queue, int count, String caseSet) {
+        return run("receive", queue, Integer.toString(count), caseSet);
     }
 
     private JsonNode run(String... arguments) {
@@ -82,7 +98,8 @@ final class KombuPeer {
 
     private String cannotRun(List<String> command, String why) {
         return "The kombu peer could not run (" + String.join(" ", command) + "): " + why
-                + "\nThe interop tests need Debian's python3-kombu (apt-get install python3-kombu; .ci/run installs it)"
+                + "\nThe interop tests need Debian's python3-kombu, python3-msgpack, python3-brotli and python3-zstandard"
+                + " (apt-get install python3-kombu python3-msgpack python3-brotli python3-zstandard; .ci/run installs them)"
                 + " and its interpreter " + python + " (another one: -Dwarren.kombu.python=...)";
     }
 }

@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.zip.DeflaterOutputStream;
@@ -34,7 +36,7 @@ class CompressionTest {
     private final Serializers serializers = Serializers.builtIn();
 
     @ParameterizedTest
-    @EnumSource(value = Compression.class, names = {"ZLIB", "BZIP2", "LZMA"})
+    @EnumSource(value = Compression.class, names = {"ZLIB", "BZIP2", "LZMA", "ZSTD"})
     void aCompressedJsonBodyDecodesAsThePlainOne(Compression compression) {
         byte[] json = "{\"name\":\"Zoë\",\"sizes\":[1,2,3]}".repeat(50).replace("}{", "},{")
                 .transform(text -> ("[" + text + "]").getBytes(StandardCharsets.UTF_8));
@@ -52,6 +54,41 @@ class CompressionTest {
         assertArrayEquals(new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0},
                 Arrays.copyOf(Compression.LZMA.compress(body), 6), ".xz magic");
         assertArrayEquals(new byte[] {'B', 'Z', 'h', '9'}, Arrays.copyOf(Compression.BZIP2.compress(body), 4));
+    }
+
+    @Test
+    void warrensZstdFrameStatesItsContentSizeAsPythonZstandardNeeds() {
+        byte[] body = "kombu".repeat(100).getBytes(StandardCharsets.UTF_8);
+        byte[] frame = Compression.ZSTD.compress(body);
+        assertArrayEquals(new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd}, Arrays.copyOf(frame, 4), "zstd magic");
+        assertEquals(body.length, com.github.luben.zstd.Zstd.getFrameContentSize(frame),
+                "python-zstandard's decompress() refuses a frame without its content size");
+    }
+
+    @Test
+    void brotliAsPythonWritesItIsReadAndItsLimitHeld() {
+        // Python's brotli.compress of a small JSON object, and of 1 MiB and 2 MiB of zeros
+        byte[] json = Base64.getDecoder().decode("Cw+AeyJuYW1lIjoiWm/DqyIsInNpemVzIjpbMSwyLDNdfQM=");
+        byte[] oneMib = Base64.getDecoder().decode("W///j38CIB4LBHLvHwA=");
+        byte[] twoMib = Base64.getDecoder().decode("m///H/gnAOKxQCD3/gM=");
+        assertEquals(Map.of("name", "Zoë", "sizes", List.of(1, 2, 3)), serializers.decode(json, "application/json",
+                "utf-8", "application/x-brotli", Map.class, Set.of()));
+        Serializers limited = serializers.withMaxDecompressedBytes(MIB);
+        assertArrayEquals(new byte[MIB], limited.decompress(oneMib, null, "brotli"), "exactly the limit is allowed");
+        DecodeException refused = assertThrows(DecodeException.class,
+                () -> limited.decompress(twoMib, "application/data", "application/x-brotli"));
+        assertTrue(refused.getMessage().contains("maxDecompressedBytes (1048576)")
+                && refused.getMessage().contains("brotli"), refused.getMessage());
+    }
+
+    @Test
+    void warrenDoesNotCompressWithBrotliAndSaysWhatItCompressesWith() {
+        assertTrue(Compression.BROTLI.supported() && !Compression.BROTLI.compresses());
+        WarrenException refused = assertThrows(WarrenException.class, () -> Compression.forPublishing("brotli"));
+        assertTrue(refused.getMessage().contains("'brotli' is read but not written by Warren")
+                && refused.getMessage().contains("zstd (application/zstd)")
+                && !refused.getMessage().contains("brotli (application/x-brotli)"), refused.getMessage());
+        assertThrows(UnsupportedOperationException.class, () -> Compression.BROTLI.compress(new byte[1]));
     }
 
     @Test
@@ -75,7 +112,7 @@ class CompressionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Compression.class, names = {"ZLIB", "BZIP2", "LZMA"})
+    @EnumSource(value = Compression.class, names = {"ZLIB", "BZIP2", "LZMA", "ZSTD"})
     void aBodyInflatingPastTheLimitIsRefusedNamingTheLimit(Compression compression) {
         byte[] compressed = compression.compress(new byte[2 * MIB]);
         Serializers limited = serializers.withMaxDecompressedBytes(MIB);
@@ -103,16 +140,17 @@ class CompressionTest {
     }
 
     @Test
-    void unknownUnsupportedAndCorruptCompressionsAreRefusedNamingThem() {
+    void unknownAndCorruptCompressionsAreRefusedNamingThem() {
         byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
         DecodeException unknown = assertThrows(DecodeException.class,
                 () -> serializers.decode(body, "application/json", null, "application/snappy", Map.class, Set.of()));
         assertTrue(unknown.getMessage().contains("'application/snappy'") && unknown.getMessage().contains("does not know"),
                 unknown.getMessage());
-        DecodeException brotli = assertThrows(DecodeException.class,
-                () -> serializers.decode(body, "application/json", null, "application/x-brotli", Map.class, Set.of()));
-        assertTrue(brotli.getMessage().contains("does not support") && brotli.getMessage().contains("zlib"),
-                brotli.getMessage());
+        assertTrue(unknown.getMessage().contains("brotli (application/x-brotli)")
+                && unknown.getMessage().contains("zstd (application/zstd)"), unknown.getMessage());
+        DecodeException zstd = assertThrows(DecodeException.class,
+                () -> serializers.decode(body, "application/json", null, "application/zstd", Map.class, Set.of()));
+        assertTrue(zstd.getMessage().contains("does not decompress with zstd"), zstd.getMessage());
         DecodeException corrupt = assertThrows(DecodeException.class,
                 () -> serializers.decode(body, "application/json", null, "application/x-bz2", Map.class, Set.of()));
         assertTrue(corrupt.getMessage().contains("does not decompress with bzip2"), corrupt.getMessage());
@@ -125,7 +163,6 @@ class CompressionTest {
         assertTrue(error.getMessage().contains("'snappy' is unknown"), error.getMessage());
         assertTrue(error.getMessage().contains("zlib (application/x-gzip), bzip2 (application/x-bz2), lzma"),
                 error.getMessage());
-        assertTrue(assertThrows(WarrenException.class, () -> Compression.forPublishing("zstd")).getMessage()
-                .contains("not supported by Warren"));
+        assertEquals(Compression.ZSTD, Compression.forPublishing("zstandard"));
     }
 }

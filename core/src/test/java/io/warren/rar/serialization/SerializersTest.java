@@ -62,6 +62,6 @@ class SerializersTest {
     @Test
     void unknownSerializerNamesTheKnownOnes() {
         WarrenException error = assertThrows(WarrenException.class, () -> serializers.get("pickle"));
-        assertTrue(error.getMessage().contains("[json, text, raw, data, application-text, shout]"), error.getMessage());
+        assertTrue(error.getMessage().contains("[json, text, raw, data, application-text, msgpack, shout]"), error.getMessage());
     }
 }
