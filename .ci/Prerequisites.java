@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * What the tests need from the machine, checked in about a second at the start of {@code mvn verify}
  * (the root pom runs it with {@code java .ci/Prerequisites.java}) rather than found by a test minutes
- * into the build: RabbitMQ answering on 127.0.0.1:5672, {@code rabbitmqctl} on the PATH and a Python
- * that imports kombu, msgpack, brotli and zstandard. Names each thing missing with the command that provides it, and exits 1.
+ * into the build: RabbitMQ answering on 127.0.0.1:5672, {@code rabbitmqctl} on the PATH, a Python
+ * that imports kombu, msgpack, brotli and zstandard, and the Java 25 that WildFly 39 and its tests run
+ * on (src-it/wildfly39). Names each thing missing with the command that provides it, and exits 1.
  * Reads nothing from the network but the local port, so it runs offline.
  */
 public final class Prerequisites {
@@ -25,6 +26,7 @@ public final class Prerequisites {
 
     public static void main(String[] args) throws Exception {
         String python = System.getProperty("warren.kombu.python", "/usr/bin/python3");
+        String java25 = System.getProperty("warren.java25.home", "/usr/lib/jvm/temurin-25-jdk-amd64");
         List<String> missing = new ArrayList<>();
         if (!answers("127.0.0.1", 5672)) {
             missing.add("RabbitMQ does not answer on 127.0.0.1:5672 (guest/guest): start it with"
@@ -41,9 +43,13 @@ public final class Prerequisites {
                         + " 'apt-get install " + module[1] + "'");
             }
         }
+        if (!new File(java25, "bin/java").canExecute()) {
+            missing.add("no Java 25 at " + java25 + " (src-it/wildfly39 runs WildFly 39 and its tests on it):"
+                    + " install a JDK 25 there, or name yours with -Dwarren.java25.home=<its directory>");
+        }
         if (missing.isEmpty()) {
             System.out.println("Prerequisites of the tests: RabbitMQ on 127.0.0.1:5672, rabbitmqctl, " + python
-                    + " with kombu, msgpack, brotli and zstandard: all there");
+                    + " with kombu, msgpack, brotli and zstandard, Java 25 at " + java25 + ": all there");
             return;
         }
         System.err.println("The tests need what this machine lacks:");

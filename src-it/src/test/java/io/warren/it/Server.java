@@ -9,7 +9,9 @@ import java.net.URL;
  * and how each one names and binds the adapter, which is where the servers differ.
  */
 enum Server {
-    WILDFLY, PAYARA,
+    /** WildFly 37 (src-it/wildfly) and 39 (src-it/wildfly39), which name, bind and serve the adapter alike. */
+    WILDFLY,
+    PAYARA,
     /** Payara Micro: warren.rar deployed at boot, the application as a WAR; named and bound as in Payara Server. */
     PAYARA_MICRO;
 

@@ -6,6 +6,7 @@ import io.warren.Producer;
 import io.warren.Queue;
 import io.warren.rar.declarations.Declarer;
 
+import java.io.IOException;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Map;
@@ -23,23 +24,33 @@ final class ProducerDeclarations {
 
     private final Map<Connection, Set<Object>> declared = Collections.synchronizedMap(new WeakHashMap<>());
 
+    /** The channel to declare on, asked for only when something is left to declare. */
+    interface DeclarerSource {
+        Declarer declarer() throws IOException;
+    }
+
     /**
      * Declares, on the channel of a connection, what the settings name and this connection has not
      * seen declared yet. Two callers may both declare an entity the first time: declaring is idempotent.
+     * The channel is taken only then: inside a transaction taking it sends tx.select, which a publish
+     * that declares nothing must not send before it has checked that the broker reads the connection.
      */
-    void ensure(Connection connection, Producer.Settings settings, Declarer declarer) {
+    void ensure(Connection connection, Producer.Settings settings, DeclarerSource source) throws IOException {
         if (settings.declaredExchanges().isEmpty() && settings.declaredQueues().isEmpty()) {
             return;
         }
         Set<Object> done = declared.computeIfAbsent(connection, c -> Collections.synchronizedSet(new HashSet<>()));
+        Declarer declarer = null;
         for (Exchange exchange : settings.declaredExchanges()) {
             if (!done.contains(exchange)) {
+                declarer = declarer != null ? declarer : source.declarer();
                 declarer.declare(exchange);
                 done.add(exchange);
             }
         }
         for (Queue queue : settings.declaredQueues()) {
             if (!done.contains(queue)) {
+                declarer = declarer != null ? declarer : source.declarer();
                 declarer.declare(queue);
                 done.add(queue);
             }

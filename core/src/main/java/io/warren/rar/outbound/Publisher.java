@@ -96,8 +96,10 @@ final class Publisher {
         String exchange = settings.exchange();
         String routingKey = routingKey(settings, message);
         OutgoingProperties.Wire wire = OutgoingProperties.wire(encode(message, settings, serializers), settings, message);
-        declarations.ensure(channel.brokerConnection(), settings, channel.declarer());
+        // first: a declaration, or the tx.select a transaction's first use of the channel sends, on a connection
+        // the broker blocks would wait channelRpcTimeoutMillis for an answer, not publishBlockedTimeoutMillis
         awaitUnblocked(exchange, routingKey);
+        declarations.ensure(channel.brokerConnection(), settings, channel::declarer);
         try (Tracing.Span span = Tracing.publish(exchange, routingKey)) {
             return sender.send(exchange, routingKey, settings.mandatory(), confirmTimeout,
                     span.inject(wire.properties()), wire.body());
