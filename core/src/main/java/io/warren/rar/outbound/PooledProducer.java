@@ -162,16 +162,21 @@ final class PooledProducer implements Producer {
         }
         String routingKey = Publisher.routingKey(settings, message);
         try {
-            if (factory.callerInTransaction()) {
+            Boolean inTransaction = factory.callerTransaction();
+            if (Boolean.TRUE.equals(inTransaction)) {
                 return refusedInTransaction(routingKey);
             }
-            // the container enlists what it hands out in the caller's transaction: a registry that cannot tell
-            // still shows it here; the handle also declares what the settings declare
-            try (ConnectionHandle connection = factory.handle()) {
-                if (connection.inTransaction()) {
-                    return refusedInTransaction(routingKey);
+            boolean declares = !settings.declaredExchanges().isEmpty() || !settings.declaredQueues().isEmpty();
+            if (inTransaction == null || declares) {
+                // the container enlists what it hands out in the caller's transaction: where no registry tells,
+                // a borrowed handle does; it also declares what the settings declare. Otherwise no pooled
+                // channel is taken: a request goes out on the factory's reply channel
+                try (ConnectionHandle connection = factory.handle()) {
+                    if (connection.inTransaction()) {
+                        return refusedInTransaction(routingKey);
+                    }
+                    connection.publisher().declareFor(settings);
                 }
-                connection.publisher().declareFor(settings);
             }
             OutgoingProperties.Wire wire = Publisher.request(settings, message, serializers);
             return factory.replies().request(settings.exchange(), routingKey, settings.mandatory(), wire.properties(),

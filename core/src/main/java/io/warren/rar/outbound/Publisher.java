@@ -112,7 +112,7 @@ final class Publisher {
      */
     void declareFor(Producer.Settings settings) {
         try {
-            declarations.ensure(channel.brokerConnection(), settings, channel.declarer());
+            declarations.ensure(channel.brokerConnection(), settings, channel::declarer);
         } catch (IOException | RuntimeException e) {
             throw failures.failure(e, () -> "declare what a request to exchange '" + settings.exchange()
                     + "' needs");

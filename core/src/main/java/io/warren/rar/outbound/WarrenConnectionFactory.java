@@ -51,6 +51,11 @@ public final class WarrenConnectionFactory implements ConnectionFactory, Seriali
         return managedFactory.callerInTransaction();
     }
 
+    /** @return whether the caller is in a JTA transaction, as the container's registry says; null when it cannot tell */
+    Boolean callerTransaction() {
+        return managedFactory.callerTransaction();
+    }
+
     /** @return the factory's consumer of replies, which also publishes the requests */
     ReplyConsumer replies() {
         return managedFactory.replies();

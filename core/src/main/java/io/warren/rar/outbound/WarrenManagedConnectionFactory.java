@@ -237,11 +237,22 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
      *     registry says; false where the container offers none
      */
     boolean callerInTransaction() {
+        return Boolean.TRUE.equals(callerTransaction());
+    }
+
+    /**
+     * @return whether the calling thread is in a JTA transaction, as the container's transaction
+     *     registry says; null where the container offers none or it cannot tell (outside a component)
+     */
+    Boolean callerTransaction() {
         TransactionSynchronizationRegistry registry = resourceAdapter == null ? null : resourceAdapter.transactionRegistry();
+        if (registry == null) {
+            return null;
+        }
         try {
-            return registry != null && registry.getTransactionKey() != null;
+            return registry.getTransactionKey() != null;
         } catch (RuntimeException e) {
-            return false; // a registry that cannot tell outside a component: no transaction to join either
+            return null; // a registry that cannot tell outside a component: no transaction to join either
         }
     }
 

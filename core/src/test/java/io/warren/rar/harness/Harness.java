@@ -129,10 +129,16 @@ public final class Harness implements AutoCloseable {
     }
 
     private void transaction(boolean rollbackOnly, Runnable work) {
+        // a server's registry tells of an EJB's transaction too: the adapter may ask it rather than the pool
+        TestTransactions.TestTransaction told = transactions.current() == null ? transactions.begin() : null;
         try {
             pool.inTransaction(rollbackOnly, work);
         } catch (jakarta.resource.ResourceException e) {
             throw new IllegalStateException(e.getMessage(), e);
+        } finally {
+            if (told != null) {
+                transactions.abandon(told); // the pool's local transaction has committed or rolled back
+            }
         }
     }
 

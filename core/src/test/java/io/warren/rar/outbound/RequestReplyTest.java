@@ -102,6 +102,18 @@ class RequestReplyTest {
     }
 
     @Test
+    void aRequestTakesNoPooledChannelWhereTheRegistryTellsThereIsNoTransaction() throws Exception {
+        // both pooled channels are taken: a request that borrowed one for its transaction check found none
+        try (Harness.Deployment ignored = answering(false, RequestReplyTest::answer);
+             io.warren.Connection first = harness.factory().getConnection();
+             io.warren.Connection second = harness.factory().getConnection()) {
+            Message reply = asker().request(OutgoingMessage.of("tea").build(), WAIT);
+
+            assertEquals("tea answered", reply.payload(String.class));
+        }
+    }
+
+    @Test
     void anMdbAnswersARequestWithItsCorrelationIdAndTheRequestIsAcked() throws Exception {
         List<Message> requests = new CopyOnWriteArrayList<>();
         try (Harness.Deployment ignored = answering(true, request -> {
