@@ -71,9 +71,14 @@ final class TokenRefresh implements CredentialsRefreshService {
         next = scheduler.schedule(this::refresh, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * A token's {@code exp} counts whole seconds, so it may end up to a second before its
+     * {@code expires_in} says: that second comes off the margin, which short-lived tokens would
+     * otherwise lose (found with 5 s tokens, refused as expired right after a refresh).
+     */
     private static Duration untilRefresh(Duration timeBeforeExpiration) {
         return timeBeforeExpiration == null ? LONGEST_RETRY
-                : Duration.ofMillis(Math.max(100, (long) (timeBeforeExpiration.toMillis() * BEFORE_EXPIRY)));
+                : Duration.ofMillis(Math.max(100, (long) (timeBeforeExpiration.toMillis() * BEFORE_EXPIRY) - 1000));
     }
 
     private void refresh() {

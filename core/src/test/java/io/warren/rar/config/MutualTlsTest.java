@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,6 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Mutual TLS against a node of this class's own that asks for client certificates and offers SASL
  * EXTERNAL ({@code rabbitmq_auth_mechanism_ssl}): the user is the certificate's CN, no password.
  */
+// the harness's adapter also points at the main broker: not while a test changes it
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class MutualTlsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);

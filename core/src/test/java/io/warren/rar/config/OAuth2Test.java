@@ -16,6 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
 import java.util.List;
@@ -42,6 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * expired, but refuses what it authorises afresh (a queue not declared before): each round below
  * declares a new queue on the same connection, which works only with a token refreshed in time.
  */
+// the harness's adapter also points at the main broker: not while a test changes it
+@ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class OAuth2Test {
 
     private static final int LIFETIME_SECONDS = 5;
