@@ -2,18 +2,17 @@ package io.warren.rar.config;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultSaslConfig;
 import com.rabbitmq.client.MetricsCollector;
+import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.impl.AMQConnection;
+import com.rabbitmq.client.impl.OAuthTokenManagementException;
 
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.TrustManagerFactory;
+import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.SocketException;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
 import java.util.HashMap;
@@ -54,6 +53,15 @@ public final class BrokerConnector {
         factory.setVirtualHost(settings.virtualHost());
         factory.setUsername(user != null ? user : settings.user());
         factory.setPassword(user != null ? password : settings.password());
+        if (settings.external()) {
+            factory.setSaslConfig(DefaultSaslConfig.EXTERNAL);
+        }
+        if (settings.oauth2TokenEndpoint() != null) {
+            // one token per connector, obtained when the first connection opens, refreshed while any is open
+            TokenEndpoint tokens = TokenEndpoint.of(settings);
+            factory.setCredentialsProvider(tokens);
+            factory.setCredentialsRefreshService(new TokenRefresh(tokens, settings.connectionName()));
+        }
         factory.setRequestedHeartbeat(settings.heartbeatSeconds());
         factory.setConnectionTimeout(settings.connectionTimeoutMillis());
         factory.setHandshakeTimeout(settings.connectionTimeoutMillis());
@@ -74,7 +82,7 @@ public final class BrokerConnector {
                         + "use a trustStore in production");
                 useTlsWithoutVerification();
             } else {
-                factory.useSslProtocol(sslContext(settings));
+                factory.useSslProtocol(TlsContexts.forBroker(settings));
                 // recent clients turn this on with useSslProtocol already; older ones on a server's class path do not
                 factory.enableHostnameVerification();
             }
@@ -87,28 +95,6 @@ public final class BrokerConnector {
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("tlsTrustAll: this JVM offers no TLS (" + e.getMessage() + ")", e);
         }
-    }
-
-    private static SSLContext sslContext(ConnectionSettings settings) {
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(settings.trustStore() == null ? null : loadTrustStore(settings));
-            context.init(null, trust.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalArgumentException("trustStore: cannot load '" + settings.trustStore() + "' as "
-                    + settings.trustStoreType() + " (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static KeyStore loadTrustStore(ConnectionSettings settings) throws GeneralSecurityException, IOException {
-        KeyStore store = KeyStore.getInstance(settings.trustStoreType());
-        try (InputStream in = Files.newInputStream(Path.of(settings.trustStore()))) {
-            String password = settings.trustStorePassword();
-            store.load(in, password == null ? null : password.toCharArray());
-        }
-        return store;
     }
 
     /** Has the client count what happens on the connections opened from now on (publishes, channels, ...). */
@@ -145,6 +131,16 @@ public final class BrokerConnector {
             connection = factory.newConnection(settings.addressStrategy().order(settings.addresses(), rotation), name);
         } catch (SSLException e) {
             throw new IOException(explain(e), e);
+        } catch (PossibleAuthenticationFailureException e) {
+            throw new IOException(SignOnFailure.explain(settings, factory.getUsername(), e), e);
+        } catch (SocketException | EOFException e) {
+            if (settings.tls() && settings.keyStore() != null) {
+                throw new IOException(closedAfterHandshake(e), e);
+            }
+            throw e;
+        } catch (OAuthTokenManagementException e) {
+            throw new IOException("oauth2TokenEndpoint: cannot obtain a token to sign on with ("
+                    + TokenEndpoint.reason(e) + ")", e);
         }
         FlowControl flowControl = new FlowControl(name);
         connection.addBlockedListener(flowControl);
@@ -171,11 +167,28 @@ public final class BrokerConnector {
                         + "a name it carries (host, addresses or uri) (" + message + ")";
             }
         }
+        if (settings.keyStore() != null) {
+            // a broker that refuses the client certificate ends the handshake with an alert that says why
+            return where + ": if the broker refused the client certificate of keyStore '" + settings.keyStore()
+                    + "'" + (settings.external() ? " (saslMechanism EXTERNAL)" : "")
+                    + ", it must be signed by a CA the broker trusts (" + failure.getMessage() + ")";
+        }
         return where + " (" + failure.getMessage() + ")";
+    }
+
+    /** With TLS 1.3 a broker refuses a client certificate after the handshake: the client sees the socket close. */
+    private String closedAfterHandshake(IOException failure) {
+        return "The broker " + settings.addresses() + " closed the TLS connection at once (" + failure.getMessage()
+                + "): over TLS 1.3 this is how it refuses the client certificate of keyStore '" + settings.keyStore() + "'"
+                + (settings.external() ? " (saslMechanism EXTERNAL)" : "") + "; it must be signed by a CA the broker "
+                + "trusts (the broker's log names the reason)";
     }
 
     /** @return a description of where this connector goes, safe to log */
     public String describe() {
-        return settings.addresses() + " vhost '" + settings.virtualHost() + "'" + (settings.tls() ? " with TLS" : "");
+        return settings.addresses() + " vhost '" + settings.virtualHost() + "'" + (settings.tls() ? " with TLS" : "")
+                + (settings.external() ? ", signing on with the client certificate (EXTERNAL)" : "")
+                + (settings.oauth2TokenEndpoint() != null ? ", signing on with OAuth 2 tokens from "
+                        + settings.oauth2TokenEndpoint() : "");
     }
 }

@@ -1,5 +1,7 @@
 package io.warren.rar.config;
 
+import java.util.Locale;
+
 import static io.warren.rar.config.ValueType.bool;
 import static io.warren.rar.config.ValueType.parsedBy;
 import static io.warren.rar.config.ValueType.text;
@@ -31,6 +33,21 @@ public enum BrokerProperty implements PropertyDeclaration {
     @BeanPair(confidential = true)
     TRUST_STORE_PASSWORD(text(), null, "trust store password; never logged"),
     TRUST_STORE_TYPE(text(), "PKCS12", "trust store type, PKCS12 or JKS"),
+    KEY_STORE(text(), null, "path of the key store holding the client certificate and its key, for mutual TLS; without it Warren shows no certificate"),
+    @BeanPair(confidential = true)
+    KEY_STORE_PASSWORD(text(), null, "key store password, also the key's; never logged"),
+    KEY_STORE_TYPE(text(), "PKCS12", "key store type, PKCS12 or JKS"),
+    KEY_STORE_ALIAS(text(), null, "alias of the key store entry to show; unset: the first that fits"),
+    SASL_MECHANISM(parsedBy(BrokerProperty::saslMechanism), "PLAIN",
+            "how Warren signs on: PLAIN (user and password, or an OAuth 2 token), EXTERNAL (the client certificate of keyStore alone; the broker takes the user from it)"),
+    OAUTH2_TOKEN_ENDPOINT(text(), null, "OAuth 2 token endpoint URL (client credentials grant); when set, Warren signs on with a token it obtains there and refreshes on live connections"),
+    OAUTH2_CLIENT_ID(text(), null, "OAuth 2 client id"),
+    @BeanPair(confidential = true)
+    OAUTH2_CLIENT_SECRET(text(), null, "OAuth 2 client secret; never logged"),
+    OAUTH2_SCOPES(text(), null, "space-separated OAuth 2 scopes asked for; unset: the endpoint's default"),
+    OAUTH2_TRUST_STORE(text(), null, "path of the trust store (type trustStoreType) holding the https token endpoint's CA; unset: the JVM's default trust"),
+    @BeanPair(confidential = true)
+    OAUTH2_TRUST_STORE_PASSWORD(text(), null, "password of oauth2TrustStore; never logged"),
     @BeanPair(type = Boolean.class)
     TLS_TRUST_ALL(bool(), "false", "trust any broker certificate under any host name (testing only; logged as a warning)"),
     @BeanPair(type = Integer.class)
@@ -69,6 +86,14 @@ public enum BrokerProperty implements PropertyDeclaration {
             throw new IllegalArgumentException("'" + text + "' is none of " + AddressStrategy.valid());
         }
         return strategy;
+    }
+
+    private static String saslMechanism(String text) {
+        String mechanism = text.toUpperCase(Locale.ROOT);
+        if (!mechanism.equals("PLAIN") && !mechanism.equals("EXTERNAL")) {
+            throw new IllegalArgumentException("'" + text + "' is neither PLAIN nor EXTERNAL");
+        }
+        return mechanism;
     }
 
     @Override

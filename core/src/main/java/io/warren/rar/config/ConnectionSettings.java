@@ -50,6 +50,31 @@ public final class ConnectionSettings {
         } else {
             resolveAddresses();
         }
+        checkSignOn();
+    }
+
+    /** The mechanisms exclude each other; each needs its own properties, named in the message. */
+    private void checkSignOn() {
+        if (external()) {
+            if (!tls) {
+                problems.add("saslMechanism: EXTERNAL signs on with the client certificate of a TLS connection; set tls=true");
+            }
+            if (keyStore() == null) {
+                problems.add("saslMechanism: EXTERNAL needs keyStore, the key store holding the client certificate");
+            }
+            if (oauth2TokenEndpoint() != null) {
+                problems.add("saslMechanism: EXTERNAL and oauth2TokenEndpoint exclude each other; unset one");
+            }
+        }
+        if (oauth2TokenEndpoint() != null) {
+            String endpoint = oauth2TokenEndpoint();
+            if (!endpoint.startsWith("https://") && !endpoint.startsWith("http://")) {
+                problems.add("oauth2TokenEndpoint: '" + endpoint + "' must be an http:// or https:// URL");
+            }
+            if (oauth2ClientId() == null) {
+                problems.add("oauth2ClientId: the client id is needed with oauth2TokenEndpoint");
+            }
+        }
     }
 
     /** @return the settings for those layered values, defaults filling the rest */
@@ -169,6 +194,52 @@ public final class ConnectionSettings {
 
     public String trustStoreType() {
         return parsed.text(BrokerProperty.TRUST_STORE_TYPE);
+    }
+
+    public String keyStore() {
+        return parsed.text(BrokerProperty.KEY_STORE);
+    }
+
+    public String keyStorePassword() {
+        return parsed.text(BrokerProperty.KEY_STORE_PASSWORD);
+    }
+
+    public String keyStoreType() {
+        return parsed.text(BrokerProperty.KEY_STORE_TYPE);
+    }
+
+    public String keyStoreAlias() {
+        return parsed.text(BrokerProperty.KEY_STORE_ALIAS);
+    }
+
+    /** @return true when Warren signs on with the client certificate alone (SASL EXTERNAL) */
+    public boolean external() {
+        return "EXTERNAL".equals(parsed.text(BrokerProperty.SASL_MECHANISM));
+    }
+
+    public String oauth2TokenEndpoint() {
+        return parsed.text(BrokerProperty.OAUTH2_TOKEN_ENDPOINT);
+    }
+
+    public String oauth2ClientId() {
+        return parsed.text(BrokerProperty.OAUTH2_CLIENT_ID);
+    }
+
+    /** @return the client secret; keep it out of logs */
+    public String oauth2ClientSecret() {
+        return parsed.text(BrokerProperty.OAUTH2_CLIENT_SECRET);
+    }
+
+    public String oauth2Scopes() {
+        return parsed.text(BrokerProperty.OAUTH2_SCOPES);
+    }
+
+    public String oauth2TrustStore() {
+        return parsed.text(BrokerProperty.OAUTH2_TRUST_STORE);
+    }
+
+    public String oauth2TrustStorePassword() {
+        return parsed.text(BrokerProperty.OAUTH2_TRUST_STORE_PASSWORD);
     }
 
     public int heartbeatSeconds() {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,12 +43,22 @@ public final class SecondNode implements AutoCloseable {
     private final int tlsPort;
     private final Path trustStore;
     private final Path jksTrustStore;
+    private final Setup setup;
     private boolean started;
 
-    private SecondNode(Path dir, boolean tls, String node) throws IOException {
+    /**
+     * What a node of one test runs beyond the defaults: plugins, {@code rabbitmq.conf} settings that
+     * replace the default of the same key (or add one), and an {@code advanced.config} (or null).
+     */
+    public record Setup(List<String> plugins, Map<String, String> config, String advancedConfig) {
+        static final Setup DEFAULT = new Setup(List.of(), Map.of(), null);
+    }
+
+    private SecondNode(Path dir, boolean tls, String node, Setup setup) throws IOException {
         this.dir = dir;
         this.tls = tls;
         this.node = node;
+        this.setup = setup;
         this.port = freePort();
         this.tlsPort = tls ? freePort() : 0;
         this.trustStore = dir.resolve("trust.p12");
@@ -56,16 +67,26 @@ public final class SecondNode implements AutoCloseable {
 
     /** Starts a node that listens for plain AMQP and for AMQP over TLS; fails, naming the command, if it cannot. */
     public static SecondNode withTls() throws Exception {
-        return start(true, "warren-tls-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost");
+        return start(true, "warren-tls-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost", Setup.DEFAULT);
+    }
+
+    /**
+     * Starts a node of one test class, as {@link #withTls()} does, with that set-up; the class stops it.
+     *
+     * @param prefix the start of its node name and directory, e.g. {@code warren-auth}
+     */
+    public static SecondNode withTls(String prefix, Setup setup) throws Exception {
+        return start(true, prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + "@localhost", setup);
     }
 
     /** Starts a node for plain AMQP under that node name, e.g. {@code c1@localhost} (a cluster member). */
     static SecondNode plain(String node) throws Exception {
-        return start(false, node);
+        return start(false, node, Setup.DEFAULT);
     }
 
-    private static SecondNode start(boolean tls, String node) throws Exception {
-        SecondNode broker = new SecondNode(Files.createTempDirectory(tls ? "warren-tls-" : "warren-second-"), tls, node);
+    private static SecondNode start(boolean tls, String node, Setup setup) throws Exception {
+        String prefix = node.substring(0, node.indexOf('@')) + "-";
+        SecondNode broker = new SecondNode(Files.createTempDirectory(tls ? prefix : "warren-second-"), tls, node, setup);
         try {
             if (tls) {
                 broker.makeCertificates();
@@ -195,6 +216,47 @@ public final class SecondNode implements AutoCloseable {
         writeTrustStore("JKS", jksTrustStore, caCertificate);
     }
 
+    /**
+     * Makes a PKCS12 key store (password {@link #trustStorePassword()}, alias {@code client}) with a
+     * client certificate for that common name, signed by the node's CA, or by a CA of its own the node
+     * does not know when {@code trusted} is false.
+     */
+    public Path clientCertificate(String commonName, boolean trusted) throws Exception {
+        String name = "client-" + UUID.randomUUID().toString().substring(0, 8);
+        Path store = dir.resolve(name + ".p12");
+        Path ca = dir.resolve("ca.p12");
+        if (!trusted) {
+            ca = dir.resolve(name + "-ca.p12");
+            keytool("-genkeypair", "-alias", "ca", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                    "-dname", "CN=Unknown CA", "-ext", "bc:c", "-keystore", ca.toString());
+        }
+        keytool("-genkeypair", "-alias", "client", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
+                "-dname", "CN=" + commonName, "-keystore", store.toString());
+        Path request = dir.resolve(name + ".csr");
+        keytool("-certreq", "-alias", "client", "-keystore", store.toString(), "-file", request.toString());
+        Path signed = dir.resolve(name + ".pem");
+        keytool("-gencert", "-alias", "ca", "-keystore", ca.toString(), "-infile", request.toString(),
+                "-outfile", signed.toString(), "-rfc", "-validity", "2", "-ext", "eku=clientAuth");
+        // the chain goes in above the key: the CA first, then the signed certificate replaces the self-signed one
+        keytool("-importcert", "-alias", "ca", "-keystore", store.toString(), "-file", exportCa(ca, name).toString());
+        keytool("-importcert", "-alias", "client", "-keystore", store.toString(), "-file", signed.toString());
+        if ("root".equals(System.getProperty("user.name"))) {
+            run(List.of("chown", "-R", "rabbitmq:rabbitmq", dir.toString()), Duration.ofSeconds(30));
+        }
+        return store;
+    }
+
+    private Path exportCa(Path ca, String name) throws Exception {
+        Path pem = dir.resolve(name + "-ca.pem");
+        keytool("-exportcert", "-alias", "ca", "-rfc", "-keystore", ca.toString(), "-file", pem.toString());
+        return pem;
+    }
+
+    /** @return the file in the node's directory, for settings that name files (written by the test) */
+    public Path file(String name) {
+        return dir.resolve(name);
+    }
+
     private static void writeTrustStore(String type, Path file, Certificate ca) throws Exception {
         KeyStore store = KeyStore.getInstance(type);
         store.load(null, null);
@@ -217,20 +279,25 @@ public final class SecondNode implements AutoCloseable {
         int distributionPort = freePort();
         Files.createDirectories(dir.resolve("mnesia"));
         Files.createDirectories(dir.resolve("log"));
-        Files.writeString(dir.resolve("enabled_plugins"), "[].\n");
-        Files.writeString(dir.resolve("rabbitmq.conf"), tls ? String.join("\n",
-                "listeners.tcp.default = 127.0.0.1:" + port,
-                "listeners.ssl.default = 127.0.0.1:" + tlsPort,
-                "ssl_options.cacertfile = " + dir.resolve("ca.pem"),
-                "ssl_options.certfile = " + dir.resolve("server.pem"),
-                "ssl_options.keyfile = " + dir.resolve("server.key"),
-                "ssl_options.verify = verify_none",
-                "ssl_options.fail_if_no_peer_cert = false",
-                "loopback_users = none",
-                "") : String.join("\n",
-                "listeners.tcp.default = 127.0.0.1:" + port,
-                "loopback_users = none",
-                ""));
+        Files.writeString(dir.resolve("enabled_plugins"), "[" + String.join(",", setup.plugins()) + "].\n");
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("listeners.tcp.default", "127.0.0.1:" + port);
+        if (tls) {
+            config.put("listeners.ssl.default", "127.0.0.1:" + tlsPort);
+            config.put("ssl_options.cacertfile", dir.resolve("ca.pem").toString());
+            config.put("ssl_options.certfile", dir.resolve("server.pem").toString());
+            config.put("ssl_options.keyfile", dir.resolve("server.key").toString());
+            config.put("ssl_options.verify", "verify_none");
+            config.put("ssl_options.fail_if_no_peer_cert", "false");
+        }
+        config.put("loopback_users", "none");
+        config.putAll(setup.config());
+        StringBuilder conf = new StringBuilder();
+        config.forEach((key, value) -> conf.append(key).append(" = ").append(value).append('\n'));
+        Files.writeString(dir.resolve("rabbitmq.conf"), conf);
+        if (setup.advancedConfig() != null) {
+            Files.writeString(dir.resolve("advanced.config"), setup.advancedConfig());
+        }
         if ("root".equals(System.getProperty("user.name"))) {
             // the broker runs as the rabbitmq user, which must read the certificates and write its data
             run(List.of("chown", "-R", "rabbitmq:rabbitmq", dir.toString()), Duration.ofSeconds(30));
@@ -245,6 +312,9 @@ public final class SecondNode implements AutoCloseable {
         environment.put("RABBITMQ_PID_FILE", dir.resolve("pid").toString());
         environment.put("RABBITMQ_ENABLED_PLUGINS_FILE", dir.resolve("enabled_plugins").toString());
         environment.put("RABBITMQ_CONFIG_FILE", dir.resolve("rabbitmq.conf").toString());
+        if (setup.advancedConfig() != null) {
+            environment.put("RABBITMQ_ADVANCED_CONFIG_FILE", dir.resolve("advanced.config").toString());
+        }
         // the detached node may keep inherited pipes open: its start-up output goes to a file
         server.redirectErrorStream(true).redirectOutput(dir.resolve("rabbitmq-server.out").toFile());
         Process start = server.start();

@@ -85,6 +85,26 @@ class SignOnTest {
         managed.destroy();
     }
 
+    /** docs/security.md, "Passwords rotated without a redeploy": the credential is read for each connection, not at deploy. */
+    @Test
+    void aPasswordRotatedInTheContainerReachesTheNextConnectionWithoutARedeploy() throws ResourceException {
+        WarrenManagedConnectionFactory managedFactory = factory[0];
+        ManagedConnection before = managedFactory.createManagedConnection(subject(managedFactory, password), null);
+        String rotated = "rotated-" + UUID.randomUUID();
+        Broker.rabbitmqctl("change_password", user, rotated);
+        // the server's secret store now hands out the new password; the factory is the same one
+        ManagedConnection after = managedFactory.createManagedConnection(subject(managedFactory, rotated), null);
+        try (Connection connection = (Connection) after.getConnection(null, null)) {
+            connection.checkExists(declareProbe(connection));
+        }
+        // the broker checks a password at sign-on only: the connection opened before the change keeps working
+        try (Connection connection = (Connection) before.getConnection(null, null)) {
+            connection.checkExists(declareProbe(connection));
+        }
+        after.destroy();
+        before.destroy();
+    }
+
     @Test
     void aWrongPasswordFailsWithoutShowingIt() {
         WarrenManagedConnectionFactory managedFactory = factory[0];
