@@ -6,10 +6,13 @@ import io.warren.OutgoingMessage;
 import io.warren.TypeRef;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The Celery tasks a {@link io.warren.ReplyingListener} MDB serves, by name: it reads Celery's task
@@ -72,7 +75,7 @@ public final class CeleryTasks {
     }
 
     /** @return the task names served */
-    public java.util.Set<String> names() {
+    public Set<String> names() {
         return handlers.keySet();
     }
 
@@ -89,7 +92,7 @@ public final class CeleryTasks {
         Handler handler = handlers.get(task.name());
         if (handler == null) {
             throw new UnknownTaskException("Celery task '" + task.name() + "' (id " + task.id() + ") came to queue '"
-                    + request.queue() + "', whose MDB serves only " + new java.util.TreeSet<>(handlers.keySet())
+                    + request.queue() + "', whose MDB serves only " + new TreeSet<>(handlers.keySet())
                     + "; route each task to the queue of the MDB that serves it (Celery's task_routes)",
                     request.contentType());
         }
@@ -129,7 +132,7 @@ public final class CeleryTasks {
         Map<String, Object> named = new LinkedHashMap<>();
         kwargs.forEach((key, value) -> named.put(String.valueOf(key), value));
         Object retries = request.header("retries");
-        return new CeleryTask(name.toString(), id.toString(), new java.util.ArrayList<>(args), named,
+        return new CeleryTask(name.toString(), id.toString(), new ArrayList<>(args), named,
                 retries instanceof Number number ? number.intValue() : 0, request);
     }
 

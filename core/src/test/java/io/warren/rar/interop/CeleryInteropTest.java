@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -180,6 +181,30 @@ class CeleryInteropTest {
             JsonNode python = celery.call(queue, "java.python_error", "[\"x\"]", "{}");
             assertEquals("KeyError", python.path("error_type").asText(), python::toString);
             assertEquals("builtins", python.path("error_module").asText(), python::toString);
+        }
+    }
+
+    @Test
+    void aRolledBackDeliveryAnswersNothingAndTheRedeliveryAnswersPython() throws Exception {
+        AtomicInteger deliveries = new AtomicInteger();
+        TestEndpointFactory[] mdb = new TestEndpointFactory[1];
+        CeleryTasks tasks = CeleryTasks.builder().task("java.count", task -> {
+            int delivery = deliveries.incrementAndGet();
+            if (delivery == 1) {
+                mdb[0].setRollbackOnly();   // as a container's rollback: no result may go out for it
+            }
+            return "delivery " + delivery;
+        }).build();
+        mdb[0] = TestEndpointFactory.replying(true, tasks::serve);
+        WarrenActivationSpec spec = new WarrenActivationSpec();
+        spec.setQueue(queue);
+        spec.setConcurrency("1");
+        try (Harness.Deployment ignored = harness.deploy(spec, mdb[0])) {
+            Broker.await("the MDB's consumer on " + queue, WAIT, () -> broker.consumerCount(queue) == 1);
+            JsonNode answer = celery.call(queue, "java.count", "[]", "{}");
+            assertEquals("delivery 2", answer.path("result").asText(), answer::toString);
+            assertEquals(1, mdb[0].rollbacks.get());
+            Broker.await("the task's ack", WAIT, () -> Broker.unacknowledged(queue) == 0);
         }
     }
 
