@@ -10,16 +10,16 @@ import java.util.concurrent.TimeUnit;
  * What the tests need from the machine, checked in about a second at the start of {@code mvn verify}
  * (the root pom runs it with {@code java .ci/Prerequisites.java}) rather than found by a test minutes
  * into the build: RabbitMQ answering on 127.0.0.1:5672, {@code rabbitmqctl} on the PATH, a Python
- * that imports kombu, msgpack, brotli and zstandard, and the Java 25 that WildFly 39 and its tests run
- * on (src-it/wildfly39). Names each thing missing with the command that provides it, and exits 1.
+ * that imports kombu, msgpack, brotli, zstandard and celery, and the Java 25 that WildFly 39 and its
+ * tests run on (src-it/wildfly39). Names each thing missing with the command that provides it, and exits 1.
  * Reads nothing from the network but the local port, so it runs offline.
  */
 public final class Prerequisites {
 
-    /** Each Python module the kombu peer imports, with the Debian package that provides it. */
+    /** Each Python module the kombu and Celery peers import, with the Debian package that provides it. */
     private static final String[][] PYTHON_MODULES = {
         {"kombu", "python3-kombu"}, {"msgpack", "python3-msgpack"}, {"brotli", "python3-brotli"},
-        {"zstandard", "python3-zstandard"}};
+        {"zstandard", "python3-zstandard"}, {"celery", "python3-celery"}};
 
     private Prerequisites() {
     }
@@ -39,7 +39,7 @@ public final class Prerequisites {
         // the interop tests run a kombu peer; without msgpack, brotli or zstandard kombu lacks those formats
         for (String[] module : PYTHON_MODULES) {
             if (!imports(python, module[0])) {
-                missing.add(python + " cannot import " + module[0] + " (the kombu interop tests need it):"
+                missing.add(python + " cannot import " + module[0] + " (the kombu and Celery interop tests need it):"
                         + " 'apt-get install " + module[1] + "'");
             }
         }
@@ -49,7 +49,7 @@ public final class Prerequisites {
         }
         if (missing.isEmpty()) {
             System.out.println("Prerequisites of the tests: RabbitMQ on 127.0.0.1:5672, rabbitmqctl, " + python
-                    + " with kombu, msgpack, brotli and zstandard, Java 25 at " + java25 + ": all there");
+                    + " with kombu, msgpack, brotli, zstandard and celery, Java 25 at " + java25 + ": all there");
             return;
         }
         System.err.println("The tests need what this machine lacks:");
