@@ -2,9 +2,12 @@ package io.warren.rar.outbound;
 
 import io.warren.Connection;
 import io.warren.Exchange;
+import io.warren.Message;
+import io.warren.OutgoingMessage;
 import io.warren.ExchangeType;
 import io.warren.Producer;
 import io.warren.Queue;
+import io.warren.RequestTimeoutException;
 import io.warren.WarrenException;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
@@ -13,6 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -106,5 +114,40 @@ class RecoveryTest {
         producer.publish("after"); // mandatory: an UnroutableException if nothing had declared them again
 
         assertEquals(1, broker.messageCount(queue.name()), "declared again on the new connection, and routed");
+    }
+
+    /** Request and reply: a restart fails what waits, at once and saying why; none hangs; asking works after. */
+    @Test
+    void requestsWaitingWhenTheBrokerRestartsFailAtOnceAndAskingWorksAfter() throws Exception {
+        String queue = broker.queueName("recovery-rpc");
+        try (Connection connection = harness.factory().getConnection()) {
+            connection.declare(Queue.builder(queue).build()); // durable: the requests outlive the restart
+        }
+        Producer asker = harness.factory().producer(Producer.to("").routingKey(queue).serializer("text").build());
+        List<CompletableFuture<Message>> waiting = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            waiting.add(asker.requestAsync(OutgoingMessage.of("r" + i).build(), Duration.ofSeconds(300))
+                    .toCompletableFuture());
+        }
+        Broker.await("the 10 requests in their queue", Duration.ofSeconds(20), () -> broker.messageCount(queue) == 10);
+
+        Broker.rabbitmqctl("stop_app");
+        try {
+            for (CompletableFuture<Message> request : waiting) {
+                ExecutionException failed = assertThrows(ExecutionException.class,
+                        () -> request.get(30, TimeUnit.SECONDS), "fails at once, long before its 300 s");
+                String message = failed.getCause().getMessage();
+                assertTrue(message.contains("No reply can come any more") && message.contains(queue), message);
+            }
+        } finally {
+            Broker.rabbitmqctl("start_app");
+            Broker.rabbitmqctl("await_startup");
+        }
+
+        // nothing answers on the queue: the next request times out cleanly rather than failing on a dead channel
+        RequestTimeoutException unanswered = assertThrows(RequestTimeoutException.class,
+                () -> asker.request(OutgoingMessage.of("after").build(), Duration.ofSeconds(2)));
+        assertTrue(unanswered.getMessage().contains(queue), unanswered.getMessage());
+        assertEquals(11, broker.messageCount(queue), "the 10 requests survived the restart, and the new one arrived");
     }
 }
