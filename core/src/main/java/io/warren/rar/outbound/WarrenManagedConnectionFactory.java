@@ -79,12 +79,7 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
                 WarrenManagedConnection managed = new WarrenManagedConnection(this, credentials,
                         connections().get(credentials), completions());
                 if (live++ == 0) {
-                    if (mbean == null) {
-                        mbean = MBeans.register(metrics().nameKeys(), metrics());
-                    }
-                    if (resourceAdapter != null) {
-                        resourceAdapter.register(this);
-                    }
+                    inUse();
                 }
                 return managed;
             } catch (IOException | TimeoutException | RuntimeException e) {
@@ -109,6 +104,16 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
         if (refusal != null) {
             throw new ResourceAllocationException("Cannot open a channel to " + describe() + ": " + refusal
                     + " (publishBlockedTimeoutMillis)");
+        }
+    }
+
+    /** The factory holds a broker connection: its MBean shows it, and the adapter closes it when it stops. */
+    private void inUse() {
+        if (mbean == null) {
+            mbean = MBeans.register(metrics().nameKeys(), metrics());
+        }
+        if (resourceAdapter != null) {
+            resourceAdapter.register(this);
         }
     }
 
@@ -230,6 +235,12 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
                 return "cannot reach the broker at " + describe() + ": " + SharedConnections.describe(e);
             }
         }
+
+        @Override
+        public int requestsInFlight() {
+            ReplyConsumer current = replies;
+            return current == null ? 0 : current.inFlight();
+        }
     }
 
     /**
@@ -272,7 +283,9 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
         if (replies == null) {
             ConnectionSettings resolved = connectionSettings();
             replies = new ReplyConsumer(() -> connections().get(Credentials.CONFIGURED), resolved.replyQueue(),
-                    resolved.publishBlockedTimeout(), resolved.connectRetry(), completions(), describe());
+                    resolved.publishBlockedTimeout(), resolved.connectRetry(), completions(), metrics(), describe());
+            // a factory that only asks may never take a managed connection: its requests show all the same
+            inUse();
         }
         return replies;
     }
