@@ -56,8 +56,8 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     private transient Completions ownCompletions;
     private transient int live;
     private transient ProducerDeclarations producerDeclarations;
-    /** Volatile: {@link #close()} takes it without waiting for a request that is connecting. */
-    private transient volatile ReplyConsumer replies;
+    /** Volatile: {@link #close()} and monitoring take it without waiting for a request that is connecting. */
+    private transient volatile ReplyConsumers replies;
 
     @Override
     public Object createConnectionFactory(ConnectionManager manager) {
@@ -78,6 +78,7 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
             try {
                 WarrenManagedConnection managed = new WarrenManagedConnection(this, credentials,
                         connections().get(credentials), completions());
+                replyConsumers().signedOn(credentials);
                 if (live++ == 0) {
                     inUse();
                 }
@@ -238,7 +239,7 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
 
         @Override
         public int requestsInFlight() {
-            ReplyConsumer current = replies;
+            ReplyConsumers current = replies;
             return current == null ? 0 : current.inFlight();
         }
     }
@@ -275,19 +276,39 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
         return producerDeclarations;
     }
 
-    /**
-     * @return the factory's one consumer of replies to requests, made on first use, on the broker
-     *     connection of the factory's own credentials
-     */
-    synchronized ReplyConsumer replies() {
+    private synchronized ReplyConsumers replyConsumers() {
         if (replies == null) {
-            ConnectionSettings resolved = connectionSettings();
-            replies = new ReplyConsumer(() -> connections().get(Credentials.CONFIGURED), resolved.replyQueue(),
-                    resolved.publishBlockedTimeout(), resolved.connectRetry(), completions(), metrics(), describe());
-            // a factory that only asks may never take a managed connection: its requests show all the same
-            inUse();
+            replies = new ReplyConsumers();
         }
         return replies;
+    }
+
+    /**
+     * @return the consumer of replies to the requests that go out with these credentials, made on
+     *     first use, on their broker connection
+     */
+    synchronized ReplyConsumer replies(Credentials credentials) {
+        return replyConsumers().of(credentials, signOn -> {
+            ConnectionSettings resolved = connectionSettings();
+            // two consumers on one named queue would take each other's replies: a sign-on's requests get their own
+            String replyQueue = resolved.replyQueue() == null || signOn.user() == null ? resolved.replyQueue()
+                    : resolved.replyQueue() + "." + signOn.user();
+            // a factory that only asks may never take a managed connection: its requests show all the same
+            inUse();
+            return new ReplyConsumer(() -> connections().get(signOn), replyQueue, resolved.publishBlockedTimeout(),
+                    resolved.connectRetry(), completions(), metrics(),
+                    describe() + (signOn.user() == null ? "" : " as user '" + signOn.user() + "'"));
+        });
+    }
+
+    /**
+     * @return the credentials a request goes out with where the container need not be asked: the
+     *     factory's own, once every managed connection made so far signed on with them; null when a
+     *     request must take a managed connection to learn them
+     */
+    Credentials knownSignOn() {
+        ReplyConsumers current = replies;
+        return current == null ? null : current.knownSignOn();
     }
 
     /** @return the serializers of the calling thread's application */
@@ -313,7 +334,7 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
 
     /** Closes the shared AMQP connections; the resource adapter calls this when it stops. */
     public synchronized void close() {
-        ReplyConsumer closing = replies;
+        ReplyConsumers closing = replies;
         replies = null;
         if (closing != null) {
             // before the connections: its waiting requests fail saying the factory closed
