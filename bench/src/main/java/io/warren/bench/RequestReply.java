@@ -35,7 +35,10 @@ import java.util.logging.Logger;
  *   <li>the raw amqp-client's blocking {@link RpcClient}, one shared by the asking threads;</li>
  *   <li>Spring AMQP's {@link RabbitTemplate#convertSendAndReceive(String, String, Object)} (its
  *       direct reply-to container, the default; channel cache as large as the most requesters);</li>
- *   <li>Warren's {@code Producer.request} (the JCA harness, one reply consumer per factory).</li>
+ *   <li>Warren's {@code Producer.request} (the JCA harness, one reply consumer per factory);</li>
+ *   <li>with {@code -Dbench.wildfly=true}, Warren in WildFly 37: an EJB asking in a loop through the
+ *       server's connection factory, one HTTP call per requester and round, each call a loop
+ *       ({@link WildFlyClient#ask}); its round trips are timed inside the server.</li>
  * </ul>
  * Each is measured with 1, 16 and 64 asking threads (as many requests in flight, each thread asking
  * again as soon as it has its reply) at a 16 B and a 64 KiB body, in rounds that interleave the
@@ -54,7 +57,10 @@ public final class RequestReply {
     private static final String RPC_CLIENT = "amqp-client RpcClient";
     private static final String SPRING = "Spring AMQP convertSendAndReceive";
     private static final String WARREN = "Warren Producer.request";
-    private static final List<String> CONTENDERS = List.of(RAW, RPC_CLIENT, SPRING, WARREN);
+    private static final String WILDFLY = "Warren in WildFly (EJB)";
+    private static final boolean IN_WILDFLY = Boolean.getBoolean("bench.wildfly");
+    private static final List<String> CONTENDERS = IN_WILDFLY ? List.of(RAW, RPC_CLIENT, SPRING, WARREN, WILDFLY)
+            : List.of(RAW, RPC_CLIENT, SPRING, WARREN);
     /** Kept so that java.util.logging does not forget the level set on it. */
     private static final Logger WARREN_LOG = Logger.getLogger("io.warren");
 
@@ -99,7 +105,9 @@ public final class RequestReply {
         try (Connection responderConnection = plain.newConnection("warren-bench rpc responder");
              Connection rawConnection = plain.newConnection("warren-bench rpc raw asker");
              Connection rpcClientConnection = plain.newConnection("warren-bench rpc RpcClient asker");
-             Harness harness = new Harness(8)) {
+             Harness harness = new Harness(8);
+             WildFlyServer wildfly = IN_WILDFLY ? new WildFlyServer() : null;
+             WildFlyClient inWildFly = IN_WILDFLY ? new WildFlyClient(wildfly, WildFlyClient.TRANSACTED) : null) {
             Channel responder = responderConnection.createChannel();
             responder.queueDeclare(queue, false, false, true, Map.of());
             responder.basicConsume(queue, true, (tag, request) -> responder.basicPublish("",
@@ -115,6 +123,9 @@ public final class RequestReply {
             Producer warren = harness.factory().producer(Producer.to("").routingKey(queue).serializer("raw").build());
             AMQP.BasicProperties rawProperties = new AMQP.BasicProperties.Builder()
                     .contentType("application/octet-stream").build();
+            if (inWildFly != null) {
+                inWildFly.ask(queue, 16, 0.5); // deploys the application, once
+            }
 
             Map<String, Figures> figures = new LinkedHashMap<>();
             for (int round = 1; round <= rounds; round++) {
@@ -130,7 +141,8 @@ public final class RequestReply {
                         for (int i = 0; i < CONTENDERS.size(); i++) {
                             String name = CONTENDERS.get((i + round - 1) % CONTENDERS.size());
                             Figures total = figures.computeIfAbsent(key(name, size, requesters), k -> new Figures());
-                            Figures once = measure(askers.get(name), requesters, roundNanos);
+                            Figures once = name.equals(WILDFLY) ? inServer(inWildFly, queue, size, requesters, roundNanos)
+                                    : measure(askers.get(name), requesters, roundNanos);
                             total.latencies.add(once.latencies);
                             total.requests += once.requests;
                             total.nanos += once.nanos;
@@ -161,9 +173,10 @@ public final class RequestReply {
                 TimeUnit.NANOSECONDS.toSeconds(roundNanos)));
         out.append("| body | requesters |");
         CONTENDERS.forEach(name -> out.append(' ').append(name).append(" |"));
-        out.append(" Warren ÷ better raw (req/s) | Warren ÷ Spring (req/s) |\n|---|---|");
+        out.append(" Warren ÷ better raw (req/s) | Warren ÷ Spring (req/s) |");
+        out.append(IN_WILDFLY ? " Warren in WildFly ÷ better raw (req/s) |\n|---|---|" : "\n|---|---|");
         CONTENDERS.forEach(name -> out.append("---|"));
-        out.append("---|---|\n");
+        out.append(IN_WILDFLY ? "---|---|---|\n" : "---|---|\n");
         for (int size : SIZES) {
             for (int requesters : REQUESTERS) {
                 out.append("| ").append(size < 1024 ? size + " B" : size / 1024 + " KiB").append(" | ")
@@ -177,10 +190,54 @@ public final class RequestReply {
                 long bestRaw = Math.max(figures.get(key(RAW, size, requesters)).perSecond(),
                         figures.get(key(RPC_CLIENT, size, requesters)).perSecond());
                 long spring = figures.get(key(SPRING, size, requesters)).perSecond();
-                out.append(String.format(" %.2f× | %.2f× |%n", (double) warren / bestRaw, (double) warren / spring));
+                out.append(String.format(" %.2f× | %.2f× |", (double) warren / bestRaw, (double) warren / spring));
+                if (IN_WILDFLY) {
+                    out.append(String.format(" %.2f× |", (double) figures.get(key(WILDFLY, size, requesters)).perSecond()
+                            / bestRaw));
+                }
+                out.append(System.lineSeparator());
             }
         }
         return out.toString();
+    }
+
+    /**
+     * Has the EJB in WildFly ask from {@code requesters} concurrent HTTP calls, each a warm-up of a
+     * fifth of the round and then the round; the round's time is the mean of the calls' own.
+     */
+    private static Figures inServer(WildFlyClient client, String queue, int size, int requesters, long roundNanos)
+            throws Exception {
+        Figures figures = new Figures();
+        double seconds = roundNanos / 1e9;
+        List<Thread> threads = new ArrayList<>();
+        long[] nanos = new long[requesters];
+        for (int i = 0; i < requesters; i++) {
+            int index = i;
+            Thread thread = new Thread(() -> {
+                try {
+                    client.ask(queue, size, seconds / 5);
+                    long[] outcome = client.ask(queue, size, seconds);
+                    synchronized (figures) {
+                        figures.requests += outcome[0];
+                        for (int k = 3; k < outcome.length; k++) {
+                            figures.latencies.recordValue(Math.min(outcome[k], TimeUnit.SECONDS.toNanos(30)));
+                        }
+                    }
+                    nanos[index] = outcome[1];
+                } catch (Exception e) {
+                    throw new IllegalStateException("the EJB's requests failed", e);
+                }
+            }, "wildfly-asker-" + i);
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.MINUTES.toMillis(2));
+        }
+        synchronized (figures) {
+            figures.nanos = (long) java.util.Arrays.stream(nanos).average().orElse(roundNanos);
+        }
+        return figures;
     }
 
     /** Asks from {@code requesters} threads for the round's time, after a warm-up of a fifth of it. */
