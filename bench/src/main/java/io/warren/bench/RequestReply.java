@@ -156,10 +156,13 @@ public final class RequestReply {
             System.out.print(table(figures, rounds, roundNanos));
             rpcClient.close();
             raw.close();
+            spring.stop(); // its direct reply-to container, which would otherwise open a connection again
             responder.queueDelete(queue);
         } finally {
             springFactory.destroy();
         }
+        // whatever thread a client left behind must not keep the bench (and the Maven lock it runs under) alive
+        System.exit(0);
     }
 
     private static String key(String contender, int size, int requesters) {
