@@ -42,7 +42,8 @@ import java.util.logging.Logger;
  * </ul>
  * Each is measured with 1, 16 and 64 asking threads (as many requests in flight, each thread asking
  * again as soon as it has its reply) at a 16 B and a 64 KiB body, in rounds that interleave the
- * contenders (their order turning each round). Prints each round, then a Markdown table of the
+ * contenders (their order turning each round), after a round of warm-up at 16 requesters that is
+ * not counted. Prints each round, then a Markdown table of the
  * rounds together: requests per second, p50 and p99 round-trip latency, and the ratios of Warren to
  * the better raw contender and to Spring AMQP.
  *
@@ -128,7 +129,9 @@ public final class RequestReply {
             }
 
             Map<String, Figures> figures = new LinkedHashMap<>();
-            for (int round = 1; round <= rounds; round++) {
+            // round 0 warms every contender up (the JIT, the pools, Spring's consumers) and is not counted:
+            // without it the first contender of the first case ran cold
+            for (int round = 0; round <= rounds; round++) {
                 for (int size : SIZES) {
                     byte[] body = Meter.body(size);
                     OutgoingMessage request = OutgoingMessage.of(body).contentType("application/octet-stream").build();
@@ -139,10 +142,18 @@ public final class RequestReply {
                             WARREN, () -> warren.request(request, TIMEOUT));
                     for (int requesters : REQUESTERS) {
                         for (int i = 0; i < CONTENDERS.size(); i++) {
-                            String name = CONTENDERS.get((i + round - 1) % CONTENDERS.size());
-                            Figures total = figures.computeIfAbsent(key(name, size, requesters), k -> new Figures());
+                            String name = CONTENDERS.get((i + Math.max(round, 1) - 1) % CONTENDERS.size());
+                            if (round == 0 && requesters != REQUESTERS[1]) {
+                                continue;
+                            }
                             Figures once = name.equals(WILDFLY) ? inServer(inWildFly, queue, size, requesters, roundNanos)
                                     : measure(askers.get(name), requesters, roundNanos);
+                            if (round == 0) {
+                                System.out.printf("warm-up, %6d B, %2d requesters, %-34s %s%n", size, requesters, name,
+                                        once);
+                                continue;
+                            }
+                            Figures total = figures.computeIfAbsent(key(name, size, requesters), k -> new Figures());
                             total.latencies.add(once.latencies);
                             total.requests += once.requests;
                             total.nanos += once.nanos;
