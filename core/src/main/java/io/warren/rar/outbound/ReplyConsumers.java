@@ -32,6 +32,11 @@ final class ReplyConsumers {
         return signOns.size() == 1 && signOns.contains(Credentials.CONFIGURED) ? Credentials.CONFIGURED : null;
     }
 
+    /** @return the consumer of the requests that go out with these credentials, or null */
+    ReplyConsumer get(Credentials credentials) {
+        return consumers.get(credentials);
+    }
+
     /** @return the consumer of the requests that go out with these credentials, made if there is none */
     ReplyConsumer of(Credentials credentials, Function<Credentials, ReplyConsumer> make) {
         return consumers.computeIfAbsent(credentials, make);

@@ -285,9 +285,16 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
 
     /**
      * @return the consumer of replies to the requests that go out with these credentials, made on
-     *     first use, on their broker connection
+     *     first use, on their broker connection. Once made, found without the factory's lock, which
+     *     a connection attempt for a managed connection may hold for its whole timeout
      */
-    synchronized ReplyConsumer replies(Credentials credentials) {
+    ReplyConsumer replies(Credentials credentials) {
+        ReplyConsumers current = replies;
+        ReplyConsumer made = current == null ? null : current.get(credentials);
+        return made != null ? made : repliesMade(credentials);
+    }
+
+    private synchronized ReplyConsumer repliesMade(Credentials credentials) {
         return replyConsumers().of(credentials, signOn -> {
             ConnectionSettings resolved = connectionSettings();
             // two consumers on one named queue would take each other's replies: a sign-on's requests get their own
