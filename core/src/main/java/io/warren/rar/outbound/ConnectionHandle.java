@@ -102,7 +102,7 @@ final class ConnectionHandle implements Connection {
         return managed().credentials();
     }
 
-        /** @return the queue's ready messages as the broker counts them */
+    /** @return the queue's ready messages as the broker counts them */
     long messageCount(String queue) {
         return managed().operations().messageCount(queue);
     }

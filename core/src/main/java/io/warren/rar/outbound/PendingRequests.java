@@ -81,7 +81,6 @@ final class PendingRequests {
         return pending.reply();
     }
 
-
     /** The request could not be published: it waits no more, and the caller is told why. */
     void forget(String correlationId) {
         Pending pending = waiting.remove(correlationId);
@@ -120,8 +119,8 @@ final class PendingRequests {
     void failAll(String reason) {
         List<String> ids = new ArrayList<>(waiting.keySet());
         for (String id : ids) {
-            end(id, metrics::requestFailed, p -> new WarrenException("No reply can come any more to the request published to exchange '"
-                    + p.exchange() + "' with routing key '" + p.routingKey() + "' (correlation id '" + id + "'): "
+            end(id, metrics::requestFailed, p -> new WarrenException("No reply can come any more to the request "
+                    + "published to exchange '" + p.exchange() + "' with routing key '" + p.routingKey() + "' (correlation id '" + id + "'): "
                     + reason));
         }
     }
