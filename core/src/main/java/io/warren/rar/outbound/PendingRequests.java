@@ -120,8 +120,8 @@ final class PendingRequests {
         List<String> ids = new ArrayList<>(waiting.keySet());
         for (String id : ids) {
             end(id, metrics::requestFailed, p -> new WarrenException("No reply can come any more to the request "
-                    + "published to exchange '" + p.exchange() + "' with routing key '" + p.routingKey() + "' (correlation id '" + id + "'): "
-                    + reason));
+                    + "published to exchange '" + p.exchange() + "' with routing key '" + p.routingKey()
+                    + "' (correlation id '" + id + "'): " + reason));
         }
     }
 
