@@ -7,6 +7,7 @@ import io.warren.RequestTimeoutException;
 import io.warren.UnroutableException;
 import io.warren.WarrenException;
 import io.warren.rar.messages.ReceivedMessage;
+import io.warren.rar.metrics.FactoryMetrics;
 import io.warren.rar.serialization.Serializers;
 
 import java.time.Duration;
@@ -18,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -32,7 +32,7 @@ import java.util.logging.Logger;
  *
  * <p>A reply that matches no waiting request (it came after the timeout, or twice) is dropped:
  * the first is logged as a warning, the next ones at FINE, so that a slow responder does not flood
- * the log; {@link #unmatched()} counts them all.
+ * the log; the factory's metrics count them all, as they count how each request ended.
  */
 final class PendingRequests {
 
@@ -41,17 +41,18 @@ final class PendingRequests {
     private final Map<String, Pending> waiting = new ConcurrentHashMap<>();
     private final Completions completions;
     private final String factory;
+    private final FactoryMetrics metrics;
     private final AtomicBoolean warnedUnmatched = new AtomicBoolean();
-    private final AtomicLong unmatched = new AtomicLong();
 
-    /** One request waiting: what its failures name, and how its reply is decoded. */
+    /** One request waiting: what its failures name, how its reply is decoded, and since when it waits. */
     private record Pending(CompletableFuture<Message> reply, String exchange, String routingKey, Duration timeout,
-                           Serializers serializers, boolean waitedOn, ScheduledFuture<?>[] timer) {
+                           Serializers serializers, boolean waitedOn, long sinceNanos, ScheduledFuture<?>[] timer) {
     }
 
     /** @param factory the connection factory, for the log */
-    PendingRequests(Completions completions, String factory) {
+    PendingRequests(Completions completions, FactoryMetrics metrics, String factory) {
         this.completions = completions;
+        this.metrics = metrics;
         this.factory = factory;
     }
 
@@ -66,13 +67,17 @@ final class PendingRequests {
     CompletableFuture<Message> expect(String correlationId, String exchange, String routingKey, Duration timeout,
                                       Serializers serializers, boolean waitedOn) {
         Pending pending = new Pending(new CompletableFuture<>(), exchange, routingKey, timeout, serializers, waitedOn,
-                new ScheduledFuture<?>[1]);
+                System.nanoTime(), new ScheduledFuture<?>[1]);
         if (waiting.putIfAbsent(correlationId, pending) != null) {
             throw new WarrenException("A request with correlation id '" + correlationId + "' already waits for its "
                     + "reply on " + factory + "; give each request its own correlation id, or none to have one generated");
         }
-        pending.timer()[0] = completions.schedule(() -> end(correlationId, p -> new RequestTimeoutException(
-                p.exchange(), p.routingKey(), p.timeout(), correlationId)), timeout.toNanos());
+        // counted as it is registered, so that the sum of how requests ended and those in flight always
+        // makes the count; one that cannot be published is taken back (forget)
+        metrics.requestSent();
+        pending.timer()[0] = completions.schedule(() -> end(correlationId, metrics::requestTimedOut,
+                p -> new RequestTimeoutException(p.exchange(), p.routingKey(), p.timeout(), correlationId)),
+                timeout.toNanos());
         return pending.reply();
     }
 
@@ -81,6 +86,7 @@ final class PendingRequests {
         Pending pending = waiting.remove(correlationId);
         if (pending != null) {
             cancelTimer(pending);
+            metrics.requestNotSent();
         }
     }
 
@@ -93,6 +99,7 @@ final class PendingRequests {
             return;
         }
         cancelTimer(pending);
+        metrics.replied(System.nanoTime() - pending.sinceNanos());
         // the reply consumer acks on arrival (direct reply-to knows no other mode): nothing to settle
         ReceivedMessage reply = new ReceivedMessage(queue, envelope, properties, body, pending.serializers(), Set.of(),
                 (tag, outcome) -> { });
@@ -103,7 +110,8 @@ final class PendingRequests {
     /** The broker returned a mandatory request no queue received. */
     void returned(String correlationId, int replyCode, String replyText, String exchange, String routingKey) {
         if (correlationId != null) {
-            end(correlationId, p -> new UnroutableException(replyCode, replyText, exchange, routingKey));
+            end(correlationId, metrics::requestReturned,
+                    p -> new UnroutableException(replyCode, replyText, exchange, routingKey));
         }
     }
 
@@ -111,16 +119,18 @@ final class PendingRequests {
     void failAll(String reason) {
         List<String> ids = new ArrayList<>(waiting.keySet());
         for (String id : ids) {
-            end(id, p -> new WarrenException("No reply can come any more to the request published to exchange '"
-                    + p.exchange() + "' with routing key '" + p.routingKey() + "' (correlation id '" + id + "'): "
-                    + reason));
+            end(id, metrics::requestFailed, p -> new WarrenException("No reply can come any more to the request "
+                    + "published to exchange '" + p.exchange() + "' with routing key '" + p.routingKey()
+                    + "' (correlation id '" + id + "'): " + reason));
         }
     }
 
-    private void end(String correlationId, Function<Pending, RuntimeException> failure) {
+    /** Fails the request if it still waits, counted first: whoever its failure wakes sees the count. */
+    private void end(String correlationId, Runnable count, Function<Pending, RuntimeException> failure) {
         Pending pending = waiting.remove(correlationId);
         if (pending != null) {
             cancelTimer(pending);
+            count.run();
             RuntimeException cause = failure.apply(pending);
             complete(pending, () -> pending.reply().completeExceptionally(cause));
         }
@@ -142,7 +152,7 @@ final class PendingRequests {
     }
 
     private void dropped(String queue, String correlationId) {
-        unmatched.incrementAndGet();
+        metrics.replyDropped();
         if (warnedUnmatched.compareAndSet(false, true)) {
             LOG.warning(() -> "Dropped a reply on '" + queue + "' of " + factory + " with correlation id '"
                     + correlationId + "': no request waits for it (it came after the request's timeout, or twice). "
@@ -151,11 +161,6 @@ final class PendingRequests {
             LOG.log(Level.FINE, "Dropped a reply on ''{0}'' with correlation id ''{1}'': no request waits for it",
                     new Object[] {queue, correlationId});
         }
-    }
-
-    /** @return how many replies matched no waiting request */
-    long unmatched() {
-        return unmatched.get();
     }
 
     /** @return how many requests wait for their replies */

@@ -167,19 +167,22 @@ final class PooledProducer implements Producer {
                 return refusedInTransaction(routingKey);
             }
             boolean declares = !settings.declaredExchanges().isEmpty() || !settings.declaredQueues().isEmpty();
-            if (inTransaction == null || declares) {
+            Credentials signOn = factory.knownSignOn();
+            if (inTransaction == null || declares || signOn == null) {
                 // the container enlists what it hands out in the caller's transaction: where no registry tells,
-                // a borrowed handle does; it also declares what the settings declare. Otherwise no pooled
-                // channel is taken: a request goes out on the factory's reply channel
+                // a borrowed handle does; it also declares what the settings declare, and tells as whom the
+                // container signs on, which the request goes out as. Otherwise no pooled channel is taken: a
+                // request goes out on the factory's reply channel
                 try (ConnectionHandle connection = factory.handle()) {
                     if (connection.inTransaction()) {
                         return refusedInTransaction(routingKey);
                     }
                     connection.publisher().declareFor(settings);
+                    signOn = connection.credentials();
                 }
             }
             OutgoingProperties.Wire wire = Publisher.request(settings, message, serializers);
-            return factory.replies().request(settings.exchange(), routingKey, settings.mandatory(), wire.properties(),
+            return factory.replies(signOn).request(settings.exchange(), routingKey, settings.mandatory(), wire.properties(),
                     wire.body(), timeout, serializers, waitedOn);
         } catch (WarrenException e) {
             return CompletableFuture.failedFuture(e);

@@ -7,6 +7,7 @@ import io.warren.Message;
 import io.warren.PublishException;
 import io.warren.WarrenException;
 import io.warren.rar.config.BrokerConnector;
+import io.warren.rar.metrics.FactoryMetrics;
 import io.warren.rar.serialization.Serializers;
 
 import java.io.IOException;
@@ -67,14 +68,14 @@ final class ReplyConsumer {
      * @param factory the connection factory, for messages
      */
     ReplyConsumer(Source source, String replyQueue, Duration publishBlockedTimeout, Duration retry,
-                  Completions completions, String factory) {
+                  Completions completions, FactoryMetrics metrics, String factory) {
         this.source = source;
         this.replyQueue = replyQueue;
         this.publishBlockedTimeout = publishBlockedTimeout;
         this.retry = retry;
         this.completions = completions;
         this.factory = factory;
-        this.pending = new PendingRequests(completions, factory);
+        this.pending = new PendingRequests(completions, metrics, factory);
     }
 
     /**
@@ -245,9 +246,9 @@ final class ReplyConsumer {
         return replyQueue != null ? replyQueue : DIRECT_REPLY_TO;
     }
 
-    /** @return how many replies matched no waiting request */
-    long unmatched() {
-        return pending.unmatched();
+    /** @return how many requests wait for their replies */
+    int inFlight() {
+        return pending.size();
     }
 
     /** Fails what waits and closes the channel; the connection factory closes. */
