@@ -163,6 +163,50 @@ final class ItBroker implements AutoCloseable {
         }
     }
 
+    /** @return {@link #consumers}, or -1 when the broker cannot say now: for a condition polled by {@link #await} */
+    static int consumersNow(String queue) {
+        try {
+            return consumers(queue);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** @return {@link #unacknowledged}, or -1 when rabbitmqctl cannot say now: for a condition polled by {@link #await} */
+    static int unacknowledgedNow(String queue) {
+        try {
+            return unacknowledged(queue);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    void deleteExchanges(String... exchanges) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            for (String exchange : exchanges) {
+                channel.exchangeDelete(exchange);
+            }
+        }
+    }
+
+    boolean exchangeExists(String exchange) {
+        try (Channel channel = connection.createChannel()) {
+            channel.exchangeDeclarePassive(exchange);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Deletes every exchange whose name starts with the prefix (Celery declares one named as each queue it uses). */
+    void deleteExchangesStartingWith(String prefix) throws Exception {
+        for (String line : rabbitmqctl("list_exchanges", "name").split("\n")) {
+            if (line.strip().startsWith(prefix)) {
+                deleteExchanges(line.strip());
+            }
+        }
+    }
+
     /** Closes, from the broker's side, every connection whose client-provided name contains the text. */
     static void closeConnectionsNamed(String text) throws Exception {
         // the plain listing names each process as rabbitmqctl takes it back (<rabbit@host.N.N.N>); the JSON one does not

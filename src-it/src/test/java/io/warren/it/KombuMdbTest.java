@@ -109,7 +109,7 @@ class KombuMdbTest {
     private void receiveKombusMessage() throws Exception {
         try (ItBroker broker = new ItBroker()) {
             // kombu publishes through the default exchange: the queue must exist, which the activation sees to
-            ItBroker.await("the kombu MDB's consumer", WAIT, () -> consumersOf(Queues.KOMBU) == 1);
+            ItBroker.await("the kombu MDB's consumer", WAIT, () -> ItBroker.consumersNow(Queues.KOMBU) == 1);
             long published = System.nanoTime();
             JsonNode sent = kombuPublish("kombu-wide-1", Queues.KOMBU);
             for (String name : WIDE.keySet()) {
@@ -134,7 +134,7 @@ class KombuMdbTest {
             // the first delivery: the MDB's connection read the frame, rather than failing on it and getting it again
             assertFalse(report.at("/redelivered").asBoolean(), "redelivered: " + report);
             ItBroker.await("the kombu message acked", WAIT,
-                    () -> broker.count(Queues.KOMBU) == 0 && unacked(Queues.KOMBU) == 0);
+                    () -> broker.count(Queues.KOMBU) == 0 && ItBroker.unacknowledgedNow(Queues.KOMBU) == 0);
             assertEquals(-1, broker.count(Queues.KOMBU + ".dead-letters"), "nothing dead-lettered");
             System.out.printf("%s: kombu %s (py-amqp %s) published ts, big, neg as 'L'; the MDB received %s, "
                             + "reported %d ms after publishing%n", Server.current(), sent.at("/kombu").asText(),
@@ -152,7 +152,7 @@ class KombuMdbTest {
             assertEquals("application/zstd", report.at("/headers/compression/value").asText(), "compressed: " + report);
             assertEquals(1L << 40, report.at("/payload/n").asLong(), "decompressed and decoded in the server: " + report);
             ItBroker.await("the zstd message acked", WAIT,
-                    () -> broker.count(Queues.KOMBU) == 0 && unacked(Queues.KOMBU) == 0);
+                    () -> broker.count(Queues.KOMBU) == 0 && ItBroker.unacknowledgedNow(Queues.KOMBU) == 0);
             assertEquals(-1, broker.count(Queues.KOMBU + ".dead-letters"), "nothing dead-lettered");
         }
     }
@@ -238,21 +238,5 @@ class KombuMdbTest {
                 + "\nKombuMdbTest needs Debian's python3-kombu and python3-zstandard (apt-get install python3-kombu"
                 + " python3-zstandard; .ci/run installs them)"
                 + " and its interpreter " + PYTHON + " (another one: -Dwarren.kombu.python=...)";
-    }
-
-    private static int consumersOf(String queue) {
-        try {
-            return ItBroker.consumers(queue);
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    private static int unacked(String queue) {
-        try {
-            return ItBroker.unacknowledged(queue);
-        } catch (Exception e) {
-            return -1;
-        }
     }
 }

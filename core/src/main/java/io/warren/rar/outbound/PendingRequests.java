@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,9 +45,21 @@ final class PendingRequests {
     private final FactoryMetrics metrics;
     private final AtomicBoolean warnedUnmatched = new AtomicBoolean();
 
-    /** One request waiting: what its failures name, how its reply is decoded, and since when it waits. */
+    /**
+     * What a request expects of its replies.
+     *
+     * @param serializers how its replies are decoded
+     * @param last which reply ends it: the others (a responder's interim replies) are passed over
+     * @param waitedOn whether only the caller waits on the future, which no one else sees: it is then
+     *     completed on the thread that ends it, sparing a hand-over to a completion thread, as no stage
+     *     of the application's can run there
+     */
+    record Expectation(Serializers serializers, Predicate<? super Message> last, boolean waitedOn) {
+    }
+
+    /** One request waiting: what its failures name, how its replies are read, and since when it waits. */
     private record Pending(CompletableFuture<Message> reply, String exchange, String routingKey, Duration timeout,
-                           Serializers serializers, boolean waitedOn, long sinceNanos, ScheduledFuture<?>[] timer) {
+                           Expectation expectation, long sinceNanos, ScheduledFuture<?>[] timer) {
     }
 
     /** @param factory the connection factory, for the log */
@@ -59,14 +72,11 @@ final class PendingRequests {
     /**
      * Registers a request about to be published.
      *
-     * @param waitedOn whether only the caller waits on the future, which no one else sees: it is then
-     *     completed on the thread that ends it, sparing a hand-over to a completion thread, as no stage
-     *     of the application's can run there
      * @throws WarrenException when a request with that correlation id waits already
      */
     CompletableFuture<Message> expect(String correlationId, String exchange, String routingKey, Duration timeout,
-                                      Serializers serializers, boolean waitedOn) {
-        Pending pending = new Pending(new CompletableFuture<>(), exchange, routingKey, timeout, serializers, waitedOn,
+                                      Expectation expectation) {
+        Pending pending = new Pending(new CompletableFuture<>(), exchange, routingKey, timeout, expectation,
                 System.nanoTime(), new ScheduledFuture<?>[1]);
         if (waiting.putIfAbsent(correlationId, pending) != null) {
             throw new WarrenException("A request with correlation id '" + correlationId + "' already waits for its "
@@ -90,20 +100,41 @@ final class PendingRequests {
         }
     }
 
-    /** A reply arrived on the client's thread: it completes its request, or is dropped. */
+    /**
+     * A reply arrived on the client's thread: it completes its request, is passed over as an interim
+     * reply (the request waits on), or is dropped.
+     */
     void replied(String queue, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
         String correlationId = properties.getCorrelationId();
-        Pending pending = correlationId == null ? null : waiting.remove(correlationId);
+        Pending pending = correlationId == null ? null : waiting.get(correlationId);
         if (pending == null) {
+            dropped(queue, correlationId);
+            return;
+        }
+        // the reply consumer acks on arrival (direct reply-to knows no other mode): nothing to settle
+        ReceivedMessage reply = new ReceivedMessage(queue, envelope, properties, body,
+                pending.expectation().serializers(), Set.of(), (tag, outcome) -> { });
+        reply.markSettled(Message.Outcome.ACKED);
+        boolean last;
+        try {
+            last = pending.expectation().last().test(reply);
+        } catch (RuntimeException e) {
+            end(correlationId, metrics::requestFailed, p -> new WarrenException("The test of the last reply to the request with correlation id '"
+                    + correlationId + "' failed: " + e, e));
+            return;
+        }
+        if (!last) {
+            LOG.log(Level.FINE, "Passed over an interim reply on ''{0}'' to the request with correlation id ''{1}''",
+                    new Object[] {queue, correlationId});
+            return;
+        }
+        // only the one that removes it ends it: its timer may have fired meanwhile
+        if (!waiting.remove(correlationId, pending)) {
             dropped(queue, correlationId);
             return;
         }
         cancelTimer(pending);
         metrics.replied(System.nanoTime() - pending.sinceNanos());
-        // the reply consumer acks on arrival (direct reply-to knows no other mode): nothing to settle
-        ReceivedMessage reply = new ReceivedMessage(queue, envelope, properties, body, pending.serializers(), Set.of(),
-                (tag, outcome) -> { });
-        reply.markSettled(Message.Outcome.ACKED);
         complete(pending, () -> pending.reply().complete(reply));
     }
 
@@ -137,7 +168,7 @@ final class PendingRequests {
     }
 
     private void complete(Pending pending, Runnable completion) {
-        if (pending.waitedOn()) {
+        if (pending.expectation().waitedOn()) {
             completion.run();
         } else {
             completions.execute(completion);

@@ -8,7 +8,6 @@ import io.warren.PublishException;
 import io.warren.WarrenException;
 import io.warren.rar.config.BrokerConnector;
 import io.warren.rar.metrics.FactoryMetrics;
-import io.warren.rar.serialization.Serializers;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -82,18 +81,18 @@ final class ReplyConsumer {
      * Publishes a request and returns the future of its reply. Never throws: the caller hands the
      * future on.
      *
-     * @param waitedOn whether the caller only waits on the future and shows it to no one (see {@link PendingRequests#expect})
+     * @param expectation how its replies are read and which ends it (see {@link PendingRequests#expect})
      */
     CompletableFuture<Message> request(String exchange, String routingKey, boolean mandatory,
                                        AMQP.BasicProperties properties, byte[] body, Duration timeout,
-                                       Serializers serializers, boolean waitedOn) {
+                                       PendingRequests.Expectation expectation) {
         String correlationId = properties.getCorrelationId() != null ? properties.getCorrelationId()
                 : UUID.randomUUID().toString();
         AMQP.BasicProperties request = properties.builder().correlationId(correlationId)
                 .replyTo(replyQueue != null ? replyQueue : DIRECT_REPLY_TO).build();
         CompletableFuture<Message> reply;
         try {
-            reply = pending.expect(correlationId, exchange, routingKey, timeout, serializers, waitedOn);
+            reply = pending.expect(correlationId, exchange, routingKey, timeout, expectation);
         } catch (WarrenException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -113,6 +113,54 @@ class RequestReplyTest {
         }
     }
 
+    /** Sends two interim replies ("working 1", "working 2") to the request's reply address, then answers. */
+    private OutgoingMessage answerAfterInterimReplies(Message request) {
+        try (Channel channel = broker.channel()) {
+            for (int i = 1; i <= 2; i++) {
+                channel.basicPublish("", request.replyTo(), new AMQP.BasicProperties.Builder()
+                        .correlationId(request.correlationId()).contentType("text/plain").build(),
+                        ("working " + i).getBytes(StandardCharsets.UTF_8));
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        return answer(request);
+    }
+
+    @Test
+    void aRequestWaitsPastTheRepliesItsTestCallsInterimForTheLastOne() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (Harness.Deployment ignored = answering(false, this::answerAfterInterimReplies)) {
+            Message reply = asker().request(OutgoingMessage.of("tea").build(), WAIT, candidate -> {
+                seen.add(candidate.payload(String.class));
+                return !candidate.payload(String.class).startsWith("working");
+            });
+            assertEquals("tea answered", reply.payload(String.class));
+            assertEquals(List.of("working 1", "working 2", "tea answered"), seen);
+
+            Message async = asker().requestAsync(OutgoingMessage.of("milk").build(), WAIT,
+                    candidate -> !candidate.payload(String.class).startsWith("working"))
+                    .toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertEquals("milk answered", async.payload(String.class));
+
+            // without a test, the first reply is the reply
+            assertEquals("working 1", asker().request(OutgoingMessage.of("bread").build(), WAIT).payload(String.class));
+        }
+    }
+
+    @Test
+    void aTestOfTheLastReplyThatThrowsFailsTheRequestWithWhatItThrew() throws Exception {
+        try (Harness.Deployment ignored = answering(false, RequestReplyTest::answer)) {
+            ExecutionException failed = assertThrows(ExecutionException.class, () -> asker().requestAsync(
+                    OutgoingMessage.of("tea").build(), WAIT, candidate -> {
+                        throw new IllegalStateException("cannot tell");
+                    }).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS));
+            WarrenException cause = assertInstanceOf(WarrenException.class, failed.getCause());
+            assertTrue(cause.getMessage().contains("cannot tell"), cause.getMessage());
+            assertInstanceOf(IllegalStateException.class, cause.getCause());
+        }
+    }
+
     @Test
     void anMdbAnswersARequestWithItsCorrelationIdAndTheRequestIsAcked() throws Exception {
         List<Message> requests = new CopyOnWriteArrayList<>();
