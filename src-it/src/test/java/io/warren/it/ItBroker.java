@@ -8,6 +8,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.testnode.Await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -245,30 +246,9 @@ final class ItBroker implements AutoCloseable {
         return connections;
     }
 
-    /**
-     * Waits until the condition holds, failing after the timeout. A condition that took long to
-     * answer ran rabbitmqctl (about a second of CPU each, beside a server on two cores): it is
-     * asked again only after a longer pause.
-     */
+    /** Waits until the condition holds, failing after the timeout ({@link Await}: slow conditions are asked less often). */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long asked = System.nanoTime();
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            long answered = System.nanoTime();
-            if (answered > deadline) {
-                throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                // polling interval of a bounded wait
-                Thread.sleep(answered - asked > TimeUnit.MILLISECONDS.toNanos(50) ? 250 : 50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+        Await.until(what, timeout, condition);
     }
 
     @Override
