@@ -16,6 +16,7 @@ import io.warren.it.auth.AuthNames;
 import io.warren.it.auth.OAuth2Mdb;
 import io.warren.it.auth.TlsMdb;
 import io.warren.it.database.DatabaseMdb;
+import io.warren.it.telemetry.TelemetryMdb;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -36,6 +37,7 @@ final class Deployments {
     static final String EAR = "warren-it-app";
     static final String OUTBOUND_CONNECTION = "warren-it-outbound";
     static final int POOL = 8;
+    private static final String TELEMETRY_CONNECTION = "warren-it-telemetry";
 
     private static final List<Class<?>> MDBS = List.of(EchoMdb.class, FailingMdb.class, RollbackMdb.class, SlowMdb.class,
             HoldingMdb.class, SinkMdb.class, CountedMdb.class, RetryingMdb.class, KombuMdb.class,
@@ -152,6 +154,44 @@ final class Deployments {
                     "glassfish-ejb-jar.xml");
         }
         return war;
+    }
+
+    /**
+     * TelemetryTest's application beside a standalone warren.rar, with warren-cdi: an EJB that publishes, an
+     * MDB, and (for Payara, whose MicroProfile Telemetry each application enables for itself) the OpenTelemetry
+     * set-up exporting to the test's {@link OtlpReceiver}; WildFly's is the server's (src/test/cli).
+     */
+    static WebArchive telemetryWar() {
+        Server server = Server.current();
+        WebArchive war = ShrinkWrap.create(WebArchive.class, "warren-it-telemetry.war")
+                .addPackage(TelemetryMdb.class.getPackage())
+                .addAsLibrary(ShrinkWrap.createFromZipFile(JavaArchive.class, new File(System.getProperty("warren.cdi.jar"))))
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
+                .addAsResource(new StringAsset(String.join("\n",
+                        "otel.sdk.disabled=false",
+                        "otel.service.name=warren-it-telemetry",
+                        "otel.traces.exporter=otlp",
+                        "otel.metrics.exporter=otlp",
+                        "otel.logs.exporter=none",
+                        "otel.exporter.otlp.endpoint=http://127.0.0.1:" + OtlpReceiver.PORT,
+                        "otel.exporter.otlp.protocol=http/protobuf",
+                        "otel.metric.export.interval=1000",
+                        "otel.bsp.schedule.delay=200", "")), "META-INF/microprofile-config.properties");
+        List<Class<?>> mdbs = List.of(TelemetryMdb.class);
+        if (server == Server.WILDFLY) {
+            war.addAsWebInfResource(new StringAsset(jbossEjb3Xml(mdbs, server.mdbBinding(null))), "jboss-ejb3.xml");
+            war.addAsManifestResource(new StringAsset("Dependencies: deployment.warren.rar\n"), "MANIFEST.MF");
+        } else {
+            war.setWebXML(new StringAsset(webXml(server.connectionFactoryAdapter(null), TELEMETRY_CONNECTION)));
+            war.addAsWebInfResource(new StringAsset(glassfishEjbJarXml(mdbs, server.mdbBinding(null))),
+                    "glassfish-ejb-jar.xml");
+        }
+        return war;
+    }
+
+    /** @return the connectionName of the factory TelemetryTest's application publishes with */
+    static String telemetryConnection() {
+        return Server.current() == Server.WILDFLY ? OUTBOUND_CONNECTION : TELEMETRY_CONNECTION;
     }
 
     /** The client certificate alone says who Warren is: no user, no password; the host is the one the node's certificate names. */

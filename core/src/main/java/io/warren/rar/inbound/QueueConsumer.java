@@ -282,7 +282,7 @@ final class QueueConsumer {
         boolean holdBack;
         if (admission instanceof SettlementPolicy.Action.Deliver) {
             InFlight inFlight = new InFlight(message, attempt, listener, settler);
-            try (Tracing.Span span = Tracing.process(message)) {
+            try (Tracing.Span span = Tracing.process(message, endpoint.applicationLoader())) {
                 endpoint.deliver(inFlight);
             }
             holdBack = inFlight.holdsBack();
