@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
  * What the tests need from the machine, checked in about a second at the start of {@code mvn verify}
  * (the root pom runs it with {@code java .ci/Prerequisites.java}) rather than found by a test minutes
  * into the build: RabbitMQ answering on 127.0.0.1:5672, {@code rabbitmqctl} on the PATH, a Python
- * that imports kombu, msgpack, brotli, zstandard and celery, and the Java 25 that WildFly 39 and its
- * tests run on (src-it/wildfly39). Names each thing missing with the command that provides it, and exits 1.
+ * that imports kombu, msgpack, brotli, zstandard and celery, and the Java 25 that WildFly 39, GlassFish 8 and their
+ * tests run on (src-it/wildfly39, src-it/glassfish8). Names each thing missing with the command that provides it, and exits 1.
  * Reads nothing from the network but the local port, so it runs offline.
  */
 public final class Prerequisites {
@@ -44,7 +44,7 @@ public final class Prerequisites {
             }
         }
         if (!new File(java25, "bin/java").canExecute()) {
-            missing.add("no Java 25 at " + java25 + " (src-it/wildfly39 runs WildFly 39 and its tests on it):"
+            missing.add("no Java 25 at " + java25 + " (src-it/wildfly39 and src-it/glassfish8 run their servers and tests on it):"
                     + " install a JDK 25 there, or name yours with -Dwarren.java25.home=<its directory>");
         }
         if (missing.isEmpty()) {

@@ -1,4 +1,5 @@
-# What run-wildfly.sh and run-payara.sh do alike, sourced by both so that each server gets the same
+# What the run-<server>.sh scripts do alike (run-wildfly.sh, and asadmin-server.sh for run-payara.sh and
+# run-glassfish.sh), sourced so that each server gets the same
 # build, the same curl triggers and the same expected log lines. The sourcing script sets
 #   ROOT  the repository root        TARGET  examples-ear/target
 #   LOG   the server's log file      BASE    the examples' URL, http://127.0.0.1:PORT/warren-examples/examples

@@ -3,6 +3,8 @@
 # from Maven Central into examples-ear/target, configures and starts it (ports offset by 100:
 # HTTP 8180, management 10090), deploys both, triggers each example with curl and prints what
 # the examples logged. Stops WildFly at the end, also on failure. run-payara.sh is its twin.
+# run-wildfly39.sh runs it with WILDFLY_VERSION (the version, 37.0.1.Final by default) and
+# WILDFLY_JAVA_HOME (the Java of the server and its CLI; the one on the PATH by default) set.
 #
 # Needs Java 17, Maven 3.8 and RabbitMQ on 127.0.0.1:5672 (guest/guest). From the repository root:
 #   bash examples-ear/run-wildfly.sh
@@ -10,7 +12,9 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-WILDFLY_VERSION=37.0.1.Final
+WILDFLY_VERSION=${WILDFLY_VERSION:-37.0.1.Final}
+# the server's and its CLI's Java only (env runs them with it): Maven keeps its own
+SERVER_JAVA=(${WILDFLY_JAVA_HOME:+JAVA_HOME=$WILDFLY_JAVA_HOME})
 TARGET=$ROOT/examples-ear/target
 export JBOSS_HOME=$TARGET/wildfly-$WILDFLY_VERSION
 PORT_OFFSET=100
@@ -52,7 +56,7 @@ deploy() {
 stop_wildfly() {
   wildfly_alive || return 0
   step "Stopping WildFly"
-  "$JBOSS_HOME/bin/jboss-cli.sh" --connect --controller="$CONTROLLER" command=:shutdown >/dev/null 2>&1 || true
+  env "${SERVER_JAVA[@]}" "$JBOSS_HOME/bin/jboss-cli.sh" --connect --controller="$CONTROLLER" command=:shutdown >/dev/null 2>&1 || true
   local deadline=$((SECONDS + 30))
   while wildfly_alive && ((SECONDS < deadline)); do
     sleep 0.5
@@ -71,14 +75,14 @@ build_examples
 unpack_server "org.wildfly:wildfly-dist:$WILDFLY_VERSION:tar.gz" "$JBOSS_HOME"
 
 step "Configuring Warren's resource adapter (examples-ear/wildfly/configure-warren.cli)"
-"$JBOSS_HOME/bin/jboss-cli.sh" --file="$ROOT/examples-ear/wildfly/configure-warren.cli"
+env "${SERVER_JAVA[@]}" "$JBOSS_HOME/bin/jboss-cli.sh" --file="$ROOT/examples-ear/wildfly/configure-warren.cli"
 # a fresh start deploys only what this run copies in
 rm -f "$DEPLOYMENTS"/warren.rar* "$DEPLOYMENTS"/warren-examples.ear*
 
-step "Starting WildFly (standalone-full.xml, port offset $PORT_OFFSET)"
+step "Starting WildFly $WILDFLY_VERSION (standalone-full.xml, port offset $PORT_OFFSET)${WILDFLY_JAVA_HOME:+ on $WILDFLY_JAVA_HOME}"
 rm -f "$PIDFILE"
 LAUNCH_JBOSS_IN_BACKGROUND=1 JBOSS_PIDFILE=$PIDFILE JBOSS_JAVA_SIZING="-Xms64m -Xmx512m" \
-  "$JBOSS_HOME/bin/standalone.sh" -c standalone-full.xml -Djboss.socket.binding.port-offset=$PORT_OFFSET \
+  env "${SERVER_JAVA[@]}" "$JBOSS_HOME/bin/standalone.sh" -c standalone-full.xml -Djboss.socket.binding.port-offset=$PORT_OFFSET \
   -b 127.0.0.1 -bmanagement 127.0.0.1 >"$CONSOLE" 2>&1 &
 WILDFLY_PID=$!
 wait_for 120 "WildFly start-up" booted

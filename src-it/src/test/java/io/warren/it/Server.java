@@ -13,7 +13,9 @@ enum Server {
     WILDFLY,
     PAYARA,
     /** Payara Micro: warren.rar deployed at boot, the application as a WAR; named and bound as in Payara Server. */
-    PAYARA_MICRO;
+    PAYARA_MICRO,
+    /** GlassFish 8, from which Payara derives: named and bound as in Payara Server. */
+    GLASSFISH;
 
     static Server current() {
         return valueOf(System.getProperty("it.server", "wildfly").toUpperCase().replace('-', '_'));
@@ -26,13 +28,21 @@ enum Server {
     String mdbBinding(String application) {
         return switch (this) {
             case WILDFLY -> application == null ? "warren.rar" : application + ".ear#warren.rar";
-            case PAYARA, PAYARA_MICRO -> application == null ? "warren" : application + "#warren";
+            case PAYARA, PAYARA_MICRO, GLASSFISH -> application == null ? "warren" : application + "#warren";
         };
     }
 
-    /** @return where the server answers MicroProfile Health's readiness: WildFly's management port, Payara's HTTP one */
+    /**
+     * @return where the server answers MicroProfile Health's readiness: WildFly's management port, the HTTP
+     *     port of Payara and GlassFish
+     */
     URI readiness(URL base) throws URISyntaxException {
         return this == WILDFLY ? new URI("http://127.0.0.1:9990/health/ready") : base.toURI().resolve("/health/ready");
+    }
+
+    /** @return whether the server serves MicroProfile Metrics at /metrics: the Payaras; not WildFly, not GlassFish 8 */
+    boolean servesMicroProfileMetrics() {
+        return this == PAYARA || this == PAYARA_MICRO;
     }
 
     /** @return the resource adapter name a {@code <connection-factory>} definition uses */

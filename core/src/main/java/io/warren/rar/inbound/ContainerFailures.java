@@ -2,8 +2,8 @@ package io.warren.rar.inbound;
 
 import io.warren.DecodeException;
 import io.warren.rar.inbound.servers.ContainerRefusals;
+import io.warren.rar.inbound.servers.GlassFishRefusals;
 import io.warren.rar.inbound.servers.JakartaRefusals;
-import io.warren.rar.inbound.servers.PayaraRefusals;
 import io.warren.rar.inbound.servers.WildFlyRefusals;
 
 import java.lang.reflect.InvocationTargetException;
@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * What a failure out of a delivery means. How each server says that it did not run the MDB is
- * the business of a strategy per server ({@link ContainerRefusals}); they are combined here, the
- * one place that knows which servers Warren recognises. A server's refusal counts when it is the
+ * the business of a strategy per server ({@link ContainerRefusals}: WildFly's, and GlassFish's, which
+ * the Payaras derived from GlassFish share); they are combined here, the one place that knows which
+ * servers Warren recognises. A server's refusal counts when it is the
  * failure itself or under the container's own wrappers only, never deeper in the MDB's cause chain.
  *
  * <p>Payara Server deactivates the endpoint before it stops the bean on an undeploy; Payara Micro,
@@ -23,7 +24,7 @@ import java.util.List;
 final class ContainerFailures {
 
     private static final List<ContainerRefusals> SERVERS =
-            List.of(new JakartaRefusals(), new WildFlyRefusals(), new PayaraRefusals());
+            List.of(new JakartaRefusals(), new WildFlyRefusals(), new GlassFishRefusals());
 
     private ContainerFailures() {
     }

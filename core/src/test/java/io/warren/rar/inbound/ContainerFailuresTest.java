@@ -21,16 +21,16 @@ class ContainerFailuresTest {
     void eachServersRefusalIsOne() {
         assertTrue(ContainerFailures.isRefusal(new UnavailableException("MDB stopping")));
         assertTrue(ContainerFailures.isRefusal(ServerExceptions.wildFlyStopping()));
-        assertTrue(ContainerFailures.isRefusal(ServerExceptions.payaraInvocationClosed()));
-        assertTrue(ContainerFailures.isRefusal(ServerExceptions.payaraSetUpFailed()));
-        assertTrue(ContainerFailures.isRefusal(ServerExceptions.payaraForeignInvocation()));
+        assertTrue(ContainerFailures.isRefusal(ServerExceptions.glassFishInvocationClosed()));
+        assertTrue(ContainerFailures.isRefusal(ServerExceptions.glassFishSetUpFailed()));
+        assertTrue(ContainerFailures.isRefusal(ServerExceptions.glassFishForeignInvocation()));
     }
 
     @Test
     void aRefusalCountsUnderTheContainersWrappers() {
         assertTrue(ContainerFailures.isRefusal(new UndeclaredThrowableException(ServerExceptions.wildFlyStopping())));
         assertTrue(ContainerFailures.isRefusal(new EJBTransactionRolledbackException("rolled back",
-                ServerExceptions.payaraForeignInvocation())));
+                ServerExceptions.glassFishForeignInvocation())));
         assertTrue(ContainerFailures.isRefusal(new UndeclaredThrowableException(
                 new EJBException("wrapped", new UnavailableException("MDB stopping")))));
     }
@@ -43,13 +43,13 @@ class ContainerFailuresTest {
         assertFalse(ContainerFailures.isRefusal(new EJBException("wrapped", new IllegalStateException(
                 "inventory unavailable", new UnavailableException("inventory stopping")))));
         assertFalse(ContainerFailures.isRefusal(new EJBTransactionRolledbackException("rolled back",
-                new RuntimeException("order 17 failed", ServerExceptions.payaraForeignInvocation()))));
+                new RuntimeException("order 17 failed", ServerExceptions.glassFishForeignInvocation()))));
     }
 
     @Test
     void theBeansFailuresAreNotRefusals() {
         assertFalse(ContainerFailures.isRefusal(new IllegalStateException("no stock")));
-        assertFalse(ContainerFailures.isRefusal(ServerExceptions.payaraBeanSystemException(
+        assertFalse(ContainerFailures.isRefusal(ServerExceptions.glassFishBeanSystemException(
                 new IllegalStateException("no stock"))));
         assertFalse(ContainerFailures.isRefusal(new EJBTransactionRolledbackException("rolled back",
                 ServerExceptions.thrownByBean(new EJBException()))));
@@ -59,7 +59,7 @@ class ContainerFailuresTest {
     void theApplicationCauseIsTheBeansExceptionWithoutTheContainersWrappers() {
         IllegalStateException bean = new IllegalStateException("no stock");
         assertSame(bean, ContainerFailures.applicationCause(bean));
-        assertSame(bean, ContainerFailures.applicationCause(ServerExceptions.payaraBeanSystemException(bean)));
+        assertSame(bean, ContainerFailures.applicationCause(ServerExceptions.glassFishBeanSystemException(bean)));
         assertSame(bean, ContainerFailures.applicationCause(new UndeclaredThrowableException(
                 new EJBTransactionRolledbackException("rolled back", new InvocationTargetException(bean)))));
         RuntimeException beanWithCause = new RuntimeException("order 17 failed", bean);

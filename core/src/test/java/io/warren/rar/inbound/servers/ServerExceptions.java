@@ -4,10 +4,12 @@ package io.warren.rar.inbound.servers;
  * The exceptions the servers throw out of a delivery, made as they make them: the same class
  * names (the adapter knows them by name too, not by type), messages, causes and, where the adapter
  * looks at it, the frame that threw. Shapes taken from WildFly's {@code ShutDownInterceptorFactory}
- * and Payara's {@code org.glassfish.ejb.mdb.MessageBeanContainer.deliverMessage}.
+ * and GlassFish's {@code org.glassfish.ejb.mdb.MessageBeanContainer.deliverMessage} (Payara 6's, and GlassFish
+ * 8.0.0's, whose bytecode throws the same exceptions with the same messages from the same method).
  */
 public final class ServerExceptions {
 
+    /** Payara 6's dispatch, as its log showed it. */
     private static final StackTraceElement[] PAYARA_DISPATCH = {
         new StackTraceElement("org.glassfish.ejb.mdb.MessageBeanContainer", "deliverMessage",
                 "MessageBeanContainer.java", 1002),
@@ -16,6 +18,16 @@ public final class ServerExceptions {
         new StackTraceElement("com.sun.enterprise.connectors.inbound.MessageEndpointInvocationHandler", "invoke",
                 "MessageEndpointInvocationHandler.java", 155),
         new StackTraceElement("com.sun.proxy.$Proxy412", "onMessage", null, -1)};
+
+    /** GlassFish 8.0.0's: the same classes (line from its MessageBeanContainer), under a Java 25 proxy. */
+    private static final StackTraceElement[] GLASSFISH8_DISPATCH = {
+        new StackTraceElement("org.glassfish.ejb.mdb.MessageBeanContainer", "deliverMessage",
+                "MessageBeanContainer.java", 1107),
+        new StackTraceElement("org.glassfish.ejb.mdb.MessageBeanListenerImpl", "deliverMessage",
+                "MessageBeanListenerImpl.java", 63),
+        new StackTraceElement("com.sun.enterprise.connectors.inbound.MessageEndpointInvocationHandler", "invoke",
+                "MessageEndpointInvocationHandler.java", 147),
+        new StackTraceElement("jdk.proxy24.$Proxy311", "onMessage", null, -1)};
 
     private ServerExceptions() {
     }
@@ -53,47 +65,53 @@ public final class ServerExceptions {
         return new EJBComponentUnavailableException("WFLYEJB0421: Invocation cannot proceed as component is shutting down");
     }
 
-    /** Payara with no invocation on the thread (the container closing): the bean did not run. */
-    public static RuntimeException payaraInvocationClosed() {
-        return thrownByPayaraDispatch(new EJBException("warren-it/OrderMdb: Message-driven bean invocation closed by container"));
+    /** GlassFish or Payara with no invocation on the thread (the container closing): the bean did not run. */
+    public static RuntimeException glassFishInvocationClosed() {
+        return thrownByGlassFishDispatch(new EJBException("warren-it/OrderMdb: Message-driven bean invocation closed by container"));
     }
 
-    /** Payara whose beforeMessageDelivery failed (the bean pool already closed): the bean did not run. */
-    public static RuntimeException payaraSetUpFailed() {
+    /** GlassFish or Payara whose beforeMessageDelivery failed (the bean pool already closed): the bean did not run. */
+    public static RuntimeException glassFishSetUpFailed() {
         EJBException failure = new EJBException();
         failure.initCause(new IllegalStateException("Pool closed"));
-        return thrownByPayaraDispatch(failure);
+        return thrownByGlassFishDispatch(failure);
     }
 
-    /** Payara with another component's invocation current on the thread: the bean did not run. */
-    public static RuntimeException payaraForeignInvocation() {
-        return thrownByPayaraDispatch(new ClassCastException("class org.glassfish.api.invocation.ComponentInvocation "
+    /** GlassFish or Payara with another component's invocation current on the thread: the bean did not run. */
+    public static RuntimeException glassFishForeignInvocation() {
+        return thrownByGlassFishDispatch(new ClassCastException("class org.glassfish.api.invocation.ComponentInvocation "
                 + "cannot be cast to class com.sun.ejb.EjbInvocation (org.glassfish.api.invocation.ComponentInvocation "
                 + "and com.sun.ejb.EjbInvocation are in unnamed module of loader 'OSGi' @1b9c1b51)"));
     }
 
-    /** Payara wrapping the bean's unchecked exception: the bean ran. */
-    public static RuntimeException payaraBeanSystemException(RuntimeException bean) {
+    /** GlassFish or Payara wrapping the bean's unchecked exception: the bean ran. */
+    public static RuntimeException glassFishBeanSystemException(RuntimeException bean) {
         EJBException failure = new EJBException("message-driven bean method public abstract void "
                 + "io.warren.MessageListener.onMessage(io.warren.Message) system exception");
         failure.initCause(bean);
-        return thrownByPayaraDispatch(failure);
+        return thrownByGlassFishDispatch(failure);
     }
 
-    /** Payara wrapping anything else the bean's invocation threw: the bean ran. */
-    public static RuntimeException payaraDispatchError(Throwable thrown) {
+    /** GlassFish or Payara wrapping anything else the bean's invocation threw: the bean ran. */
+    public static RuntimeException glassFishDispatchError(Throwable thrown) {
         EJBException failure = new EJBException("message-bean container dispatch error");
         failure.initCause(thrown);
-        return thrownByPayaraDispatch(failure);
+        return thrownByGlassFishDispatch(failure);
     }
 
     /** @return the exception as thrown by Payara's MessageBeanContainer.deliverMessage, under its endpoint proxy */
-    public static <T extends Throwable> T thrownByPayaraDispatch(T thrown) {
+    public static <T extends Throwable> T thrownByGlassFishDispatch(T thrown) {
         thrown.setStackTrace(PAYARA_DISPATCH.clone());
         return thrown;
     }
 
-    /** @return the exception as thrown by the bean itself, which Payara passes on as it is */
+    /** @return the exception as thrown by GlassFish 8's MessageBeanContainer.deliverMessage */
+    public static <T extends Throwable> T thrownByGlassFish8Dispatch(T thrown) {
+        thrown.setStackTrace(GLASSFISH8_DISPATCH.clone());
+        return thrown;
+    }
+
+    /** @return the exception as thrown by the bean itself, which GlassFish and Payara pass on as it is */
     public static <T extends Throwable> T thrownByBean(T thrown) {
         StackTraceElement[] stack = new StackTraceElement[PAYARA_DISPATCH.length + 1];
         stack[0] = new StackTraceElement("com.example.orders.OrderMdb", "onMessage", "OrderMdb.java", 31);

@@ -25,6 +25,6 @@ class WildFlyRefusalsTest {
 
     @Test
     void anotherServersRefusalIsNotWildFlys() {
-        assertFalse(wildFly.refused(ServerExceptions.payaraInvocationClosed()));
+        assertFalse(wildFly.refused(ServerExceptions.glassFishInvocationClosed()));
     }
 }
