@@ -2,6 +2,7 @@ package io.warren.rar.inbound;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
+import io.warren.Queue;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.BrokerSetting;
 import io.warren.rar.harness.Harness;
@@ -83,6 +84,13 @@ class BatchFaultsTest {
         }
     }
 
+    /** For a test that publishes before it deploys: the queue must be there to take the messages. */
+    private void declareQueue() {
+        try (var connection = harness.factory().getConnection()) {
+            connection.declare(Queue.named(queue));
+        }
+    }
+
     private List<String> publish(String prefix, int count) {
         List<String> texts = new ArrayList<>();
         byte[][] bodies = new byte[count][];
@@ -141,6 +149,7 @@ class BatchFaultsTest {
 
     @Test
     void batchesAreConsumedAndAckedUnderAMemoryAlarmAndAFailedBatchIsSingledOut() throws Exception {
+        declareQueue();
         List<String> texts = publish("alarm-", 10);
         AtomicInteger calls = new AtomicInteger();
         TestEndpointFactory mdb = TestEndpointFactory.batches(true, messages -> {
@@ -194,6 +203,7 @@ class BatchFaultsTest {
 
     @Test
     void anUndeployWithABatchInFlightLetsItFinishAndARedeployConsumesTheRest() throws Exception {
+        declareQueue();
         List<String> texts = publish("undeploy-", 30);
         TestEndpointFactory first = mdb(true);
         Harness.Deployment deployment = harness.deploy(spec(), first);
