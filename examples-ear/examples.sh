@@ -5,6 +5,7 @@
 # and a trap that stops its server on exit.
 
 LOG_MARK=0
+CELERY_PID=
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -62,6 +63,21 @@ unpack_server() {
       -Dartifact="$1" -DoutputDirectory="$TARGET" -DmarkersDirectory="$2/.unpacked"
 }
 
+# stop_celery: stops the Celery worker run_examples started, if it runs (both scripts' exit traps call it)
+stop_celery() {
+  [[ -n $CELERY_PID ]] && kill -0 "$CELERY_PID" 2>/dev/null || return 0
+  kill "$CELERY_PID" 2>/dev/null || true
+  local deadline=$((SECONDS + 30))
+  while kill -0 "$CELERY_PID" 2>/dev/null && ((SECONDS < deadline)); do
+    sleep 0.5
+  done
+  kill -9 "$CELERY_PID" 2>/dev/null || true
+  CELERY_PID=
+}
+
+# consumed QUEUE: whether the queue has a consumer
+consumed() { rabbitmqctl -q list_queues name consumers --no-table-headers | grep -Eq "^$1[[:space:]]+[1-9]"; }
+
 # logged TEXT: whether the server's log has TEXT since the examples were triggered
 logged() { awk -v mark="$LOG_MARK" -v text="$1" 'NR > mark && index($0, text) { found = 1 } END { exit !found }' "$LOG"; }
 
@@ -117,6 +133,30 @@ PY
     echo "(no python3-kombu: the kombu step is left out)"
   fi
 
+  local celery_expected=
+  if /usr/bin/python3 -c 'import celery' 2>/dev/null; then
+    step "Celery: the EJB ReportService calls the Python task reports.add on a Celery worker"
+    local worker_log=$TARGET/celery-worker.log
+    (cd "$ROOT/examples-ear/celery" && exec /usr/bin/python3 -m celery -A reports worker -P solo -Q reports \
+        -n reports@localhost --without-gossip --without-mingle --without-heartbeat --loglevel=INFO) >"$worker_log" 2>&1 &
+    CELERY_PID=$!
+    wait_for 60 "Celery worker consuming queue reports (its log: $worker_log)" consumed reports
+    response=$(post "celery/add?x=2&y=3")
+    echo "$response"
+    [[ $response == *"returned 5"* ]] || fail "no result from the Celery worker: $response (its log: $worker_log)"
+    stop_celery
+
+    step "Celery: a Python client calls billing.charge, served by the MDB Billing"
+    echo "\$ python3 examples-ear/celery/reports.py charge acme 1250"
+    response=$(cd "$ROOT/examples-ear/celery" && /usr/bin/python3 reports.py charge acme 1250) \
+        || fail "the Celery client failed: $response"
+    echo "$response"
+    [[ $response == "charged 1250 cents to acme" ]] || fail "unexpected answer from Billing: $response"
+    celery_expected="Charged 1250 cents to acme"
+  else
+    echo "(no python3-celery: the Celery steps are left out)"
+  fi
+
   step "Waiting for the MDBs"
   local expected
   for expected in "Got feed import message for: http://cnn.com/rss/edition.rss" \
@@ -130,6 +170,7 @@ PY
     wait_for 30 "'$expected' in $LOG" logged "$expected"
   done
   [[ -z $kombu_expected ]] || wait_for 30 "'$kombu_expected' in $LOG" logged "$kombu_expected"
+  [[ -z $celery_expected ]] || wait_for 30 "'$celery_expected' in $LOG" logged "$celery_expected"
   ! logged "routing key stock.nasdaq" || fail "stock.nasdaq reached stock-watch, whose binding is *.stock.#"
   echo "all expected messages arrived; stock.nasdaq did not (it matches no binding)"
 

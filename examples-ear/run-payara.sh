@@ -42,7 +42,7 @@ stop_payara() {
   fi
   echo "stopped"
 }
-trap stop_payara EXIT
+trap 'stop_celery; stop_payara' EXIT
 
 check_ports Payara "$HTTP_PORT" "$AS_ADMIN_PORT"
 build_examples

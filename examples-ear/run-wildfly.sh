@@ -64,7 +64,7 @@ stop_wildfly() {
   fi
   echo "stopped"
 }
-trap stop_wildfly EXIT
+trap 'stop_celery; stop_wildfly' EXIT
 
 check_ports WildFly "$HTTP_PORT" "${CONTROLLER#*:}"
 build_examples

@@ -19,6 +19,8 @@ app.conf.update(
     task_default_queue=os.environ.get('WARREN_CELERY_QUEUE', 'celery'),
     worker_hijack_root_logger=False,
     worker_enable_remote_control=False,
+    # every task sends STARTED before its result: Java's client must pass it over (CeleryInteropTest)
+    task_track_started=True,
 )
 
 
@@ -36,6 +38,14 @@ def fail(text):
 def stamp():
     """When it ran, in milliseconds since the epoch: a countdown's test compares it with the send."""
     return int(time.time() * 1000)
+
+
+@app.task(bind=True, name='warren.flaky', max_retries=3)
+def flaky(self, succeed_on):
+    """Retries itself until its retry number reaches succeed_on: RETRY states come before its result."""
+    if self.request.retries < succeed_on:
+        raise self.retry(countdown=0.1)
+    return self.request.retries
 
 
 @app.task(name='warren.record')

@@ -1,9 +1,10 @@
 """A real kombu publisher for src-it's KombuMdbTest.
 
-    python3 kombu_publish.py [--compression=zstd] MESSAGE_ID QUEUE [QUEUE ...]
+    python3 kombu_publish.py [--compression=zstd] [--traceparent=00-TRACE-SPAN-01] MESSAGE_ID QUEUE [QUEUE ...]
 
 Publishes one JSON message, with integer headers beyond 32 bits, to each queue through the default
-exchange with publisher confirms, compressed when asked (zstd needs Debian's python3-zstandard), and prints one JSON object on stdout: the headers sent, the table type
+exchange with publisher confirms, with a W3C traceparent header when asked (as kombu with an
+OpenTelemetry instrumentation sends it), compressed when asked (zstd needs Debian's python3-zstandard), and prints one JSON object on stdout: the headers sent, the table type
 py-amqp wrote for each (the test holds that the wide ones are 'L', which the RabbitMQ Java client alone
 cannot read), and kombu's and py-amqp's versions. Runs with Debian's python3-kombu against 127.0.0.1:5672.
 """
@@ -35,8 +36,17 @@ def written_types(headers):
 
 def main(argv):
     compression = None
-    if argv and argv[0].startswith('--compression='):
-        compression, argv = argv[0].split('=', 1)[1], argv[1:]
+    headers = dict(HEADERS)
+    while argv and argv[0].startswith('--'):
+        option, value = argv[0][2:].split('=', 1)
+        if option == 'compression':
+            compression = value
+        elif option == 'traceparent':
+            headers['traceparent'] = value
+        else:
+            print(__doc__, file=sys.stderr)
+            return 2
+        argv = argv[1:]
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
         return 2
@@ -51,9 +61,9 @@ def main(argv):
     with Connection(BROKER, transport_options={'confirm_publish': True}) as connection:
         producer = Producer(connection.default_channel)
         for queue in queues:
-            producer.publish(BODY, exchange='', routing_key=queue, serializer='json', headers=HEADERS,
+            producer.publish(BODY, exchange='', routing_key=queue, serializer='json', headers=headers,
                              message_id=message_id, retry=False, compression=compression)
-    print(json.dumps({'sent': message_id, 'queues': queues, 'headers': HEADERS,
+    print(json.dumps({'sent': message_id, 'queues': queues, 'headers': headers,
                       'types': written_types(HEADERS), 'kombu': kombu.__version__, 'amqp': amqp.__version__}))
     return 0
 

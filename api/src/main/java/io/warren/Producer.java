@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Predicate;
 
 /**
  * Publishes to one exchange with a default routing key and serializer. Thread-safe: each publish
@@ -187,6 +188,33 @@ public interface Producer {
      * @return a stage that completes with the reply
      */
     CompletionStage<Message> requestAsync(OutgoingMessage message, Duration timeout);
+
+    /**
+     * {@link #request(OutgoingMessage, Duration)} for a responder that may answer with interim
+     * replies before its last one, as Celery's {@code rpc://} backend sends a task's STARTED and
+     * RETRY states before its result: see {@link #requestAsync(OutgoingMessage, Duration, Predicate)}.
+     *
+     * @param message the request; its correlation id is generated unless it sets one
+     * @param timeout how long to wait for the last reply; positive
+     * @param last says whether a reply is the last one; the others are passed over
+     * @return the last reply
+     * @throws RequestTimeoutException when no last reply comes in time, interim ones or not
+     */
+    Message request(OutgoingMessage message, Duration timeout, Predicate<? super Message> last);
+
+    /**
+     * {@link #requestAsync(OutgoingMessage, Duration)} for a responder that may answer with interim
+     * replies before its last one: a reply with the request's correlation id that {@code last} does
+     * not accept is passed over (logged at FINE) and the request waits on, within the same timeout,
+     * for the next one. The predicate runs on the AMQP client's thread that brings each reply: keep
+     * it quick; if it throws, the stage fails with what it threw.
+     *
+     * @param message the request; its correlation id is generated unless it sets one
+     * @param timeout how long to wait for the last reply; positive
+     * @param last says whether a reply is the last one; the others are passed over
+     * @return a stage that completes with the last reply
+     */
+    CompletionStage<Message> requestAsync(OutgoingMessage message, Duration timeout, Predicate<? super Message> last);
 
     /** @return what this producer was made with */
     Settings settings();

@@ -3,11 +3,9 @@ package io.warren.celery;
 import io.warren.ConnectionFactory;
 import io.warren.Message;
 import io.warren.Producer;
+import io.warren.celery.spi.CeleryProtocol;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -27,17 +25,19 @@ import java.util.concurrent.CompletionStage;
  * Tasks are published through the default exchange to the call's queue ({@code celery} unless
  * {@link TaskCall.Builder#queue set}). Results complete their stages on the adapter's threads, as
  * {@link Producer#requestAsync} says, and calls are refused inside a JTA transaction for the same
- * reason. Not supported: groups, chords and chains (Celery's canvas beyond {@code link}), and
- * following a task that retries itself (its first state message, RETRY, fails the stage).
+ * reason. A task's interim states (STARTED with {@code task_track_started=True}, RETRY when it
+ * calls {@code self.retry()}, a custom state of {@code update_state}) are passed over: the call
+ * waits, within its timeout, for the final SUCCESS, FAILURE or REVOKED. Not supported: groups,
+ * chords and chains (Celery's canvas beyond {@code link}).
  */
 public final class CeleryClient {
 
     private final Producer producer;
-    private final Clock clock;
+    private final CeleryProtocol protocol;
 
-    private CeleryClient(Producer producer, Clock clock) {
+    private CeleryClient(Producer producer, CeleryProtocol protocol) {
         this.producer = producer;
-        this.clock = clock;
+        this.protocol = protocol;
     }
 
     /**
@@ -59,7 +59,7 @@ public final class CeleryClient {
                     + "exchange (''), but this producer publishes to exchange '" + producer.settings().exchange()
                     + "'; make it with Producer.to(\"\")");
         }
-        return new CeleryClient(producer, Clock.systemUTC());
+        return new CeleryClient(producer, CeleryProtocol.load());
     }
 
     /**
@@ -70,7 +70,7 @@ public final class CeleryClient {
      * @throws io.warren.WarrenException when it cannot be published
      */
     public String send(TaskCall call) {
-        var message = Protocol.task(call, clock);
+        var message = protocol.task(call);
         producer.publish(message);
         return message.correlationId();
     }
@@ -89,10 +89,10 @@ public final class CeleryClient {
      * @return a stage that completes with the task's return value
      */
     public CompletionStage<Object> call(TaskCall call, Duration timeout) {
-        var message = Protocol.task(call, clock);
+        var message = protocol.task(call);
         String id = message.correlationId();
-        return producer.requestAsync(message, timeout)
-                .thenApply(reply -> Protocol.outcome(call.name(), id, reply(reply)));
+        return producer.requestAsync(message, timeout, protocol::isFinal)
+                .thenApply(reply -> protocol.outcome(call, id, reply));
     }
 
     /**
@@ -105,12 +105,8 @@ public final class CeleryClient {
      * @throws io.warren.RequestTimeoutException when no result came in time
      */
     public Object callAndWait(TaskCall call, Duration timeout) {
-        var message = Protocol.task(call, clock);
-        Message reply = producer.request(message, timeout);
-        return Protocol.outcome(call.name(), message.correlationId(), reply(reply));
-    }
-
-    private static Map<?, ?> reply(Message reply) {
-        return Objects.requireNonNull(reply.payload(Map.class), "the Celery result body");
+        var message = protocol.task(call);
+        Message reply = producer.request(message, timeout, protocol::isFinal);
+        return protocol.outcome(call, message.correlationId(), reply);
     }
 }

@@ -3,12 +3,9 @@ package io.warren.celery;
 import io.warren.DecodeException;
 import io.warren.Message;
 import io.warren.OutgoingMessage;
-import io.warren.TypeRef;
+import io.warren.celery.spi.CeleryProtocol;
 
-import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -58,15 +55,12 @@ public final class CeleryTasks {
         Object run(CeleryTask task) throws Exception;
     }
 
-    private static final TypeRef<List<Object>> BODY = new TypeRef<>() {
-    };
-
     private final Map<String, Handler> handlers;
-    private final Clock clock;
+    private final CeleryProtocol protocol;
 
-    private CeleryTasks(Map<String, Handler> handlers, Clock clock) {
+    private CeleryTasks(Map<String, Handler> handlers, CeleryProtocol protocol) {
         this.handlers = Map.copyOf(handlers);
-        this.clock = clock;
+        this.protocol = protocol;
     }
 
     /** @return a builder of served tasks */
@@ -88,7 +82,7 @@ public final class CeleryTasks {
      * @throws UnknownTaskException when the message is no Celery task or names a task not served here
      */
     public OutgoingMessage serve(Message request) {
-        CeleryTask task = read(request);
+        CeleryTask task = protocol.read(request);
         Handler handler = handlers.get(task.name());
         if (handler == null) {
             throw new UnknownTaskException("Celery task '" + task.name() + "' (id " + task.id() + ") came to queue '"
@@ -97,9 +91,9 @@ public final class CeleryTasks {
                     request.contentType());
         }
         try {
-            return Protocol.success(task.id(), handler.run(task), clock);
+            return protocol.success(task.id(), handler.run(task));
         } catch (Exception failure) {
-            return Protocol.failure(task.id(), failure, clock);
+            return protocol.failure(task.id(), failure);
         }
     }
 
@@ -109,31 +103,7 @@ public final class CeleryTasks {
      * @throws UnknownTaskException when it is no Celery task in protocol v2
      */
     public static CeleryTask read(Message request) {
-        Object name = request.header("task");
-        Object id = request.header("id");
-        if (name == null || id == null) {
-            throw new UnknownTaskException("The message on queue '" + request.queue() + "' is no Celery task: it "
-                    + "lacks the headers 'task' and 'id' of Celery's message protocol v2 (Celery 4 and later; "
-                    + "protocol 1 is not read)", request.contentType());
-        }
-        List<Object> body;
-        try {
-            body = request.payload(BODY);
-        } catch (DecodeException e) {
-            throw new UnknownTaskException("Celery task '" + name + "' on queue '" + request.queue() + "' has a body "
-                    + "Warren cannot read as [args, kwargs, embed]: " + e.getMessage() + " (send it as JSON, Celery's "
-                    + "default task_serializer)", request.contentType());
-        }
-        if (body == null || body.size() < 2 || !(body.get(0) instanceof List<?> args)
-                || !(body.get(1) instanceof Map<?, ?> kwargs)) {
-            throw new UnknownTaskException("Celery task '" + name + "' on queue '" + request.queue() + "' has no "
-                    + "[args, kwargs, embed] body, as Celery's message protocol v2 sends it", request.contentType());
-        }
-        Map<String, Object> named = new LinkedHashMap<>();
-        kwargs.forEach((key, value) -> named.put(String.valueOf(key), value));
-        Object retries = request.header("retries");
-        return new CeleryTask(name.toString(), id.toString(), new ArrayList<>(args), named,
-                retries instanceof Number number ? number.intValue() : 0, request);
+        return CeleryProtocol.load().read(request);
     }
 
     /** Builds {@link CeleryTasks}. */
@@ -164,7 +134,7 @@ public final class CeleryTasks {
             if (handlers.isEmpty()) {
                 throw new IllegalArgumentException("CeleryTasks serves no task: add one with task(name, handler)");
             }
-            return new CeleryTasks(handlers, Clock.systemUTC());
+            return new CeleryTasks(handlers, CeleryProtocol.load());
         }
     }
 }

@@ -65,6 +65,19 @@ final class WildFlyClient implements Contender {
         return server.app().publish(BASE + "publish", run);
     }
 
+    /**
+     * One caller of request and reply: the EJB asks, one request after another, for that long.
+     *
+     * @return requests answered, nanoseconds taken, start, then each round trip in nanoseconds
+     */
+    long[] ask(String queue, int size, double seconds) throws Exception {
+        if (deployedQueue == null) {
+            deploy(IDLE_QUEUE, Bench.CONSUMERS);
+        }
+        return server.app().numbers(server.app().request(BASE + "request?queue=" + queue + "&size=" + size
+                + "&seconds=" + seconds).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
     @Override
     public Double consume(String queue, int size, int count, int consumers, int prefetch) throws Exception {
         if (consumers != Bench.CONSUMERS || prefetch != Bench.PREFETCH) {

@@ -4,10 +4,12 @@ import io.warren.rar.config.AddressRotation;
 import io.warren.rar.config.BrokerProperties;
 import io.warren.rar.inbound.Activations;
 import io.warren.rar.inbound.WarrenActivationSpec;
+import io.warren.rar.metrics.MBeans;
 import io.warren.rar.outbound.WarrenManagedConnectionFactory;
 import io.warren.rar.outbound.Completions;
 import io.warren.rar.serialization.SerializerCache;
 import io.warren.rar.serialization.Serializers;
+import io.warren.rar.tracing.Tracing;
 import jakarta.resource.NotSupportedException;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ActivationSpec;
@@ -18,6 +20,7 @@ import jakarta.resource.spi.TransactionSupport;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
+import javax.management.ObjectName;
 import javax.transaction.xa.XAResource;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -52,6 +55,8 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
             Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
     private final transient Activations activations = new Activations();
     private transient AddressRotation addressRotation;
+    /** io.warren:type=Telemetry, where applications hand Warren their OpenTelemetry (docs/tracing.md) */
+    private transient ObjectName telemetryMBean;
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
@@ -62,6 +67,8 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
         }
         this.bootstrapContext = context;
         this.transactionRegistry = transactionRegistry(context);
+        this.telemetryMBean = MBeans.register(List.of(new String[] {"type", "Telemetry"},
+                new String[] {"name", connectionSettings().connectionName()}), Tracing.applications());
         LOG.info(() -> "Warren " + version() + " started; broker defaults " + brokerPropertiesText()
                 + "; a transacted MDB's delivery is settled " + (transactionRegistry != null
                 ? "after its transaction completes (a Synchronization)"
@@ -108,6 +115,8 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
                 completions = null;
             }
         }
+        MBeans.unregister(telemetryMBean);
+        telemetryMBean = null;
         bootstrapContext = null;
         transactionRegistry = null;
         LOG.info("Warren stopped");

@@ -1,6 +1,7 @@
 package io.warren.it;
 
 import io.warren.it.app.BatchMdb;
+import io.warren.it.app.CeleryMdb;
 import io.warren.it.app.CountedMdb;
 import io.warren.it.app.EchoMdb;
 import io.warren.it.app.FailingMdb;
@@ -12,7 +13,11 @@ import io.warren.it.app.ItApplication;
 import io.warren.it.app.RetryingMdb;
 import io.warren.it.app.RollbackMdb;
 import io.warren.it.app.SlowMdb;
+import io.warren.it.auth.AuthNames;
+import io.warren.it.auth.OAuth2Mdb;
+import io.warren.it.auth.TlsMdb;
 import io.warren.it.database.DatabaseMdb;
+import io.warren.it.telemetry.TelemetryMdb;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -23,6 +28,8 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 import java.io.File;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Builds what the tests deploy: this build's warren.rar, and the test application as a WAR or inside an EAR. */
 final class Deployments {
@@ -31,10 +38,11 @@ final class Deployments {
     static final String EAR = "warren-it-app";
     static final String OUTBOUND_CONNECTION = "warren-it-outbound";
     static final int POOL = 8;
+    private static final String TELEMETRY_CONNECTION = "warren-it-telemetry";
 
     private static final List<Class<?>> MDBS = List.of(EchoMdb.class, FailingMdb.class, RollbackMdb.class, SlowMdb.class,
             HoldingMdb.class, SinkMdb.class, CountedMdb.class, RetryingMdb.class, KombuMdb.class,
-            PriceMdb.class, BatchMdb.class);
+            PriceMdb.class, CeleryMdb.class, BatchMdb.class);
 
     private Deployments() {
     }
@@ -117,22 +125,153 @@ final class Deployments {
         return war;
     }
 
-    private static String webXml(String resourceAdapter, String connectionName) {
+    /**
+     * The authentication application ({@code io.warren.it.auth}) beside a standalone warren.rar: in
+     * every server it defines two connection factories in its web.xml and gives its two MDBs their
+     * broker settings in its ejb-jar.xml, all pointing at the test's node: one signs on by the client
+     * certificate of a key store file (mutual TLS, SASL EXTERNAL), the other with OAuth 2 tokens from
+     * the test's token endpoint. Nothing of the server's own configuration changes.
+     */
+    static WebArchive authWar(AuthNode auth) {
+        Server server = Server.current();
+        WebArchive war = ShrinkWrap.create(WebArchive.class, "warren-it-auth.war")
+                .addPackage(AuthNames.class.getPackage())
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+        Map<String, String> tls = tlsSettings(auth);
+        Map<String, String> oauth2 = oauth2Settings(auth);
+        war.setWebXML(new StringAsset(webXml(server.connectionFactoryAdapter(null), Map.of(
+                AuthNames.TLS_FACTORY, with(tls, "connectionName", AuthNames.TLS_CONNECTION),
+                AuthNames.OAUTH2_FACTORY, with(oauth2, "connectionName", AuthNames.OAUTH2_CONNECTION)))));
+        war.addAsWebInfResource(new StringAsset(ejbJarXml(Map.of(
+                TlsMdb.class.getSimpleName(), with(tls, "connectionName", AuthNames.TLS_MDB_CONNECTION),
+                OAuth2Mdb.class.getSimpleName(), with(oauth2, "connectionName", AuthNames.OAUTH2_MDB_CONNECTION)))),
+                "ejb-jar.xml");
+        List<Class<?>> mdbs = List.of(TlsMdb.class, OAuth2Mdb.class);
+        if (server == Server.WILDFLY) {
+            war.addAsWebInfResource(new StringAsset(jbossEjb3Xml(mdbs, server.mdbBinding(null))), "jboss-ejb3.xml");
+            war.addAsManifestResource(new StringAsset("Dependencies: deployment.warren.rar\n"), "MANIFEST.MF");
+        } else {
+            war.addAsWebInfResource(new StringAsset(glassfishEjbJarXml(mdbs, server.mdbBinding(null))),
+                    "glassfish-ejb-jar.xml");
+        }
+        return war;
+    }
+
+    /**
+     * TelemetryTest's application beside a standalone warren.rar, with warren-cdi: an EJB that publishes, an
+     * MDB, and (for Payara, whose MicroProfile Telemetry each application enables for itself) the OpenTelemetry
+     * set-up exporting to the test's {@link OtlpReceiver}; WildFly's is the server's (src/test/cli).
+     */
+    static WebArchive telemetryWar() {
+        Server server = Server.current();
+        WebArchive war = ShrinkWrap.create(WebArchive.class, "warren-it-telemetry.war")
+                .addPackage(TelemetryMdb.class.getPackage())
+                .addAsLibrary(ShrinkWrap.createFromZipFile(JavaArchive.class, new File(System.getProperty("warren.cdi.jar"))))
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
+                .addAsResource(new StringAsset(String.join("\n",
+                        "otel.sdk.disabled=false",
+                        "otel.service.name=warren-it-telemetry",
+                        "otel.traces.exporter=otlp",
+                        "otel.metrics.exporter=otlp",
+                        "otel.logs.exporter=none",
+                        "otel.exporter.otlp.endpoint=http://127.0.0.1:" + OtlpReceiver.PORT,
+                        "otel.exporter.otlp.protocol=http/protobuf",
+                        "otel.metric.export.interval=1000",
+                        "otel.bsp.schedule.delay=200", "")), "META-INF/microprofile-config.properties");
+        List<Class<?>> mdbs = List.of(TelemetryMdb.class);
+        if (server == Server.WILDFLY) {
+            war.addAsWebInfResource(new StringAsset(jbossEjb3Xml(mdbs, server.mdbBinding(null))), "jboss-ejb3.xml");
+            war.addAsManifestResource(new StringAsset("Dependencies: deployment.warren.rar\n"), "MANIFEST.MF");
+        } else {
+            war.setWebXML(new StringAsset(webXml(server.connectionFactoryAdapter(null), TELEMETRY_CONNECTION)));
+            war.addAsWebInfResource(new StringAsset(glassfishEjbJarXml(mdbs, server.mdbBinding(null))),
+                    "glassfish-ejb-jar.xml");
+        }
+        return war;
+    }
+
+    /** @return the connectionName of the factory TelemetryTest's application publishes with */
+    static String telemetryConnection() {
+        return Server.current() == Server.WILDFLY ? OUTBOUND_CONNECTION : TELEMETRY_CONNECTION;
+    }
+
+    /** The client certificate alone says who Warren is: no user, no password; the host is the one the node's certificate names. */
+    private static Map<String, String> tlsSettings(AuthNode auth) {
+        return Map.of("host", "localhost",
+                "port", String.valueOf(auth.node().tlsPort()),
+                "tls", "true",
+                "trustStore", auth.node().trustStore().toString(),
+                "trustStorePassword", auth.node().trustStorePassword(),
+                "keyStore", auth.certificate().toString(),
+                "keyStorePassword", auth.node().trustStorePassword(),
+                "saslMechanism", "EXTERNAL");
+    }
+
+    private static Map<String, String> oauth2Settings(AuthNode auth) {
+        return Map.of("host", "127.0.0.1",
+                "port", String.valueOf(auth.node().port()),
+                "oauth2TokenEndpoint", auth.tokens().url(),
+                "oauth2ClientId", AuthNode.CLIENT_ID,
+                "oauth2ClientSecret", auth.clientSecret());
+    }
+
+    private static Map<String, String> with(Map<String, String> settings, String key, String value) {
+        Map<String, String> more = new TreeMap<>(settings);
+        more.put(key, value);
+        return more;
+    }
+
+    /** @param mdbs each MDB's name and the activation properties the descriptor adds to its annotation's */
+    private static String ejbJarXml(Map<String, Map<String, String>> mdbs) {
+        StringBuilder beans = new StringBuilder();
+        new TreeMap<>(mdbs).forEach((name, properties) -> beans.append("""
+                    <message-driven>
+                      <ejb-name>%s</ejb-name>
+                      <activation-config>
+                %s      </activation-config>
+                    </message-driven>
+                """.formatted(name, xmlProperties(properties, "activation-config-property",
+                "activation-config-property-name", "activation-config-property-value").indent(4))));
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
-                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                <ejb-jar xmlns="https://jakarta.ee/xml/ns/jakartaee" version="4.0">
+                  <enterprise-beans>
+                %s  </enterprise-beans>
+                </ejb-jar>
+                """.formatted(beans);
+    }
+
+    private static String webXml(String resourceAdapter, String connectionName) {
+        return webXml(resourceAdapter, Map.of("java:app/warren/ConnectionFactory",
+                Map.of("connectionName", connectionName, "host", "127.0.0.1")));
+    }
+
+    /** @param factories each factory's JNDI name and its properties */
+    private static String webXml(String resourceAdapter, Map<String, Map<String, String>> factories) {
+        StringBuilder definitions = new StringBuilder();
+        new TreeMap<>(factories).forEach((name, properties) -> definitions.append("""
                   <connection-factory>
-                    <name>java:app/warren/ConnectionFactory</name>
+                    <name>%s</name>
                     <interface-name>io.warren.ConnectionFactory</interface-name>
                     <resource-adapter>%s</resource-adapter>
                     <max-pool-size>%d</max-pool-size>
                     <min-pool-size>0</min-pool-size>
                     <transaction-support>LocalTransaction</transaction-support>
-                    <property><name>connectionName</name><value>%s</value></property>
-                    <property><name>host</name><value>127.0.0.1</value></property>
-                  </connection-factory>
-                </web-app>
-                """.formatted(resourceAdapter, POOL, connectionName);
+                %s  </connection-factory>
+                """.formatted(name, resourceAdapter, POOL, xmlProperties(properties, "property", "name", "value"))));
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                %s</web-app>
+                """.formatted(definitions);
+    }
+
+    private static String xmlProperties(Map<String, String> properties, String element, String name, String value) {
+        StringBuilder xml = new StringBuilder();
+        new TreeMap<>(properties).forEach((key, text) -> xml.append("""
+                    <%s><%s>%s</%s><%s>%s</%s></%s>
+                """.formatted(element, name, key, name, value, text, value, element)));
+        return xml.toString();
     }
 
     private static String jbossEjb3Xml(List<Class<?>> mdbs, String adapter) {

@@ -8,6 +8,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.testnode.Await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -163,6 +164,50 @@ final class ItBroker implements AutoCloseable {
         }
     }
 
+    /** @return {@link #consumers}, or -1 when the broker cannot say now: for a condition polled by {@link #await} */
+    static int consumersNow(String queue) {
+        try {
+            return consumers(queue);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** @return {@link #unacknowledged}, or -1 when rabbitmqctl cannot say now: for a condition polled by {@link #await} */
+    static int unacknowledgedNow(String queue) {
+        try {
+            return unacknowledged(queue);
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    void deleteExchanges(String... exchanges) throws Exception {
+        try (Channel channel = connection.createChannel()) {
+            for (String exchange : exchanges) {
+                channel.exchangeDelete(exchange);
+            }
+        }
+    }
+
+    boolean exchangeExists(String exchange) {
+        try (Channel channel = connection.createChannel()) {
+            channel.exchangeDeclarePassive(exchange);
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Deletes every exchange whose name starts with the prefix (Celery declares one named as each queue it uses). */
+    void deleteExchangesStartingWith(String prefix) throws Exception {
+        for (String line : rabbitmqctl("list_exchanges", "name").split("\n")) {
+            if (line.strip().startsWith(prefix)) {
+                deleteExchanges(line.strip());
+            }
+        }
+    }
+
     /** Closes, from the broker's side, every connection whose client-provided name contains the text. */
     static void closeConnectionsNamed(String text) throws Exception {
         // the plain listing names each process as rabbitmqctl takes it back (<rabbit@host.N.N.N>); the JSON one does not
@@ -201,30 +246,9 @@ final class ItBroker implements AutoCloseable {
         return connections;
     }
 
-    /**
-     * Waits until the condition holds, failing after the timeout. A condition that took long to
-     * answer ran rabbitmqctl (about a second of CPU each, beside a server on two cores): it is
-     * asked again only after a longer pause.
-     */
+    /** Waits until the condition holds, failing after the timeout ({@link Await}: slow conditions are asked less often). */
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long asked = System.nanoTime();
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            long answered = System.nanoTime();
-            if (answered > deadline) {
-                throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                // polling interval of a bounded wait
-                Thread.sleep(answered - asked > TimeUnit.MILLISECONDS.toNanos(50) ? 250 : 50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what);
-            }
-        }
+        Await.until(what, timeout, condition);
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.io.IOException;
  * A broker-wide setting a test changes, read before the change: {@link #close()} puts back
  * exactly what was there (unsets an application variable that was unset), not what the test
  * thinks the default is. The broker is shared with other test runs and with whoever set it up.
- * (The adapter's harness has the same, as {@code BrokerSetting}; the suites share no test code.)
+ * (The adapter's harness has the same, as {@code BrokerSetting}.)
  */
 final class ItBrokerSetting implements AutoCloseable {
 

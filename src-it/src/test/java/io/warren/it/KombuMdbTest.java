@@ -21,18 +21,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -53,9 +48,6 @@ class KombuMdbTest {
     /** Read by the plain client only: never consumed by an MDB. */
     private static final String PLAIN = "warren.it.kombu.plain";
     private static final Map<String, Long> WIDE = Map.of("ts", 1733560000000L, "big", 1L << 40, "neg", -(1L << 40));
-    private static final String PYTHON = System.getProperty("warren.kombu.python", "/usr/bin/python3");
-    private static final Path SCRIPT = Path.of(System.getProperty("warren.it.kombu.script",
-            Path.of("..", "src", "test", "python", "kombu_publish.py").toString()));
 
     private final ObjectMapper json = new ObjectMapper();
 
@@ -109,7 +101,7 @@ class KombuMdbTest {
     private void receiveKombusMessage() throws Exception {
         try (ItBroker broker = new ItBroker()) {
             // kombu publishes through the default exchange: the queue must exist, which the activation sees to
-            ItBroker.await("the kombu MDB's consumer", WAIT, () -> consumersOf(Queues.KOMBU) == 1);
+            ItBroker.await("the kombu MDB's consumer", WAIT, () -> ItBroker.consumersNow(Queues.KOMBU) == 1);
             long published = System.nanoTime();
             JsonNode sent = kombuPublish("kombu-wide-1", Queues.KOMBU);
             for (String name : WIDE.keySet()) {
@@ -134,7 +126,7 @@ class KombuMdbTest {
             // the first delivery: the MDB's connection read the frame, rather than failing on it and getting it again
             assertFalse(report.at("/redelivered").asBoolean(), "redelivered: " + report);
             ItBroker.await("the kombu message acked", WAIT,
-                    () -> broker.count(Queues.KOMBU) == 0 && unacked(Queues.KOMBU) == 0);
+                    () -> broker.count(Queues.KOMBU) == 0 && ItBroker.unacknowledgedNow(Queues.KOMBU) == 0);
             assertEquals(-1, broker.count(Queues.KOMBU + ".dead-letters"), "nothing dead-lettered");
             System.out.printf("%s: kombu %s (py-amqp %s) published ts, big, neg as 'L'; the MDB received %s, "
                             + "reported %d ms after publishing%n", Server.current(), sent.at("/kombu").asText(),
@@ -152,7 +144,7 @@ class KombuMdbTest {
             assertEquals("application/zstd", report.at("/headers/compression/value").asText(), "compressed: " + report);
             assertEquals(1L << 40, report.at("/payload/n").asLong(), "decompressed and decoded in the server: " + report);
             ItBroker.await("the zstd message acked", WAIT,
-                    () -> broker.count(Queues.KOMBU) == 0 && unacked(Queues.KOMBU) == 0);
+                    () -> broker.count(Queues.KOMBU) == 0 && ItBroker.unacknowledgedNow(Queues.KOMBU) == 0);
             assertEquals(-1, broker.count(Queues.KOMBU + ".dead-letters"), "nothing dead-lettered");
         }
     }
@@ -199,60 +191,6 @@ class KombuMdbTest {
 
     /** As {@link #kombuPublish(String, String...)}, with the script's options, e.g. {@code --compression=zstd}. */
     private JsonNode kombuPublish(List<String> options, String messageId, String... queues) throws Exception {
-        if (!Files.isRegularFile(SCRIPT)) {
-            throw new AssertionError("The kombu publisher script is missing: " + SCRIPT.toAbsolutePath());
-        }
-        List<String> command = new ArrayList<>(List.of(PYTHON, SCRIPT.toString()));
-        command.addAll(options);
-        command.add(messageId);
-        command.addAll(List.of(queues));
-        Path output = Files.createTempFile("kombu-publish", ".out");
-        Path errors = Files.createTempFile("kombu-publish", ".err");
-        try {
-            Process process;
-            try {
-                process = new ProcessBuilder(command).redirectOutput(output.toFile()).redirectError(errors.toFile())
-                        .start();
-            } catch (IOException e) {
-                throw new AssertionError(cannotRun(command, e.toString()), e);
-            }
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new AssertionError("The kombu publisher did not finish within 60 s: " + command);
-            }
-            if (process.exitValue() != 0) {
-                throw new AssertionError(cannotRun(command, "exit code " + process.exitValue() + ":\n"
-                        + Files.readString(errors, StandardCharsets.UTF_8)));
-            }
-            JsonNode report = json.readTree(Files.readString(output, StandardCharsets.UTF_8));
-            assertInstanceOf(String.class, report.at("/sent").textValue(), "the publisher's report: " + report);
-            return report;
-        } finally {
-            Files.delete(output);
-            Files.delete(errors);
-        }
-    }
-
-    private static String cannotRun(List<String> command, String why) {
-        return "The kombu publisher could not run (" + String.join(" ", command) + "): " + why
-                + "\nKombuMdbTest needs Debian's python3-kombu and python3-zstandard (apt-get install python3-kombu"
-                + " python3-zstandard; .ci/run installs them)"
-                + " and its interpreter " + PYTHON + " (another one: -Dwarren.kombu.python=...)";
-    }
-
-    private static int consumersOf(String queue) {
-        try {
-            return ItBroker.consumers(queue);
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    private static int unacked(String queue) {
-        try {
-            return ItBroker.unacknowledged(queue);
-        } catch (Exception e) {
-            return -1;
-        }
+        return KombuPublisher.publish(options, messageId, queues);
     }
 }

@@ -4,7 +4,8 @@ import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestPlan;
 
 /**
- * Deletes the {@code warren.it.*} queues once every class of a server has run. A class cannot do it
+ * Deletes the {@code warren.it.*} queues, and the exchanges of those names Celery and the tests
+ * declare, once every class of a server has run. A class cannot do it
  * itself: its MDBs are undeployed only after its own {@code @AfterAll}, and a queue deleted while
  * they run is declared again by their reconnect.
  */
@@ -14,8 +15,9 @@ public final class LeftoverQueues implements TestExecutionListener {
     public void testPlanExecutionFinished(TestPlan testPlan) {
         try (ItBroker broker = new ItBroker()) {
             broker.deleteQueuesStartingWith("warren.it.");
+            broker.deleteExchangesStartingWith("warren.it.");
         } catch (Exception e) {
-            System.out.println("Could not delete the warren.it.* queues: " + e);
+            System.out.println("Could not delete the warren.it.* queues and exchanges: " + e);
         }
     }
 }

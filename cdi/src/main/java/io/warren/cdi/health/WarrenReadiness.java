@@ -11,7 +11,7 @@ import java.util.List;
  * Warren's readiness: DOWN, with the reasons in its data, while an MDB of this application has
  * fewer consumers than configured, or a Warren connection factory cannot reach the broker; UP
  * otherwise. It reads the adapter's state from its MBeans ({@link WarrenStatus}). A bean only where
- * MicroProfile Health is present: {@link HealthExtension} adds it.
+ * MicroProfile Health is present: {@link io.warren.cdi.OptionalBeans} adds it.
  */
 @Readiness
 public class WarrenReadiness implements HealthCheck {

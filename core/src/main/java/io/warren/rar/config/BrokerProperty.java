@@ -65,7 +65,7 @@ public enum BrokerProperty implements PropertyDeclaration {
     CONNECT_RETRY_MILLIS(wholeNumber(0, Integer.MAX_VALUE), "5000",
             "after a failed outbound connect, how long in milliseconds requests fail at once before the next attempt"),
     REPLY_QUEUE(text(), null,
-            "connection factories only: the queue replies to requests come to, declared if absent (neither exclusive nor auto-delete), one per factory and server; without it, RabbitMQ's direct reply-to (see docs/rpc.md)"),
+            "connection factories only: the queue replies to requests come to, declared if absent (neither exclusive nor auto-delete), one per factory and server (`<replyQueue>.<user>` for a user the container signs on with); without it, RabbitMQ's direct reply-to (see docs/rpc.md)"),
     @BeanPair(type = Integer.class)
     MAX_INBOUND_MESSAGE_BODY_SIZE(wholeNumber(1, Integer.MAX_VALUE), "134217728",
             "largest message body in bytes Warren reads; a larger delivery is not read but dead-lettered with the reason (a fetch returns it without its body, marked x-warren-unreadable), and the connection stays up. The default, 128 MiB, is the most RabbitMQ 3.x accepts");

@@ -62,6 +62,8 @@ final class ConsumerEndpoint {
     private final DeliveryTransaction transaction;
     private final ActivationMetrics metrics;
     private final String description;
+    /** The MDB class's loader: which application's OpenTelemetry records the delivery's span. */
+    private final ClassLoader applicationLoader;
     private MessageEndpoint endpoint;
     private Boolean transacted;
     private boolean warnedNoTransaction;
@@ -75,6 +77,13 @@ final class ConsumerEndpoint {
         this.transaction = registry == null ? new DeliveryTransaction() : null;
         this.metrics = metrics;
         this.description = description;
+        Class<?> bean = Endpoints.beanClass(factory);
+        this.applicationLoader = bean == null ? null : bean.getClassLoader();
+    }
+
+    /** @return the MDB class's class loader, or null when the container does not name the class */
+    ClassLoader applicationLoader() {
+        return applicationLoader;
     }
 
     /**

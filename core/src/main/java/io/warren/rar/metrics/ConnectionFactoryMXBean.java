@@ -28,6 +28,30 @@ public interface ConnectionFactoryMXBean {
 
     double getConfirmLatencyMaxMillis();
 
+    /** @return requests published ({@code Producer.request} and {@code requestAsync}) */
+    long getRequests();
+
+    /** @return requests whose reply arrived; as many as the reply latencies recorded */
+    long getReplies();
+
+    long getRequestTimeouts();
+
+    /** @return mandatory requests the broker returned as unroutable */
+    long getRequestReturns();
+
+    /** @return requests that failed as their reply could no longer arrive (connection lost on direct reply-to) */
+    long getRequestsFailed();
+
+    /** @return replies that matched no waiting request (after the timeout, or twice), dropped */
+    long getRepliesDropped();
+
+    /** @return requests waiting for their replies now */
+    int getRequestsInFlight();
+
+    double getReplyLatencyTotalMillis();
+
+    double getReplyLatencyMaxMillis();
+
     boolean isBlocked();
 
     int getChannelsOpen();

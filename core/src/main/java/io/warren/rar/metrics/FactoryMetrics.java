@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
  * factory's broker connections. Confirms and nacks are not: the client (5.37) counts only the
  * broker's single acks and drops {@code multiple} ones, which the broker sends under load, so they
  * are counted where Warren matches each answer to its message ({@code PendingConfirms}), with the
- * latency from publish to answer.
+ * latency from publish to answer. Requests and their replies are counted where Warren matches each
+ * reply to its request ({@code PendingRequests}), with the latency from publish to reply; their
+ * publishes count among {@link #getPublishes()} too, as the client sees them.
  */
 public final class FactoryMetrics extends AbstractMetricsCollector implements ConnectionFactoryMXBean {
 
@@ -29,6 +31,9 @@ public final class FactoryMetrics extends AbstractMetricsCollector implements Co
 
         /** @return null when the broker can be reached, else why not */
         String checkBroker();
+
+        /** @return how many requests wait for their replies now */
+        int requestsInFlight();
     }
 
     private final String connectionName;
@@ -40,6 +45,12 @@ public final class FactoryMetrics extends AbstractMetricsCollector implements Co
     private final LongAdder returns = new LongAdder();
     private final LongAdder confirmTimeouts = new LongAdder();
     private final Timer confirmLatency = new Timer();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder requestTimeouts = new LongAdder();
+    private final LongAdder requestReturns = new LongAdder();
+    private final LongAdder requestsFailed = new LongAdder();
+    private final LongAdder repliesDropped = new LongAdder();
+    private final Timer replyLatency = new Timer();
     private final AtomicInteger channels = new AtomicInteger();
     private final AtomicInteger connections = new AtomicInteger();
 
@@ -67,6 +78,41 @@ public final class FactoryMetrics extends AbstractMetricsCollector implements Co
     /** No confirm came within the producer's confirm timeout. */
     public void confirmTimedOut() {
         confirmTimeouts.increment();
+    }
+
+    /** A request is about to be published. */
+    public void requestSent() {
+        requests.increment();
+    }
+
+    /** The request counted by {@link #requestSent()} could not be published after all. */
+    public void requestNotSent() {
+        requests.decrement();
+    }
+
+    /** The reply to a request published this long ago arrived. */
+    public void replied(long latencyNanos) {
+        replyLatency.record(latencyNanos);
+    }
+
+    /** No reply came within a request's timeout. */
+    public void requestTimedOut() {
+        requestTimeouts.increment();
+    }
+
+    /** The broker returned a mandatory request that no queue received. */
+    public void requestReturned() {
+        requestReturns.increment();
+    }
+
+    /** A request's reply could no longer arrive (its reply consumer's connection was lost, the factory closed). */
+    public void requestFailed() {
+        requestsFailed.increment();
+    }
+
+    /** A reply matched no waiting request (it came after the timeout, or twice) and was dropped. */
+    public void replyDropped() {
+        repliesDropped.increment();
     }
 
     @Override
@@ -174,6 +220,51 @@ public final class FactoryMetrics extends AbstractMetricsCollector implements Co
     @Override
     public double getConfirmLatencyMaxMillis() {
         return confirmLatency.maxMillis();
+    }
+
+    @Override
+    public long getRequests() {
+        return requests.sum();
+    }
+
+    @Override
+    public long getReplies() {
+        return replyLatency.count();
+    }
+
+    @Override
+    public long getRequestTimeouts() {
+        return requestTimeouts.sum();
+    }
+
+    @Override
+    public long getRequestReturns() {
+        return requestReturns.sum();
+    }
+
+    @Override
+    public long getRequestsFailed() {
+        return requestsFailed.sum();
+    }
+
+    @Override
+    public long getRepliesDropped() {
+        return repliesDropped.sum();
+    }
+
+    @Override
+    public int getRequestsInFlight() {
+        return source.requestsInFlight();
+    }
+
+    @Override
+    public double getReplyLatencyTotalMillis() {
+        return replyLatency.totalMillis();
+    }
+
+    @Override
+    public double getReplyLatencyMaxMillis() {
+        return replyLatency.maxMillis();
     }
 
     @Override

@@ -97,6 +97,11 @@ final class ConnectionHandle implements Connection {
         return managed().inTransaction();
     }
 
+    /** @return the credentials the container signed this handle's managed connection on with */
+    Credentials credentials() {
+        return managed().credentials();
+    }
+
     /** @return the queue's ready messages as the broker counts them */
     long messageCount(String queue) {
         return managed().operations().messageCount(queue);

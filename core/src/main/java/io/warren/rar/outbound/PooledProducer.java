@@ -15,12 +15,16 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 /**
  * A producer that borrows a pooled connection for each publish, so that it is thread-safe and
  * joins whatever transaction the calling thread is in.
  */
 final class PooledProducer implements Producer {
+
+    /** A plain request's: its first reply is its last. */
+    private static final Predicate<Message> ANY_REPLY = reply -> true;
 
     private final WarrenConnectionFactory factory;
     private final Settings settings;
@@ -100,7 +104,12 @@ final class PooledProducer implements Producer {
 
     @Override
     public Message request(OutgoingMessage message, Duration timeout) {
-        CompletableFuture<Message> reply = ask(message, timeout, true);
+        return request(message, timeout, ANY_REPLY);
+    }
+
+    @Override
+    public Message request(OutgoingMessage message, Duration timeout, Predicate<? super Message> last) {
+        CompletableFuture<Message> reply = ask(message, timeout, last, true);
         try {
             // the reply's own timer ends it; this bound only guards against a timer that never ran
             return reply.get(timeout.toNanos() + TimeUnit.SECONDS.toNanos(5), TimeUnit.NANOSECONDS);
@@ -144,7 +153,13 @@ final class PooledProducer implements Producer {
 
     @Override
     public CompletionStage<Message> requestAsync(OutgoingMessage message, Duration timeout) {
-        return ask(message, timeout, false).minimalCompletionStage();
+        return requestAsync(message, timeout, ANY_REPLY);
+    }
+
+    @Override
+    public CompletionStage<Message> requestAsync(OutgoingMessage message, Duration timeout,
+                                                 Predicate<? super Message> last) {
+        return ask(message, timeout, last, false).minimalCompletionStage();
     }
 
     /**
@@ -152,9 +167,14 @@ final class PooledProducer implements Producer {
      *
      * @param waitedOn whether the caller waits on the future and shows it to no one
      */
-    private CompletableFuture<Message> ask(OutgoingMessage message, Duration timeout, boolean waitedOn) {
+    private CompletableFuture<Message> ask(OutgoingMessage message, Duration timeout, Predicate<? super Message> last,
+                                           boolean waitedOn) {
         if (message == null) {
             return CompletableFuture.failedFuture(new WarrenException("A request needs a message, not null"));
+        }
+        if (last == null) {
+            return CompletableFuture.failedFuture(new WarrenException("A request's test of its last reply must not be "
+                    + "null; the request without one takes the first reply"));
         }
         if (timeout == null || timeout.isZero() || timeout.isNegative()) {
             return CompletableFuture.failedFuture(new WarrenException("A request's timeout must be positive, not "
@@ -167,20 +187,23 @@ final class PooledProducer implements Producer {
                 return refusedInTransaction(routingKey);
             }
             boolean declares = !settings.declaredExchanges().isEmpty() || !settings.declaredQueues().isEmpty();
-            if (inTransaction == null || declares) {
+            Credentials signOn = factory.knownSignOn();
+            if (inTransaction == null || declares || signOn == null) {
                 // the container enlists what it hands out in the caller's transaction: where no registry tells,
-                // a borrowed handle does; it also declares what the settings declare. Otherwise no pooled
-                // channel is taken: a request goes out on the factory's reply channel
+                // a borrowed handle does; it also declares what the settings declare, and tells as whom the
+                // container signs on, which the request goes out as. Otherwise no pooled channel is taken: a
+                // request goes out on the factory's reply channel
                 try (ConnectionHandle connection = factory.handle()) {
                     if (connection.inTransaction()) {
                         return refusedInTransaction(routingKey);
                     }
                     connection.publisher().declareFor(settings);
+                    signOn = connection.credentials();
                 }
             }
             OutgoingProperties.Wire wire = Publisher.request(settings, message, serializers);
-            return factory.replies().request(settings.exchange(), routingKey, settings.mandatory(), wire.properties(),
-                    wire.body(), timeout, serializers, waitedOn);
+            return factory.replies(signOn).request(settings.exchange(), routingKey, settings.mandatory(), wire.properties(),
+                    wire.body(), timeout, new PendingRequests.Expectation(serializers, last, waitedOn));
         } catch (WarrenException e) {
             return CompletableFuture.failedFuture(e);
         } catch (RuntimeException e) {

@@ -7,7 +7,7 @@ import io.warren.Message;
 import io.warren.PublishException;
 import io.warren.WarrenException;
 import io.warren.rar.config.BrokerConnector;
-import io.warren.rar.serialization.Serializers;
+import io.warren.rar.metrics.FactoryMetrics;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -67,32 +67,32 @@ final class ReplyConsumer {
      * @param factory the connection factory, for messages
      */
     ReplyConsumer(Source source, String replyQueue, Duration publishBlockedTimeout, Duration retry,
-                  Completions completions, String factory) {
+                  Completions completions, FactoryMetrics metrics, String factory) {
         this.source = source;
         this.replyQueue = replyQueue;
         this.publishBlockedTimeout = publishBlockedTimeout;
         this.retry = retry;
         this.completions = completions;
         this.factory = factory;
-        this.pending = new PendingRequests(completions, factory);
+        this.pending = new PendingRequests(completions, metrics, factory);
     }
 
     /**
      * Publishes a request and returns the future of its reply. Never throws: the caller hands the
      * future on.
      *
-     * @param waitedOn whether the caller only waits on the future and shows it to no one (see {@link PendingRequests#expect})
+     * @param expectation how its replies are read and which ends it (see {@link PendingRequests#expect})
      */
     CompletableFuture<Message> request(String exchange, String routingKey, boolean mandatory,
                                        AMQP.BasicProperties properties, byte[] body, Duration timeout,
-                                       Serializers serializers, boolean waitedOn) {
+                                       PendingRequests.Expectation expectation) {
         String correlationId = properties.getCorrelationId() != null ? properties.getCorrelationId()
                 : UUID.randomUUID().toString();
         AMQP.BasicProperties request = properties.builder().correlationId(correlationId)
                 .replyTo(replyQueue != null ? replyQueue : DIRECT_REPLY_TO).build();
         CompletableFuture<Message> reply;
         try {
-            reply = pending.expect(correlationId, exchange, routingKey, timeout, serializers, waitedOn);
+            reply = pending.expect(correlationId, exchange, routingKey, timeout, expectation);
         } catch (WarrenException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -245,9 +245,9 @@ final class ReplyConsumer {
         return replyQueue != null ? replyQueue : DIRECT_REPLY_TO;
     }
 
-    /** @return how many replies matched no waiting request */
-    long unmatched() {
-        return pending.unmatched();
+    /** @return how many requests wait for their replies */
+    int inFlight() {
+        return pending.size();
     }
 
     /** Fails what waits and closes the channel; the connection factory closes. */

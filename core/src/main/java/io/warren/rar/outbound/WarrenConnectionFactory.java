@@ -56,9 +56,14 @@ public final class WarrenConnectionFactory implements ConnectionFactory, Seriali
         return managedFactory.callerTransaction();
     }
 
-    /** @return the factory's consumer of replies, which also publishes the requests */
-    ReplyConsumer replies() {
-        return managedFactory.replies();
+    /** @return the factory's consumer of replies to requests that go out with these credentials, which publishes them */
+    ReplyConsumer replies(Credentials credentials) {
+        return managedFactory.replies(credentials);
+    }
+
+    /** @return the credentials requests go out with where the container need not be asked, else null */
+    Credentials knownSignOn() {
+        return managedFactory.knownSignOn();
     }
 
     private Object allocate() {

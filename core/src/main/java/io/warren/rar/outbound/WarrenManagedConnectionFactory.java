@@ -56,8 +56,8 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     private transient Completions ownCompletions;
     private transient int live;
     private transient ProducerDeclarations producerDeclarations;
-    /** Volatile: {@link #close()} takes it without waiting for a request that is connecting. */
-    private transient volatile ReplyConsumer replies;
+    /** Volatile: {@link #close()} and monitoring take it without waiting for a request that is connecting. */
+    private transient volatile ReplyConsumers replies;
 
     @Override
     public Object createConnectionFactory(ConnectionManager manager) {
@@ -78,13 +78,9 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
             try {
                 WarrenManagedConnection managed = new WarrenManagedConnection(this, credentials,
                         connections().get(credentials), completions());
+                replyConsumers().signedOn(credentials);
                 if (live++ == 0) {
-                    if (mbean == null) {
-                        mbean = MBeans.register(metrics().nameKeys(), metrics());
-                    }
-                    if (resourceAdapter != null) {
-                        resourceAdapter.register(this);
-                    }
+                    inUse();
                 }
                 return managed;
             } catch (IOException | TimeoutException | RuntimeException e) {
@@ -109,6 +105,16 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
         if (refusal != null) {
             throw new ResourceAllocationException("Cannot open a channel to " + describe() + ": " + refusal
                     + " (publishBlockedTimeoutMillis)");
+        }
+    }
+
+    /** The factory holds a broker connection: its MBean shows it, and the adapter closes it when it stops. */
+    private void inUse() {
+        if (mbean == null) {
+            mbean = MBeans.register(metrics().nameKeys(), metrics());
+        }
+        if (resourceAdapter != null) {
+            resourceAdapter.register(this);
         }
     }
 
@@ -230,6 +236,12 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
                 return "cannot reach the broker at " + describe() + ": " + SharedConnections.describe(e);
             }
         }
+
+        @Override
+        public int requestsInFlight() {
+            ReplyConsumers current = replies;
+            return current == null ? 0 : current.inFlight();
+        }
     }
 
     /**
@@ -264,17 +276,46 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
         return producerDeclarations;
     }
 
-    /**
-     * @return the factory's one consumer of replies to requests, made on first use, on the broker
-     *     connection of the factory's own credentials
-     */
-    synchronized ReplyConsumer replies() {
+    private synchronized ReplyConsumers replyConsumers() {
         if (replies == null) {
-            ConnectionSettings resolved = connectionSettings();
-            replies = new ReplyConsumer(() -> connections().get(Credentials.CONFIGURED), resolved.replyQueue(),
-                    resolved.publishBlockedTimeout(), resolved.connectRetry(), completions(), describe());
+            replies = new ReplyConsumers();
         }
         return replies;
+    }
+
+    /**
+     * @return the consumer of replies to the requests that go out with these credentials, made on
+     *     first use, on their broker connection. Once made, found without the factory's lock, which
+     *     a connection attempt for a managed connection may hold for its whole timeout
+     */
+    ReplyConsumer replies(Credentials credentials) {
+        ReplyConsumers current = replies;
+        ReplyConsumer made = current == null ? null : current.get(credentials);
+        return made != null ? made : repliesMade(credentials);
+    }
+
+    private synchronized ReplyConsumer repliesMade(Credentials credentials) {
+        return replyConsumers().of(credentials, signOn -> {
+            ConnectionSettings resolved = connectionSettings();
+            // two consumers on one named queue would take each other's replies: a sign-on's requests get their own
+            String replyQueue = resolved.replyQueue() == null || signOn.user() == null ? resolved.replyQueue()
+                    : resolved.replyQueue() + "." + signOn.user();
+            // a factory that only asks may never take a managed connection: its requests show all the same
+            inUse();
+            return new ReplyConsumer(() -> connections().get(signOn), replyQueue, resolved.publishBlockedTimeout(),
+                    resolved.connectRetry(), completions(), metrics(),
+                    describe() + (signOn.user() == null ? "" : " as user '" + signOn.user() + "'"));
+        });
+    }
+
+    /**
+     * @return the credentials a request goes out with where the container need not be asked: the
+     *     factory's own, once every managed connection made so far signed on with them; null when a
+     *     request must take a managed connection to learn them
+     */
+    Credentials knownSignOn() {
+        ReplyConsumers current = replies;
+        return current == null ? null : current.knownSignOn();
     }
 
     /** @return the serializers of the calling thread's application */
@@ -300,7 +341,7 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
 
     /** Closes the shared AMQP connections; the resource adapter calls this when it stops. */
     public synchronized void close() {
-        ReplyConsumer closing = replies;
+        ReplyConsumers closing = replies;
         replies = null;
         if (closing != null) {
             // before the connections: its waiting requests fail saying the factory closed

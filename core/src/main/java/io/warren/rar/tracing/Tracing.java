@@ -7,17 +7,27 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * W3C trace context across RabbitMQ, where the adapter can see the OpenTelemetry API: a publish
- * made inside a traced request carries {@code traceparent} (and {@code tracestate}) headers,
- * and a delivery that carries them runs the MDB inside a span whose parent is the publisher's.
+ * W3C trace context across RabbitMQ, and Warren's spans, where the adapter can see the
+ * OpenTelemetry API: a publish made inside a traced request carries {@code traceparent} (and
+ * {@code tracestate}) headers, and a delivery that carries them runs the MDB inside a span whose
+ * parent is the publisher's. Spans are recorded with the {@code OpenTelemetry} the application
+ * registered ({@link ApplicationTelemetry}, done by {@code warren-cdi}), else with the global one.
  * <p>
  * The adapter does not depend on OpenTelemetry: whether its API is visible to the RAR's class
  * loader is decided once, when this class loads. Where it is not, {@link #publish} and
  * {@link #process} return {@link #NONE}, headers stay untouched, and nothing is allocated. Where it
- * is, the work happens only for a publish made while a span is current, or a delivery that carries
- * a {@code traceparent} header; see {@code OpenTelemetryTracing}.
+ * is, the work happens only for a publish made while a span is current or by an application that
+ * registered its OpenTelemetry, or a delivery that carries a {@code traceparent} header or goes to
+ * such an application's MDB; see {@code OpenTelemetryTracing}.
  */
 public abstract class Tracing {
+
+    /**
+     * System property: {@code false} turns Warren's spans off while the trace context still
+     * propagates, for servers run with the OpenTelemetry Java agent, whose amqp-client
+     * instrumentation records the same publishes and deliveries.
+     */
+    public static final String SPANS_PROPERTY = "warren.tracing.spans";
 
     private static final Logger LOG = Logger.getLogger(Tracing.class.getName());
 
@@ -52,24 +62,74 @@ public abstract class Tracing {
     };
 
     /**
-     * A publish: call before building the message's wire properties, close after sending it.
+     * A publish: call before building the message's wire properties, close after sending it. The
+     * application is the one of the publishing thread's context class loader.
      *
      * @param exchange the exchange published to ({@code ""} for the default exchange)
      * @param routingKey the message's routing key
-     * @return the publish span, or {@link #NONE} when no span is current on this thread
+     * @return the publish span, or {@link #NONE} when nothing is traced
      */
     public static Span publish(String exchange, String routingKey) {
-        return TRACING.publishing(exchange, routingKey);
+        try {
+            return TRACING.publishing(exchange, routingKey, Thread.currentThread().getContextClassLoader());
+        } catch (RuntimeException e) {
+            return failed(e);
+        }
     }
 
     /**
      * A delivery to an MDB: call on the delivering thread before the endpoint runs, close after.
      *
      * @param message the delivered message
-     * @return the process span, current until closed, or {@link #NONE} when the message carries no trace
+     * @param application the MDB class's class loader, or null when the container does not say
+     * @return the process span, current until closed, or {@link #NONE} when nothing is traced
      */
-    public static Span process(ReceivedMessage message) {
-        return TRACING.processing(message);
+    public static Span process(ReceivedMessage message, ClassLoader application) {
+        try {
+            return TRACING.processing(message, application);
+        } catch (RuntimeException e) {
+            return failed(e);
+        }
+    }
+
+    /** An application's OpenTelemetry that throws must not fail a publish or a delivery: it goes untraced. */
+    private static Span failed(RuntimeException e) {
+        LOG.log(Level.FINE, "OpenTelemetry failed; the message goes on untraced", e);
+        return NONE;
+    }
+
+    /**
+     * A failed delivery goes back for another attempt: an event on the current (process) span.
+     *
+     * @param attempt the delivery attempt that failed, from 1
+     * @param delayed whether the message waits in a retry queue rather than being requeued at once
+     * @param reason why it failed, or null
+     */
+    public static void retried(int attempt, boolean delayed, Throwable reason) {
+        try {
+            TRACING.retry(attempt, delayed, reason);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /**
+     * A message was dead-lettered (its copy is in the target): an event on the current (process) span.
+     *
+     * @param target where the copy went, as the log names it
+     * @param reason why
+     */
+    public static void deadLettered(String target, String reason) {
+        try {
+            TRACING.deadLetter(target, reason);
+        } catch (RuntimeException e) {
+            failed(e);
+        }
+    }
+
+    /** @return where applications register their OpenTelemetry; one per deployed adapter's class loader */
+    public static ApplicationTelemetry applications() {
+        return TRACING.registry();
     }
 
     /** @return whether this RAR's class loader sees the OpenTelemetry API */
@@ -77,24 +137,50 @@ public abstract class Tracing {
         return TRACING != ABSENT;
     }
 
-    abstract Span publishing(String exchange, String routingKey);
+    abstract Span publishing(String exchange, String routingKey, ClassLoader application);
 
-    abstract Span processing(ReceivedMessage message);
+    abstract Span processing(ReceivedMessage message, ClassLoader application);
+
+    abstract void retry(int attempt, boolean delayed, Throwable reason);
+
+    abstract void deadLetter(String target, String reason);
+
+    abstract ApplicationTelemetry registry();
+
+    static boolean spansRecorded() {
+        return !"false".equalsIgnoreCase(System.getProperty(SPANS_PROPERTY, "true").trim());
+    }
 
     /** Where the OpenTelemetry API is not visible. */
     static final Tracing ABSENT = new Tracing() {
+        private final ApplicationTelemetry refusing = new ApplicationTelemetry(anything -> false,
+                "the OpenTelemetry API is not visible to Warren (docs/tracing.md)", false);
+
         @Override
-        Span publishing(String exchange, String routingKey) {
+        Span publishing(String exchange, String routingKey, ClassLoader application) {
             return NONE;
         }
 
         @Override
-        Span processing(ReceivedMessage message) {
+        Span processing(ReceivedMessage message, ClassLoader application) {
             return NONE;
+        }
+
+        @Override
+        void retry(int attempt, boolean delayed, Throwable reason) {
+        }
+
+        @Override
+        void deadLetter(String target, String reason) {
+        }
+
+        @Override
+        ApplicationTelemetry registry() {
+            return refusing;
         }
     };
 
-    /** What the adapter's classes do here: immutable, one per class loader, so per deployed RAR. */
+    /** What the adapter's classes do here: one per class loader, so per deployed RAR. */
     private static final Tracing TRACING = detect();
 
     /**
@@ -113,7 +199,10 @@ public abstract class Tracing {
         try {
             Tracing tracing = (Tracing) Class.forName(Tracing.class.getPackageName() + ".OpenTelemetryTracing", true,
                     loader).getDeclaredConstructor().newInstance();
-            LOG.info("Trace propagation is on: Warren uses the OpenTelemetry API that the server provides");
+            LOG.info(spansRecorded()
+                    ? "Trace propagation is on: Warren uses the OpenTelemetry API that the server provides, and records"
+                    + " its spans with the OpenTelemetry of each application that bundles warren-cdi, else the global one"
+                    : "Trace propagation is on; Warren records no spans of its own (" + SPANS_PROPERTY + "=false)");
             return tracing;
         } catch (ReflectiveOperationException | LinkageError e) {
             LOG.log(Level.WARNING, "The OpenTelemetry API is visible to Warren but not usable (" + e

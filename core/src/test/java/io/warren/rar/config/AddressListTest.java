@@ -7,7 +7,7 @@ import io.warren.Queue;
 import io.warren.WarrenException;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
-import io.warren.rar.harness.SecondNode;
+import io.warren.testnode.SecondNode;
 import io.warren.rar.harness.SharedNode;
 import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.rar.inbound.WarrenActivationSpec;

@@ -8,6 +8,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.testnode.Await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,10 +38,6 @@ public final class Broker implements AutoCloseable {
      * cluster test) holds none and runs beside either.
      */
     public static final String LOCK = "warren.broker";
-
-    private static final long POLL_MILLIS = 20;
-    private static final long SLOW_POLL_MILLIS = 250;
-    private static final long SLOW_ANSWER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     private Connection connection;
     private final List<String> queues = new ArrayList<>();
@@ -274,30 +271,9 @@ public final class Broker implements AutoCloseable {
         await(what, timeout, condition, () -> "");
     }
 
-    /**
-     * Waits until the condition holds, failing after the timeout with what the state then was. A
-     * condition that took long to answer ran rabbitmqctl (about a second of CPU for each call, on
-     * two cores shared by the whole suite): it is asked again only after a longer pause.
-     */
+    /** Waits until the condition holds, failing after the timeout with what the state then was ({@link Await}). */
     public static void await(String what, Duration timeout, BooleanSupplier condition, Supplier<String> state) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            long asked = System.nanoTime();
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            long answered = System.nanoTime();
-            if (answered > deadline) {
-                throw new AssertionError("Timed out after " + timeout + " waiting for " + what + " " + state.get());
-            }
-            try {
-                // polling interval of a bounded wait, not synchronisation
-                Thread.sleep(answered - asked > SLOW_ANSWER_NANOS ? SLOW_POLL_MILLIS : POLL_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("Interrupted waiting for " + what);
-            }
-        }
+        Await.until(what, timeout, condition, state);
     }
 
     /** Deletes what the test named, even when the test failed. */

@@ -2,6 +2,7 @@ package io.warren.rar.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.warren.testnode.SecondNode;
 
 import java.time.Duration;
 import java.util.ArrayList;

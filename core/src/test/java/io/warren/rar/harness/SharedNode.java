@@ -1,5 +1,6 @@
 package io.warren.rar.harness;
 
+import io.warren.testnode.SecondNode;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ExtensionContext.Namespace;
 import org.junit.jupiter.api.extension.ExtensionContext.Store.CloseableResource;

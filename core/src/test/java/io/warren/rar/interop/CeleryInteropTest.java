@@ -74,6 +74,17 @@ class CeleryInteropTest {
     }
 
     @Test
+    void aTaskThatRetriesItselfIsFollowedThroughItsStartedAndRetryStatesToItsResult() throws Exception {
+        // the worker sends STARTED before each run (task_track_started) and RETRY before each retry
+        celery.startWorker(queue, broker, WAIT);
+        Object retries = client().callAndWait(TaskCall.of("warren.flaky").args(2).queue(queue).build(), WAIT);
+        assertEquals(2, ((Number) retries).intValue(), celery::log);
+        Object async = client().call(TaskCall.of("warren.flaky").args(1).queue(queue).build(), WAIT)
+                .toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(1, ((Number) async).intValue(), celery::log);
+    }
+
+    @Test
     void aCeleryTaskThatRaisesFailsTheStageWithCelerysExceptionTypeAndMessage() throws Exception {
         celery.startWorker(queue, broker, WAIT);
         var stage = client().call(TaskCall.of("warren.fail").args("no such account").queue(queue).build(), WAIT)

@@ -1,9 +1,15 @@
 package io.warren.rar.outbound;
 
 import io.warren.Connection;
+import io.warren.ConnectionFactory;
+import io.warren.Message;
+import io.warren.OutgoingMessage;
+import io.warren.Producer;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import jakarta.resource.ResourceException;
+import jakarta.resource.spi.ConnectionManager;
+import jakarta.resource.spi.ConnectionRequestInfo;
 import jakarta.resource.spi.ManagedConnection;
 import jakarta.resource.spi.ManagedConnectionFactory;
 import jakarta.resource.spi.security.PasswordCredential;
@@ -13,8 +19,12 @@ import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import javax.security.auth.Subject;
+import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -112,5 +122,62 @@ class SignOnTest {
                 () -> managedFactory.createManagedConnection(subject(managedFactory, "wrong-pw"), null));
         assertNotNull(error.getMessage());
         assertTrue(!error.getMessage().contains("wrong-pw") && !error.getMessage().contains(password), error.getMessage());
+    }
+
+    /** A container that signs every connection of the factory on with one subject, keeping one managed connection. */
+    private static final class SigningOnContainer implements ConnectionManager {
+        private static final long serialVersionUID = 1L;
+        private final transient Subject subject;
+        private transient ManagedConnection managed;
+
+        SigningOnContainer(Subject subject) {
+            this.subject = subject;
+        }
+
+        @Override
+        public synchronized Object allocateConnection(ManagedConnectionFactory factory, ConnectionRequestInfo info)
+                throws ResourceException {
+            if (managed == null) {
+                managed = factory.createManagedConnection(subject, info);
+            }
+            return managed.getConnection(subject, info);
+        }
+
+        synchronized void destroy() throws ResourceException {
+            if (managed != null) {
+                managed.destroy();
+            }
+        }
+    }
+
+    @Test
+    void aRequestGoesOutAsTheUserTheContainerSignedOnWithNotAsTheFactorysOwn() throws Exception {
+        // the signed-on user may publish nowhere: a request that went out as the factory's own user (guest) would be answered
+        Broker.rabbitmqctl("set_permissions", "-p", "/", user, ".*", "^$", ".*");
+        WarrenManagedConnectionFactory managedFactory = factory[0];
+        SigningOnContainer container = new SigningOnContainer(subject(managedFactory, password));
+        ConnectionFactory signedOn = (ConnectionFactory) managedFactory.createConnectionFactory(container);
+        String queue = "warren.test.signon-rpc." + UUID.randomUUID().toString().substring(0, 8);
+        try (Broker broker = new Broker(); com.rabbitmq.client.Channel responder = broker.channel()) {
+            broker.cleanUpQueue(queue);
+            responder.queueDeclare(queue, false, false, false, null);
+            responder.basicConsume(queue, true, (tag, request) -> responder.basicPublish("",
+                    request.getProperties().getReplyTo(), new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                            .correlationId(request.getProperties().getCorrelationId()).build(),
+                    request.getBody()), tag -> { });
+            CompletableFuture<Message> reply = signedOn.producer(Producer.to("").routingKey(queue).serializer("text")
+                    .build()).requestAsync(OutgoingMessage.of("as whom?").build(), Duration.ofSeconds(60))
+                    .toCompletableFuture();
+
+            ExecutionException refused = assertThrows(ExecutionException.class, () -> reply.get(30, TimeUnit.SECONDS),
+                    "published as the signed-on user, whom the broker refuses; not answered as guest");
+            String message = refused.getCause().getMessage();
+            assertTrue(message.contains("ACCESS_REFUSED") && message.contains("as user '" + user + "'"), message);
+            String connections = Broker.rabbitmqctl("list_connections", "user", "client_properties");
+            assertTrue(connections.lines().anyMatch(line -> line.startsWith(user)
+                    && line.contains(harness.connectionName())), connections);
+        } finally {
+            container.destroy();
+        }
     }
 }

@@ -39,7 +39,7 @@ class TracePropagationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final AttributeKey<String> SYSTEM = AttributeKey.stringKey("messaging.system");
-    private static final AttributeKey<String> OPERATION = AttributeKey.stringKey("messaging.operation");
+    private static final AttributeKey<String> OPERATION = AttributeKey.stringKey("messaging.operation.type");
     private static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("messaging.destination.name");
     private static final AttributeKey<String> ROUTING_KEY =
             AttributeKey.stringKey("messaging.rabbitmq.destination.routing_key");
@@ -120,7 +120,7 @@ class TracePropagationTest {
 
         assertEquals("publish amq.default", publish.getName());
         assertEquals("rabbitmq", publish.getAttributes().get(SYSTEM));
-        assertEquals("publish", publish.getAttributes().get(OPERATION));
+        assertEquals("send", publish.getAttributes().get(OPERATION));
         assertEquals("amq.default", publish.getAttributes().get(DESTINATION));
         assertEquals(queue, publish.getAttributes().get(ROUTING_KEY));
         assertEquals("process " + queue, process.getName());
@@ -128,6 +128,7 @@ class TracePropagationTest {
         assertEquals("process", process.getAttributes().get(OPERATION));
         assertEquals("amq.default", process.getAttributes().get(DESTINATION));
         assertEquals(queue, process.getAttributes().get(ROUTING_KEY));
+        assertEquals(queue, process.getAttributes().get(AttributeKey.stringKey("messaging.destination.subscription.name")));
 
         assertEquals("00-" + traceId + "-" + publish.getSpanId() + "-01", traceparents.get(0));
         assertEquals(process.getSpanId(), currentInMdb.get(0).getSpanId(), "the MDB runs inside the process span");
@@ -180,5 +181,95 @@ class TracePropagationTest {
         assertEquals(traceId, currentInMdb.get(0).getTraceId());
         assertEquals(parent, currentInMdb.get(0).getSpanId());
         assertTrue(currentInMdb.get(0).isRemote());
+    }
+
+    /**
+     * As warren-cdi does in WildFly and Payara, whose OpenTelemetry is the application's (from CDI),
+     * not a global one: the application's spans record every publish and delivery of it, a publish
+     * with no span current starting a trace of its own.
+     */
+    @Test
+    void anApplicationsRegisteredOpenTelemetryRecordsItsPublishesAndDeliveries() throws Exception {
+        GlobalOpenTelemetry.resetForTest();
+        sdk = OpenTelemetrySdk.builder()
+                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+                .build();
+        ClassLoader application = Thread.currentThread().getContextClassLoader();
+        assertEquals("", Tracing.applications().register(sdk, application));
+        try (Harness.Deployment deployment = harness.deploy(spec(), mdb)) {
+            producer().publish(Map.of("order", 6));
+            Broker.await("the delivery", WAIT, () -> currentInMdb.size() == 1);
+            Broker.await("the process span", WAIT, () -> spans.getFinishedSpanItems().size() == 2);
+        } finally {
+            Tracing.applications().unregister(application);
+        }
+        SpanData publish = only(SpanKind.PRODUCER);
+        SpanData process = only(SpanKind.CONSUMER);
+        assertFalse(publish.getParentSpanContext().isValid(), "no span was current: the publish starts the trace");
+        assertEquals(publish.getTraceId(), process.getTraceId());
+        assertEquals(publish.getSpanId(), process.getParentSpanId());
+        assertEquals(process.getSpanId(), currentInMdb.get(0).getSpanId());
+        assertEquals("00-" + publish.getTraceId() + "-" + publish.getSpanId() + "-01", traceparents.get(0));
+        assertEquals(0, Tracing.applications().getApplications(), "unregistered");
+    }
+
+    @Test
+    void retriesAndTheDeadLetterAreEventsOfTheDeliveriesSpans() throws Exception {
+        broker.cleanUpQueue(queue + ".dead-letters");
+        Span request = registerSdk().getTracer("test").spanBuilder("request").startSpan();
+        TestEndpointFactory failing = new TestEndpointFactory(false, message -> {
+            currentInMdb.add(Span.current().getSpanContext());
+            throw new IllegalStateException("cannot handle it");
+        });
+        WarrenActivationSpec spec = spec();
+        spec.setMaxDeliveries("2");
+        try (Harness.Deployment deployment = harness.deploy(spec, failing)) {
+            try (Scope inRequest = request.makeCurrent()) {
+                producer().publish(Map.of("order", 7));
+            } finally {
+                request.end();
+            }
+            Broker.await("both deliveries' spans", WAIT, () -> spans.getFinishedSpanItems().stream()
+                    .filter(span -> span.getKind() == SpanKind.CONSUMER).count() == 2);
+        }
+        List<SpanData> processes = spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getKind() == SpanKind.CONSUMER).toList();
+        SpanData first = processes.get(0);
+        SpanData second = processes.get(1);
+        assertEquals(List.of("warren.retry"), first.getEvents().stream().map(event -> event.getName()).toList());
+        assertEquals(1L, first.getEvents().get(0).getAttributes().get(AttributeKey.longKey("warren.delivery.attempt")));
+        assertTrue(first.getEvents().get(0).getAttributes().get(AttributeKey.stringKey("warren.reason"))
+                .contains("cannot handle it"), first.getEvents().toString());
+        assertEquals(List.of("warren.dead_letter"), second.getEvents().stream().map(event -> event.getName()).toList());
+        assertTrue(second.getEvents().get(0).getAttributes().get(AttributeKey.stringKey("warren.dead_letter.target"))
+                .contains(queue + ".dead-letters"), second.getEvents().toString());
+        assertEquals(first.getParentSpanId(), second.getParentSpanId(), "both deliveries continue the publish span");
+        assertEquals(1, broker.messageCount(queue + ".dead-letters"));
+    }
+
+    /** For the Java agent's users: {@code warren.tracing.spans=false} keeps the propagation and records nothing of Warren's. */
+    @Test
+    void withSpansOffThePublishCarriesTheCallersSpanAndNoSpanIsRecorded() {
+        Tracing tracing;
+        System.setProperty(Tracing.SPANS_PROPERTY, "false");
+        try {
+            tracing = new OpenTelemetryTracing();
+        } finally {
+            System.clearProperty(Tracing.SPANS_PROPERTY);
+        }
+        Span request = registerSdk().getTracer("test").spanBuilder("request").startSpan();
+        ClassLoader application = Thread.currentThread().getContextClassLoader();
+        assertTrue(tracing.registry().register(sdk, application).contains("spans are off"));
+        com.rabbitmq.client.AMQP.BasicProperties sent;
+        try (Scope inRequest = request.makeCurrent();
+             Tracing.Span span = tracing.publishing("orders", "new", application)) {
+            sent = span.inject(new com.rabbitmq.client.AMQP.BasicProperties());
+        } finally {
+            request.end();
+        }
+        assertEquals("00-" + request.getSpanContext().getTraceId() + "-" + request.getSpanContext().getSpanId() + "-01",
+                sent.getHeaders().get("traceparent").toString(), "the caller's span travels");
+        assertEquals(List.of("request"), spans.getFinishedSpanItems().stream().map(SpanData::getName).toList(),
+                "no span of Warren's");
     }
 }

@@ -45,10 +45,10 @@ class TracingCostTest {
         for (int run = 0; run < 2; run++) {
             before = allocatedBytes();
             for (int i = 0; i < MESSAGES; i++) {
-                try (Tracing.Span span = tracing.publishing("orders", "new")) {
+                try (Tracing.Span span = tracing.publishing("orders", "new", TracingCostTest.class.getClassLoader())) {
                     assertSame(PROPERTIES, span.inject(PROPERTIES));
                 }
-                try (Tracing.Span span = tracing.processing(message)) {
+                try (Tracing.Span span = tracing.processing(message, TracingCostTest.class.getClassLoader())) {
                     assertSame(Tracing.NONE, span);
                 }
             }

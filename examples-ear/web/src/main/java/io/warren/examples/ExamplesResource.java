@@ -5,6 +5,7 @@ import io.warren.examples.feed.FeedService;
 import io.warren.examples.media.MediaFile;
 import io.warren.examples.media.MediaService;
 import io.warren.examples.poll.PollingService;
+import io.warren.examples.celery.ReportService;
 import io.warren.examples.prices.PriceService;
 import io.warren.examples.prices.Quote;
 import io.warren.examples.stocks.StockService;
@@ -47,6 +48,9 @@ public class ExamplesResource {
 
     @Inject
     PriceService prices;
+
+    @Inject
+    ReportService reports;
 
     @POST
     @Path("events")
@@ -115,5 +119,12 @@ public class ExamplesResource {
         Quote quote = prices.ask(product);
         return quote.error() != null ? "error reply from PriceQuoter: " + quote.error() + "\n"
                 : "price of " + quote.product() + ": " + quote.price() + " (answered by PriceQuoter)\n";
+    }
+
+    /** Calls the Python Celery task reports.add and answers with its result. */
+    @POST
+    @Path("celery/add")
+    public String celeryAdd(@QueryParam("x") @DefaultValue("2") long x, @QueryParam("y") @DefaultValue("3") long y) {
+        return "reports.add(" + x + ", " + y + ") returned " + reports.add(x, y) + "\n";
     }
 }

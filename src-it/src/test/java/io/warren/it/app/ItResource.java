@@ -21,6 +21,12 @@ public class ItResource {
     @EJB
     AskerBean asker;
 
+    @EJB
+    CeleryBean celery;
+
+    @EJB
+    KombuClientBean kombu;
+
     @POST
     @Path("load")
     public String load(@QueryParam("prefix") String prefix, @QueryParam("count") int count) {
@@ -36,11 +42,7 @@ public class ItResource {
             publisher.publishLoadWithoutTransaction(prefix, count);
             return "published " + count;
         } catch (RuntimeException e) {
-            Throwable cause = e;
-            while (cause.getCause() != null && !(cause instanceof WarrenException)) {
-                cause = cause.getCause();
-            }
-            return "failed: " + cause.getMessage();
+            return failed(e);
         }
     }
 
@@ -59,11 +61,7 @@ public class ItResource {
             publisher.publishInTransaction(count, false);
             return "committed";
         } catch (RuntimeException e) {
-            StringBuilder failure = new StringBuilder("failed:");
-            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-                failure.append(' ').append(cause.getMessage());
-            }
-            return failure.toString();
+            return failedWithEveryCause(e);
         }
     }
 
@@ -100,6 +98,62 @@ public class ItResource {
         return "sent";
     }
 
+    /** Calls a task of the Celery worker: "result ...", "raised ...", or "failed: " and the reason. */
+    @POST
+    @Path("celery")
+    public String celery(@QueryParam("task") String task, @QueryParam("x") int x, @QueryParam("y") int y,
+                         @QueryParam("text") String text) {
+        try {
+            return switch (task) {
+                case "add" -> celery.add(x, y, 10);
+                case "fail" -> celery.fail(text);
+                case "add-in-transaction" -> celery.addInTransaction(x, y);
+                default -> throw new IllegalArgumentException("no such task: " + task);
+            };
+        } catch (RuntimeException e) {
+            return failed(e);
+        }
+    }
+
+    @POST
+    @Path("simple-queue")
+    public String simpleQueue() {
+        return kombu.simpleQueue();
+    }
+
+    /** Publishes with a retry policy, in a transaction or not: "published", or "failed: " and every cause. */
+    @POST
+    @Path("retry-publish")
+    public String retryPublish(@QueryParam("text") String text, @QueryParam("transaction") boolean transaction) {
+        try {
+            if (transaction) {
+                kombu.publishWithRetryInTransaction(text);
+            } else {
+                kombu.publishWithRetry(text);
+            }
+            return "published";
+        } catch (RuntimeException e) {
+            return failedWithEveryCause(e);
+        }
+    }
+
+    private static String failedWithEveryCause(RuntimeException e) {
+        StringBuilder failure = new StringBuilder("failed:");
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            failure.append(' ').append(cause.getMessage());
+        }
+        return failure.toString();
+    }
+
+    /** @return "failed: " and the message of the first WarrenException among the causes (or of the last cause) */
+    private static String failed(RuntimeException e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && !(cause instanceof WarrenException)) {
+            cause = cause.getCause();
+        }
+        return "failed: " + cause.getMessage();
+    }
+
     /** Asks the price MDB: the answer, or "failed: " and the reason the test reads. */
     @POST
     @Path("ask")
@@ -111,11 +165,7 @@ public class ItResource {
                 default -> asker.ask(product);
             };
         } catch (RuntimeException e) {
-            Throwable cause = e;
-            while (cause.getCause() != null && !(cause instanceof WarrenException)) {
-                cause = cause.getCause();
-            }
-            return "failed: " + cause.getMessage();
+            return failed(e);
         }
     }
 }

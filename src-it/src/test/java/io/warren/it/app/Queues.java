@@ -24,6 +24,17 @@ public final class Queues {
     public static final String KOMBU_DONE = "warren.it.kombu.done";
     /** What {@link PriceMdb} answers requests on (RequestReplyTest). */
     public static final String PRICES = "warren.it.prices";
+    /** What the Celery worker CeleryTest starts consumes: {@link CeleryBean} sends it tasks. */
+    public static final String CELERY_WORKER = "warren.it.celery.worker";
+    /** What {@link CeleryMdb} serves Celery tasks on, called by a Python Celery client (CeleryTest). */
+    public static final String CELERY_JAVA = "warren.it.celery.java";
+    /** {@link KombuClientBean}'s SimpleQueue (KombuClientTest). */
+    public static final String SIMPLE = "warren.it.simple";
+    /** The exchange {@link KombuClientBean}'s retrying producer declares, bound to {@link #RETRIED}. */
+    public static final String RETRY_EXCHANGE = "warren.it.retry-exchange";
+    public static final String RETRIED = "warren.it.retried";
+    /** An exchange that never exists: a publish there in a transaction fails its commit. */
+    public static final String MISSING_EXCHANGE = "warren.it.missing-exchange";
 
     private Queues() {
     }

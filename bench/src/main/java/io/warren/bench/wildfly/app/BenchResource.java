@@ -17,6 +17,9 @@ public class BenchResource {
     @EJB
     private Publisher publisher;
 
+    @EJB
+    private Requester requester;
+
     @Inject
     private Deliveries deliveries;
 
@@ -27,6 +30,17 @@ public class BenchResource {
                           @QueryParam("confirms") boolean confirms) throws InterruptedException {
         long[] outcome = publisher.publish(queue, size, seconds, max, confirms);
         return outcome[0] + " " + outcome[1] + " " + outcome[2];
+    }
+
+    @POST
+    @Path("request")
+    public String request(@QueryParam("queue") String queue, @QueryParam("size") int size,
+                          @QueryParam("seconds") double seconds) {
+        StringBuilder answer = new StringBuilder();
+        for (long number : requester.ask(queue, size, seconds)) {
+            answer.append(number).append(' ');
+        }
+        return answer.toString().trim();
     }
 
     @POST

@@ -1,4 +1,4 @@
-package io.warren.rar.harness;
+package io.warren.testnode;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,6 +1,14 @@
-package io.warren.celery;
+package io.warren.rar.celery;
 
+import io.warren.DecodeException;
+import io.warren.Message;
 import io.warren.OutgoingMessage;
+import io.warren.TypeRef;
+import io.warren.celery.CeleryTask;
+import io.warren.celery.CeleryTaskException;
+import io.warren.celery.TaskCall;
+import io.warren.celery.UnknownTaskException;
+import io.warren.celery.spi.CeleryProtocol;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,29 +21,35 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
  * Celery's message protocol v2 and its {@code rpc://} result message, as Celery 5.2 writes them
  * ({@code celery/app/amqp.py} {@code as_task_v2}, {@code celery/backends/rpc.py}). One place for the
- * wire format, used both ways.
+ * wire format, used both ways: by the API's {@code CeleryClient} and {@code CeleryTasks}, which find
+ * it with {@link java.util.ServiceLoader}. Immutable.
  */
-final class Protocol {
+public final class CeleryWireFormat implements CeleryProtocol {
 
     /** Celery's ISO 8601 with an explicit offset, as Python's {@code isoformat()} of an aware datetime. */
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSxxx")
             .withZone(ZoneOffset.UTC);
     private static final int MAX_REPR = 1024;
     private static final int MAX_TRACEBACK = 8192;
-    static final String SUCCESS = "SUCCESS";
-    static final String FAILURE = "FAILURE";
-    static final String REVOKED = "REVOKED";
+    private static final String SUCCESS = "SUCCESS";
+    private static final String FAILURE = "FAILURE";
+    private static final String REVOKED = "REVOKED";
+    private static final TypeRef<List<Object>> BODY = new TypeRef<>() {
+    };
+    /** Celery's {@code READY_STATES}: a result message in any other state (STARTED, RETRY, custom) is interim. */
+    private static final Set<String> FINAL = Set.of(SUCCESS, FAILURE, REVOKED);
 
-    private Protocol() {
-    }
+    private final Clock clock = Clock.systemUTC();
 
     /** @return the task message of the call, with its id (a new UUID unless the call names one) */
-    static OutgoingMessage task(TaskCall call, Clock clock) {
+    @Override
+    public OutgoingMessage task(TaskCall call) {
         String id = call.id() != null ? call.id() : UUID.randomUUID().toString();
         Instant eta = call.eta() != null ? call.eta()
                 : call.countdown() != null ? clock.instant().plus(call.countdown()) : null;
@@ -93,12 +107,14 @@ final class Protocol {
     }
 
     /** @return the result message of a task that returned the value */
-    static OutgoingMessage success(String taskId, Object value, Clock clock) {
-        return result(taskId, SUCCESS, value, null, clock);
+    @Override
+    public OutgoingMessage success(String taskId, Object value) {
+        return result(taskId, SUCCESS, value, null);
     }
 
     /** @return the result message of a task that threw the failure, as Celery's JSON encodes exceptions */
-    static OutgoingMessage failure(String taskId, Throwable failure, Clock clock) {
+    @Override
+    public OutgoingMessage failure(String taskId, Throwable failure) {
         Map<String, Object> exception = new LinkedHashMap<>();
         if (failure instanceof CeleryTaskException celery) {
             exception.put("exc_type", celery.type());
@@ -110,10 +126,10 @@ final class Protocol {
             exception.put("exc_message", List.of(String.valueOf(failure.getMessage())));
             exception.put("exc_module", null);
         }
-        return result(taskId, FAILURE, exception, traceback(failure), clock);
+        return result(taskId, FAILURE, exception, traceback(failure));
     }
 
-    private static OutgoingMessage result(String taskId, String status, Object value, String traceback, Clock clock) {
+    private OutgoingMessage result(String taskId, String status, Object value, String traceback) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("task_id", taskId);
         body.put("status", status);
@@ -131,8 +147,26 @@ final class Protocol {
         return trace.length() <= MAX_TRACEBACK ? trace : trace.substring(0, MAX_TRACEBACK) + "...";
     }
 
-    /** @return the task's result, or throws its failure; any state but SUCCESS and FAILURE is refused */
-    static Object outcome(String taskName, String taskId, Map<?, ?> body) {
+    /**
+     * @return whether the result message ends its task: its state is final, or it is no Celery result
+     *     message at all (which {@link #outcome} then refuses, rather than wait out the timeout)
+     */
+    @Override
+    public boolean isFinal(Message reply) {
+        Object body = reply.payload(Object.class);
+        return !(body instanceof Map<?, ?> result && result.get("status") instanceof String status)
+                || FINAL.contains(status);
+    }
+
+    /** @return the task's result, or throws its failure; a state not final is refused */
+    @Override
+    public Object outcome(TaskCall call, String taskId, Message reply) {
+        String taskName = call.name();
+        if (!(reply.payload(Object.class) instanceof Map<?, ?> body)) {
+            throw new CeleryTaskException("UnexpectedResult", null, "Celery task '" + taskName + "' (id " + taskId
+                    + ") was answered with no result object, but " + reply.contentType() + " " + reply.body().length
+                    + " bytes: is the worker's result_backend 'rpc://' and its result_serializer JSON?", null, taskId);
+        }
         Object status = body.get("status");
         if (SUCCESS.equals(status)) {
             return body.get("result");
@@ -145,9 +179,42 @@ final class Protocol {
                     body.get("traceback") == null ? null : String.valueOf(body.get("traceback")), taskId);
         }
         throw new CeleryTaskException("UnexpectedState", null, "Celery task '" + taskName + "' (id " + taskId
-                + ") answered with state " + status + "; Warren reads only the final SUCCESS or FAILURE. A task that "
-                + "calls self.retry(), or task_track_started=True, sends an earlier state first: see docs/interop.md",
+                + ") answered with state " + status + "; Warren reads only the final SUCCESS, FAILURE or REVOKED",
                 null, taskId);
+    }
+
+    /**
+     * @param request a message
+     * @return the Celery task it carries
+     * @throws UnknownTaskException when it is no Celery task in protocol v2
+     */
+    @Override
+    public CeleryTask read(Message request) {
+        Object name = request.header("task");
+        Object id = request.header("id");
+        if (name == null || id == null) {
+            throw new UnknownTaskException("The message on queue '" + request.queue() + "' is no Celery task: it "
+                    + "lacks the headers 'task' and 'id' of Celery's message protocol v2 (Celery 4 and later; "
+                    + "protocol 1 is not read)", request.contentType());
+        }
+        List<Object> body;
+        try {
+            body = request.payload(BODY);
+        } catch (DecodeException e) {
+            throw new UnknownTaskException("Celery task '" + name + "' on queue '" + request.queue() + "' has a body "
+                    + "Warren cannot read as [args, kwargs, embed]: " + e.getMessage() + " (send it as JSON, Celery's "
+                    + "default task_serializer)", request.contentType());
+        }
+        if (body == null || body.size() < 2 || !(body.get(0) instanceof List<?> args)
+                || !(body.get(1) instanceof Map<?, ?> kwargs)) {
+            throw new UnknownTaskException("Celery task '" + name + "' on queue '" + request.queue() + "' has no "
+                    + "[args, kwargs, embed] body, as Celery's message protocol v2 sends it", request.contentType());
+        }
+        Map<String, Object> named = new LinkedHashMap<>();
+        kwargs.forEach((key, value) -> named.put(String.valueOf(key), value));
+        Object retries = request.header("retries");
+        return new CeleryTask(name.toString(), id.toString(), new ArrayList<>(args), named,
+                retries instanceof Number number ? number.intValue() : 0, request);
     }
 
     private static String message(Object excMessage) {

@@ -1,4 +1,4 @@
-package io.warren.rar.harness;
+package io.warren.testnode;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -80,7 +80,7 @@ public final class SecondNode implements AutoCloseable {
     }
 
     /** Starts a node for plain AMQP under that node name, e.g. {@code c1@localhost} (a cluster member). */
-    static SecondNode plain(String node) throws Exception {
+    public static SecondNode plain(String node) throws Exception {
         return start(false, node, Setup.DEFAULT);
     }
 
@@ -129,7 +129,7 @@ public final class SecondNode implements AutoCloseable {
     public void kill() throws Exception {
         String pid = Files.readString(dir.resolve("pid")).trim();
         run(List.of("kill", "-9", pid), Duration.ofSeconds(10));
-        Broker.await("the killed node's VM to end", Duration.ofSeconds(30), () -> !Files.exists(Path.of("/proc", pid)));
+        Await.until("the killed node's VM to end", Duration.ofSeconds(30), () -> !Files.exists(Path.of("/proc", pid)));
         Files.delete(dir.resolve("pid"));
     }
 
@@ -329,7 +329,7 @@ public final class SecondNode implements AutoCloseable {
     /** await_startup returns at once while the new node is not yet known to epmd: ask again until it answers. */
     private void awaitStartup() {
         StringBuilder last = new StringBuilder();
-        Broker.await("the node " + node + " to start (logs in " + dir.resolve("log") + ")", STARTUP, () -> {
+        Await.until("the node " + node + " to start (logs in " + dir.resolve("log") + ")", STARTUP, () -> {
             try {
                 run(List.of("rabbitmqctl", "-q", "-n", node, "await_startup", "--timeout", "30"), Duration.ofSeconds(40));
                 return true;
