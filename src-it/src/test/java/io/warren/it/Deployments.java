@@ -1,5 +1,6 @@
 package io.warren.it;
 
+import io.warren.it.app.BatchMdb;
 import io.warren.it.app.CeleryMdb;
 import io.warren.it.app.CountedMdb;
 import io.warren.it.app.EchoMdb;
@@ -41,7 +42,7 @@ final class Deployments {
 
     private static final List<Class<?>> MDBS = List.of(EchoMdb.class, FailingMdb.class, RollbackMdb.class, SlowMdb.class,
             HoldingMdb.class, SinkMdb.class, CountedMdb.class, RetryingMdb.class, KombuMdb.class,
-            PriceMdb.class, CeleryMdb.class);
+            PriceMdb.class, CeleryMdb.class, BatchMdb.class);
 
     private Deployments() {
     }

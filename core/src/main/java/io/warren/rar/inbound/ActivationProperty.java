@@ -61,6 +61,11 @@ public enum ActivationProperty implements PropertyDeclaration {
             + "from 1 (each acked at once) to `prefetch`; unset: half of `prefetch`, at most "
             + InboundSettings.DEFAULT_MAX_ACK_EVERY + " (docs/performance.md); held acks go at the latest after 2 ms "
             + "in any case"),
+    BATCH_SIZE(wholeNumberUpTo(1, PREFETCH), "1", "messages an MDB implementing `BatchListener` takes in one "
+            + "`onMessages` call and one transaction, from 1 to `prefetch`; a failed batch's messages are delivered "
+            + "again one at a time (docs/batch.md); more than 1 needs a `BatchListener`, ackMode=container and no stream"),
+    BATCH_TIMEOUT_MILLIS(wholeNumber(0, 60_000), "20", "how long a partial batch waits for more messages before it is "
+            + "delivered as it is; 0 delivers at once what has arrived"),
     CONCURRENCY(wholeNumber(1, 1_000), "4", "consumers, each on its own channel and endpoint; 1 keeps the queue's order"),
     ACK_MODE(oneOf(InboundSettings.AckMode.class), "container", "container: ack when the delivery succeeds (its transaction commits); "
             + "manual: the MDB calls ack(), reject() or requeue()"),

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import static io.warren.rar.inbound.ActivationProperty.ACK_MODE;
+import static io.warren.rar.inbound.ActivationProperty.BATCH_SIZE;
 import static io.warren.rar.inbound.ActivationProperty.BINDING_HEADERS;
 import static io.warren.rar.inbound.ActivationProperty.CONCURRENCY;
 import static io.warren.rar.inbound.ActivationProperty.DURABLE;
@@ -85,6 +87,15 @@ final class ActivationRules {
             rule(CONCURRENCY, values -> queueType(values) == QueueType.STREAM && values.integer(CONCURRENCY) > 1,
                     values -> "every consumer of a stream reads every message, so a stream needs concurrency=1 (it is "
                             + values.integer(CONCURRENCY) + ")"),
+            // a batch is settled by Warren as a whole: an MDB settling each message itself has no batch to commit
+            rule(BATCH_SIZE, values -> values.integer(BATCH_SIZE) > 1
+                            && values.get(ACK_MODE, InboundSettings.AckMode.class) == InboundSettings.AckMode.MANUAL,
+                    values -> "a batch is acked or given back as a whole, so batchSize above 1 needs ackMode=container "
+                            + "(it is " + values.integer(BATCH_SIZE) + " with ackMode=manual)"),
+            // a stream takes nothing back: a refused batch would rewind the stream once per message
+            rule(BATCH_SIZE, values -> values.integer(BATCH_SIZE) > 1 && queueType(values) == QueueType.STREAM,
+                    values -> "a stream is delivered one message at a time; leave batchSize at 1 for queueType=stream "
+                            + "(it is " + values.integer(BATCH_SIZE) + ")"),
             rule(REDELIVERY_DELAY_MILLIS, values -> queueType(values) == QueueType.STREAM
                             && values.integer(REDELIVERY_DELAY_MILLIS) > 0,
                     values -> "a stream cannot take a message back, so a failed delivery of a stream is dead-lettered "

@@ -1,5 +1,6 @@
 package io.warren.rar.inbound;
 
+import io.warren.BatchListener;
 import io.warren.WarrenException;
 import io.warren.rar.WarrenResourceAdapter;
 import io.warren.rar.config.AdapterThreads;
@@ -35,6 +36,7 @@ public final class Activations {
         Activation activation;
         try {
             InboundSettings settings = spec.inboundSettings();
+            checkTakesBatches(factory, settings);
             activation = new Activation(factory, workManager, (delay, task) -> later(adapter, delay, task),
                     settings, spec.connectionSettings(adapter), adapter.addressRotation(),
                     adapter.serializers().withMaxDecompressedBytes(settings.maxDecompressedBytes()),
@@ -46,6 +48,17 @@ public final class Activations {
         }
         activation.start();
         running.put(new Key(factory, spec), activation);
+    }
+
+    /** Batches go to an MDB that implements {@link BatchListener}; others would be given single messages only. */
+    private static void checkTakesBatches(MessageEndpointFactory factory, InboundSettings settings)
+            throws InvalidPropertyException {
+        Class<?> bean = Endpoints.beanClass(factory);
+        if (settings.batchSize() > 1 && bean != null && !BatchListener.class.isAssignableFrom(bean)) {
+            throw new InvalidPropertyException("Invalid Warren activation config: batchSize: " + settings.batchSize()
+                    + " needs an MDB that implements " + BatchListener.class.getName() + "; " + bean.getName()
+                    + " does not (implement BatchListener, or leave batchSize at 1)");
+        }
     }
 
     /** Stops the endpoint's consumers, letting deliveries under way finish. */

@@ -1,5 +1,6 @@
 package io.warren.rar.inbound;
 
+import io.warren.BatchListener;
 import io.warren.Message;
 import io.warren.MessageListener;
 import io.warren.OutgoingMessage;
@@ -14,12 +15,14 @@ import jakarta.transaction.Status;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * A consumer's message endpoint and the one place that runs a delivery through it:
- * beforeDelivery, onMessage, afterDelivery, always paired, with the delivery's transaction bound
+ * beforeDelivery, onMessage (a batch: one onMessages call, never several onMessage calls in one
+ * pair, which Payara does not honour: docs/batch.md), afterDelivery, always paired, with the delivery's transaction bound
  * to its outcome. The endpoint is made on first use, never at activation, where
  * {@code createEndpoint} may block until the MDB is deployed; it is released with the consumer.
  * Used by one consumer's Work at a time; the outcome of a transaction may reach the delivery's
@@ -41,11 +44,13 @@ final class ConsumerEndpoint {
     private static final Logger LOG = Logger.getLogger(ConsumerEndpoint.class.getName());
     static final Method ON_MESSAGE;
     static final Method ON_REQUEST;
+    static final Method ON_MESSAGES;
 
     static {
         try {
             ON_MESSAGE = MessageListener.class.getMethod("onMessage", Message.class);
             ON_REQUEST = ReplyingListener.class.getMethod("onRequest", Message.class);
+            ON_MESSAGES = BatchListener.class.getMethod("onMessages", List.class);
         } catch (NoSuchMethodException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -83,10 +88,23 @@ final class ConsumerEndpoint {
 
     /**
      * @return the listener method the endpoint was deployed with: an MDB that answers requests
-     *     implements {@link ReplyingListener} (its endpoint then is no {@link MessageListener})
+     *     implements {@link ReplyingListener}, one that takes batches {@link BatchListener} (its
+     *     endpoint then is no {@link MessageListener})
      */
     private static Method method(MessageEndpoint target) {
-        return target instanceof MessageListener ? ON_MESSAGE : ON_REQUEST;
+        if (target instanceof MessageListener) {
+            return ON_MESSAGE;
+        }
+        return target instanceof BatchListener ? ON_MESSAGES : ON_REQUEST;
+    }
+
+    /**
+     * @return whether the MDB takes batches ({@link BatchListener}); false while the container cannot
+     *     make its endpoint yet, whose single delivery then tells why
+     */
+    boolean takesBatches() {
+        MessageEndpoint target = endpoint == null ? endpoint(null) : endpoint;
+        return target != null && method(target) == ON_MESSAGES;
     }
 
     /** @return whether the container runs each delivery in a transaction (the MDB's REQUIRED) */
@@ -121,7 +139,8 @@ final class ConsumerEndpoint {
             // the MDB never saw the message: the container is not ready for it, the message is not at fault
             unbind();
             LOG.log(Level.WARNING, "The container refused a delivery to " + description
-                    + " (" + e + "); its message goes back to queue '" + message.queue() + "'");
+                    + " (" + e + "); " + (inFlight.isBatch() ? "its messages go back to their queues"
+                    : "its message goes back to queue '" + message.queue() + "'"));
             inFlight.refused();
             return;
         }
@@ -132,6 +151,8 @@ final class ConsumerEndpoint {
         try {
             if (method == ON_MESSAGE) {
                 ((MessageListener) target).onMessage(message);
+            } else if (method == ON_MESSAGES) {
+                ((BatchListener) target).onMessages(inFlight.messages());
             } else {
                 answer(inFlight, ((ReplyingListener) target).onRequest(message));
             }
@@ -209,14 +230,19 @@ final class ConsumerEndpoint {
                 + "began (status " + status + "); the message is given back"));
     }
 
-    /** @return the endpoint, or null when the container cannot make it yet */
+    /**
+     * @param message what waits for the endpoint, for the log; null: nothing yet, nothing logged
+     * @return the endpoint, or null when the container cannot make it yet
+     */
     private MessageEndpoint endpoint(ReceivedMessage message) {
         if (endpoint == null) {
             try {
                 endpoint = factory.createEndpoint(transaction); // null: no XAResource
             } catch (UnavailableException | RuntimeException e) {
-                LOG.log(Level.WARNING, description + " is not available yet (" + e.getMessage()
-                        + "); its message goes back to queue '" + message.queue() + "'");
+                if (message != null) {
+                    LOG.log(Level.WARNING, description + " is not available yet (" + e.getMessage()
+                            + "); its message goes back to queue '" + message.queue() + "'");
+                }
                 return null;
             }
         }

@@ -18,6 +18,8 @@ import java.util.function.Function;
 import static io.warren.rar.inbound.ActivationProperty.ACCEPT;
 import static io.warren.rar.inbound.ActivationProperty.ACK_EVERY;
 import static io.warren.rar.inbound.ActivationProperty.ACK_MODE;
+import static io.warren.rar.inbound.ActivationProperty.BATCH_SIZE;
+import static io.warren.rar.inbound.ActivationProperty.BATCH_TIMEOUT_MILLIS;
 import static io.warren.rar.inbound.ActivationProperty.BINDING_HEADERS;
 import static io.warren.rar.inbound.ActivationProperty.CONCURRENCY;
 import static io.warren.rar.inbound.ActivationProperty.CONSUMER_PRIORITY;
@@ -203,6 +205,16 @@ final class InboundSettings {
     /** @return how many acks of successful deliveries are held at most before they go as one */
     int ackEvery() {
         return values.integer(ACK_EVERY);
+    }
+
+    /** @return the most messages one {@code onMessages} call takes (1: each message alone) */
+    int batchSize() {
+        return values.integer(BATCH_SIZE);
+    }
+
+    /** @return how long a partial batch waits for more messages */
+    Duration batchTimeout() {
+        return Duration.ofMillis(values.integer(BATCH_TIMEOUT_MILLIS));
     }
 
     int concurrency() {

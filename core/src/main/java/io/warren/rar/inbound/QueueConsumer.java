@@ -4,16 +4,14 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
-import io.warren.rar.config.UnreadableContent;
 import io.warren.rar.messages.ReceivedMessage;
-import io.warren.rar.serialization.Serializers;
-import io.warren.rar.tracing.Tracing;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
@@ -22,10 +20,8 @@ import java.util.logging.Logger;
 /**
  * One consumer of an activation, and its delivery loop: a channel with its QoS consuming every
  * queue of the MDB. The client's thread only queues deliveries; a {@link Work} on the container's
- * WorkManager takes them in order and walks each the same straight way: the
- * {@link SettlementPolicy} admits it (or it is dead-lettered at once), the {@link ConsumerEndpoint}
- * runs it through the MDB, its {@link InFlight} says how it ended, and the {@link Settler} carries
- * out what the policy makes of that. The Work ends when nothing is waiting, so no container thread
+ * WorkManager takes them in order, alone or in batches ({@code batchSize}, filled within
+ * {@code batchTimeoutMillis}), and hands them to the {@link DeliveryWalk}. The Work ends when nothing is waiting, so no container thread
  * is held by an idle consumer; a Work the WorkManager refuses is asked for again after a short,
  * growing wait, so that deliveries never wait in memory for an event that may not come.
  *
@@ -52,16 +48,10 @@ final class QueueConsumer {
     private static final long MAX_ACK_DELAY_NANOS = MAX_ACK_DELAY_MILLIS * 1_000_000;
     private static final Backoff REFUSED_WORK = new Backoff(Duration.ofMillis(10), Duration.ofSeconds(1));
 
-    private record Delivery(String queue, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-        int size() {
-            return body.length;
-        }
-    }
-
     private final DeliveryContext context;
     private final ConsumerHost host;
     private final Channel channel;
-    private final ConcurrentLinkedQueue<Delivery> pending = new ConcurrentLinkedQueue<>();
+    private final Arrivals pending = new Arrivals();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Subscriptions subscriptions;
     private final BodyBudget budget;
@@ -70,6 +60,7 @@ final class QueueConsumer {
     private final HeldAckWatch heldAcks;
     private final Settler settler;
     private final ConsumerEndpoint endpoint;
+    private final DeliveryWalk walk;
     private volatile boolean stopping;
     private boolean closed;
     /** Refusals of the WorkManager in a row; the retry waits grow with it. */
@@ -84,6 +75,7 @@ final class QueueConsumer {
         this.heldAcks = new HeldAckWatch(acks, MAX_ACK_DELAY_NANOS, context.workManager(), () -> stopping);
         this.settler = new Settler(context, acks, this::rewind, reply -> reply.publishOn(channel));
         this.endpoint = endpoint;
+        this.walk = new DeliveryWalk(context, settler, endpoint, host, channel);
         this.budget = context.budget();
         this.subscriptions = new Subscriptions(channel, context.settings(), context.streamPositions(), acks,
                 new Subscriptions.Deliveries() {
@@ -148,6 +140,7 @@ final class QueueConsumer {
 
     /** Drops the deliveries waiting here (the broker requeues them with the channel) and lets go of their bodies. */
     private void dropPending() {
+        pending.wake(); // a batch waiting for more is delivered as it is
         for (Delivery dropped = pending.poll(); dropped != null; dropped = pending.poll()) {
             budget.release(dropped.size());
         }
@@ -221,24 +214,18 @@ final class QueueConsumer {
                 dropPending();
                 continue;
             }
+            List<Delivery> batch = batch(delivery, turn);
             try {
                 acks.flushIfOlder();
                 if (acks.isHolding()) {
                     // this delivery may take its time: the acks held meanwhile still go within the delay
                     heldAcks.watch();
                 }
-                ListenerSettlement listener = context.policy().manual() ? new ListenerSettlement(settler) : null;
-                ReceivedMessage message = received(delivery, listener);
-                try {
-                    deliver(message, listener);
-                } catch (RuntimeException | Error unexpected) {
-                    // a bug of ours, or the container's: log it, give the message back, keep consuming
-                    LOG.log(Level.SEVERE, "Unexpected failure delivering a message from queue '" + delivery.queue()
-                            + "' for " + context.description() + "; it goes back to the queue", unexpected);
-                    settler.settle(message, 0, new SettlementPolicy.Ending.Unexpected(), null);
-                }
+                walk.deliver(batch);
             } finally {
-                budget.release(delivery.size());
+                for (Delivery delivered : batch) {
+                    budget.release(delivered.size());
+                }
             }
             windows.check();
         }
@@ -260,46 +247,26 @@ final class QueueConsumer {
         @Override
         public void release() {
             released = true;
+            pending.wake();
         }
     }
 
-    /** @param listener where the MDB's own settlement goes in manual ack mode; null: it is refused */
-    private ReceivedMessage received(Delivery delivery, ListenerSettlement listener) {
-        // a copy back from its retry queue reports the exchange and routing key it was published with
-        return new ReceivedMessage(delivery.queue(),
-                RetryTrip.original(context.tripSignature(), delivery.queue(), delivery.envelope(),
-                        delivery.properties().getHeaders(), delivery.body()),
-                delivery.properties(), delivery.body(),
-                context.serializers(), context.acceptedTypes(),
-                listener != null ? listener : ListenerSettlement.BY_CONTAINER);
-    }
-
-    /** One delivery, start to end: admitted by the policy, run through the MDB, settled as the policy decides. */
-    private void deliver(ReceivedMessage message, ListenerSettlement listener) {
-        int attempt = context.attempts().attempt(message);
-        SettlementPolicy.Action admission = context.policy().admit(unreadable(message),
-                Serializers.mediaTypeOf(message.contentType()), context.acceptedTypes(), attempt);
-        boolean holdBack;
-        if (admission instanceof SettlementPolicy.Action.Deliver) {
-            InFlight inFlight = new InFlight(message, attempt, listener, settler);
-            try (Tracing.Span span = Tracing.process(message, endpoint.applicationLoader())) {
-                endpoint.deliver(inFlight);
-            }
-            holdBack = inFlight.holdsBack();
-        } else {
-            holdBack = settler.carryOut(message, admission);
+    /**
+     * @return the delivery alone, or with it what else arrives within {@code batchTimeoutMillis}, up
+     *     to {@code batchSize} and to what the broker may send unacked on this channel (a window the
+     *     {@link BodyBudget} narrowed fits fewer), when the MDB takes batches
+     */
+    private List<Delivery> batch(Delivery first, Drain turn) {
+        InboundSettings settings = context.settings();
+        int size = Math.min(settings.batchSize(), subscriptions.window() * settings.queues().size());
+        if (size <= 1 || !endpoint.takesBatches()) {
+            return List.of(first);
         }
-        if (holdBack) {
-            // the container turns deliveries away for a while (it is stopping or not yet ready), or the
-            // dead-letter target takes nothing: don't spin through the prefetched messages
-            host.holdBack();
-        }
-    }
-
-    /** @return why Warren's frame layer could not read the message, or null when it could */
-    private static String unreadable(ReceivedMessage message) {
-        Object reason = message.header(UnreadableContent.HEADER);
-        return reason == null ? null : reason.toString();
+        List<Delivery> batch = new ArrayList<>(size);
+        batch.add(first);
+        pending.fill(batch, size, System.nanoTime() + settings.batchTimeout().toNanos(), acks::flushQuietly,
+                () -> stopping || turn.released);
+        return batch;
     }
 
     /** A stream takes no message back: this consumer stops, and its replacement reads again from the message. */

@@ -20,7 +20,9 @@ import java.util.Set;
  *       nothing back, is read again from that message by a new consumer;</li>
  *   <li>any other failure (the MDB threw, its transaction rolled back, or its outcome never came):
  *       requeued, counted, until the {@code maxDeliveries}-th, then dead-lettered; with a redelivery
- *       delay, through a retry queue ({@link Redeliveries}); a stream dead-letters it at once.</li>
+ *       delay, through a retry queue ({@link Redeliveries}); a stream dead-letters it at once;</li>
+ *   <li>a batch ({@code batchSize}): acked, or turned away, as a whole; a failed batch settles
+ *       nothing, and each of its messages is delivered again alone, which decides its fate as above.</li>
  * </ul>
  * Immutable.
  */
@@ -112,10 +114,18 @@ final class SettlementPolicy {
         /** After an unexpected failure: back to the queue, or read again from a stream, counting nothing. */
         record GiveBack() implements Action {
         }
+
+        /**
+         * A batch failed as a whole, and whose message was at fault is not known: none is settled,
+         * each is delivered again alone ({@link #aloneAfterBatch}), and those deliveries decide.
+         */
+        record SingleOut() implements Action {
+        }
     }
 
     private static final Action DELIVER = new Action.Deliver();
     private static final Action ACK = new Action.Ack();
+    private static final Action SINGLE_OUT = new Action.SingleOut();
 
     private final int maxDeliveries;
     private final boolean stream;
@@ -189,6 +199,27 @@ final class SettlementPolicy {
             return refused(null);
         }
         return new Action.GiveBack();
+    }
+
+    /**
+     * What becomes of a batch (of messages at their first attempt, {@code ackMode=container}, no
+     * stream) that ended so: the same action for each of its messages, but a failure, which may be
+     * any one message's, settles none of them and singles them out instead.
+     */
+    Action decideBatch(Ending ending) {
+        Action action = decide(ending, 1);
+        boolean failed = action instanceof Action.Requeue || action instanceof Action.Delay
+                || action instanceof Action.DeadLetter;
+        return failed ? SINGLE_OUT : action;
+    }
+
+    /**
+     * @param attempt the batch's attempt of the message
+     * @return the attempt of its delivery alone after the batch failed: the batch's failure counts, but never
+     *     uses up the message's last delivery, so that only a failure of its own dead-letters it
+     */
+    int aloneAfterBatch(int attempt) {
+        return Math.min(attempt + 1, maxDeliveries);
     }
 
     private Action returned(Ending.Returned returned, int attempt) {

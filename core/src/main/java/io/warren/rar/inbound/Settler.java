@@ -95,6 +95,11 @@ final class Settler {
         }
     }
 
+    /** @return what the policy makes of a batch that ended so, for each of its messages */
+    SettlementPolicy.Action decideBatch(SettlementPolicy.Ending ending) {
+        return context.policy().decideBatch(ending);
+    }
+
     /**
      * Does what the policy decided.
      *
@@ -155,7 +160,7 @@ final class Settler {
         } else if (action instanceof SettlementPolicy.Action.GiveBack) {
             giveBack(message);
         }
-        // Leave: the MDB's own reject or requeue went out already; Deliver is not a settlement
+        // Leave: the MDB's own reject or requeue went out already; Deliver and SingleOut are no settlements
         return false;
     }
 

@@ -1,5 +1,6 @@
 package io.warren.rar.inbound;
 
+import io.warren.BatchListener;
 import io.warren.MessageListener;
 import io.warren.ReplyingListener;
 import io.warren.rar.config.BrokerProperties;
@@ -19,7 +20,7 @@ import java.util.Map;
  * server sets each through its JavaBean pair, written from the declarations at build time
  * ({@code ActivationPropertyBeans}, {@code BrokerPropertyBeans}).
  */
-@Activation(messageListeners = {MessageListener.class, ReplyingListener.class})
+@Activation(messageListeners = {MessageListener.class, ReplyingListener.class, BatchListener.class})
 public class WarrenActivationSpec extends ActivationPropertyBeans implements ActivationSpec {
 
     private static final long serialVersionUID = 1L;

@@ -1,5 +1,6 @@
 package io.warren.rar.harness;
 
+import io.warren.BatchListener;
 import io.warren.container.TestTransactions;
 import io.warren.Message;
 import io.warren.MessageListener;
@@ -12,8 +13,10 @@ import jakarta.transaction.Status;
 
 import javax.transaction.xa.XAResource;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -32,6 +35,10 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
     private final MessageListener bean;
     /** The bean when it answers requests; then {@link #bean} is null. */
     private final ReplyingListener replyingBean;
+    /** The bean when it takes batches; then {@link #bean} is null. */
+    private final BatchListener batchBean;
+    /** The sizes of the batches delivered, in order (a BatchListener bean's). */
+    public final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
     private final boolean transacted;
     private final ThreadLocal<Endpoint> current = new ThreadLocal<>();
     private volatile TestTransactions transactions = new TestTransactions();
@@ -94,18 +101,25 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
     }
 
     public TestEndpointFactory(boolean transacted, MessageListener bean) {
-        this(transacted, bean, null);
+        this(transacted, bean, null, null);
     }
 
-    private TestEndpointFactory(boolean transacted, MessageListener bean, ReplyingListener replyingBean) {
+    private TestEndpointFactory(boolean transacted, MessageListener bean, ReplyingListener replyingBean,
+                                BatchListener batchBean) {
         this.transacted = transacted;
         this.bean = bean;
         this.replyingBean = replyingBean;
+        this.batchBean = batchBean;
     }
 
     /** An MDB that answers requests: its endpoints are {@link ReplyingListener}s, not {@link MessageListener}s. */
     public static TestEndpointFactory replying(boolean transacted, ReplyingListener bean) {
-        return new TestEndpointFactory(transacted, null, bean);
+        return new TestEndpointFactory(transacted, null, bean, null);
+    }
+
+    /** An MDB that takes batches: its endpoints are {@link BatchListener}s, not {@link MessageListener}s. */
+    public static TestEndpointFactory batches(boolean transacted, BatchListener bean) {
+        return new TestEndpointFactory(transacted, null, null, bean);
     }
 
     /** Runs deliveries in these transactions: the harness's, whose registry the adapter has. */
@@ -134,6 +148,9 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
         if (resource != null) {
             endpointsWithXaResource.incrementAndGet();
         }
+        if (batchBean != null) {
+            return new BatchEndpoint(resource);
+        }
         return replyingBean != null ? new ReplyingEndpoint(resource) : new TestEndpoint(resource);
     }
 
@@ -149,6 +166,9 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
 
     @Override
     public Class<?> getEndpointClass() {
+        if (batchBean != null) {
+            return batchBean.getClass();
+        }
         return bean != null ? bean.getClass() : replyingBean.getClass();
     }
 
@@ -163,6 +183,19 @@ public final class TestEndpointFactory implements MessageEndpointFactory {
             OutgoingMessage[] answer = new OutgoingMessage[1];
             run(() -> answer[0] = replyingBean.onRequest(message));
             return answer[0];
+        }
+    }
+
+    /** As the container's proxy for an MDB deployed as a {@link BatchListener}. */
+    private final class BatchEndpoint extends Endpoint implements BatchListener {
+        BatchEndpoint(XAResource resource) {
+            super(resource);
+        }
+
+        @Override
+        public void onMessages(List<Message> messages) {
+            batchSizes.add(messages.size());
+            run(() -> batchBean.onMessages(messages));
         }
     }
 

@@ -197,4 +197,33 @@ class SettlementPolicyTest {
         assertTrue(refused.getMessage().startsWith("A stream cannot reject or requeue a message"));
         assertDoesNotThrow(() -> container().checkListenerSettlement(Message.Outcome.REJECTED));
     }
+
+    @Test
+    void aCommittedBatchIsAckedWholeAndARefusedOneRequeuedWholeUncounted() {
+        assertInstanceOf(Action.Ack.class, container().decideBatch(new Ending.Committed(null, null)));
+        assertInstanceOf(Action.Ack.class, container().decideBatch(new Ending.Returned(null, Message.Outcome.PENDING)));
+        assertInstanceOf(Action.RequeueUncounted.class, container().decideBatch(new Ending.Refused()));
+        assertInstanceOf(Action.GiveBack.class, container().decideBatch(new Ending.Unexpected()));
+    }
+
+    @Test
+    void aFailedBatchSettlesNoneAndSinglesItsMessagesOutWhateverTheFailure() {
+        SettlementPolicy once = new SettlementPolicy(1, false, false, false);
+        assertInstanceOf(Action.SingleOut.class, container().decideBatch(new Ending.RolledBack(null)));
+        assertInstanceOf(Action.SingleOut.class, container().decideBatch(new Ending.OutcomeLost(null)));
+        assertInstanceOf(Action.SingleOut.class, delayed().decideBatch(
+                new Ending.Returned(new IllegalStateException("boom"), Message.Outcome.PENDING)));
+        assertInstanceOf(Action.SingleOut.class, container().decideBatch(
+                new Ending.Returned(new DecodeException("whose body?", "application/json", null), Message.Outcome.PENDING)),
+                "a decode failure in a batch does not say whose body it was");
+        assertInstanceOf(Action.SingleOut.class, once.decideBatch(new Ending.RolledBack(null)),
+                "with maxDeliveries=1 too: the batch's failure dead-letters nothing");
+    }
+
+    @Test
+    void aMessageAloneAfterItsBatchFailedHasItsFailureCountedButNeverItsLastDeliveryUsedUp() {
+        assertEquals(2, container().aloneAfterBatch(1));
+        assertEquals(MAX, container().aloneAfterBatch(MAX));
+        assertEquals(1, new SettlementPolicy(1, false, false, false).aloneAfterBatch(1));
+    }
 }

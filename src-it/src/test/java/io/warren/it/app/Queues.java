@@ -16,6 +16,9 @@ public final class Queues {
     public static final String COUNTED = "warren.it.counted";
     public static final String RETRY = "warren.it.retry";
     public static final String RETRY_DONE = "warren.it.retry.done";
+    /** What {@link BatchMdb} takes in batches, and where it reports what each committed batch held (BatchTest). */
+    public static final String BATCH = "warren.it.batch";
+    public static final String BATCH_DONE = "warren.it.batch.done";
     /** What a real kombu publishes to (KombuMdbTest), and where its MDB reports what it received. */
     public static final String KOMBU = "warren.it.kombu";
     public static final String KOMBU_DONE = "warren.it.kombu.done";
