@@ -98,7 +98,7 @@ final class QueueConsumer {
             }
         });
         this.windows = new WindowAdjuster(context, subscriptions, channel, () -> stopping,
-                reason -> host.consumerLost(this, reason));
+                reason -> host.consumerLost(this, reason), host::later);
     }
 
     /** Applies the QoS and starts consuming every queue. */

@@ -33,6 +33,8 @@ final class WindowAdjuster {
     /** Has the consumer replaced, with the reason: a resize that failed part way may have left a queue unconsumed. */
     private final Consumer<String> lost;
     private final BodyBudget budget;
+    /** Looks again after a wait: with every delivery held and none running, no other call of check would come. */
+    private final Later later;
     private final boolean adjustable;
     /** A resize Work is asked for or runs. */
     private final AtomicBoolean resizing = new AtomicBoolean();
@@ -41,8 +43,9 @@ final class WindowAdjuster {
     private volatile long notBefore;
 
     WindowAdjuster(DeliveryContext context, Subscriptions subscriptions, Channel channel, BooleanSupplier stopping,
-                   Consumer<String> lost) {
+                   Consumer<String> lost, Later later) {
         this.context = context;
+        this.later = later;
         this.lost = lost;
         this.subscriptions = subscriptions;
         this.channel = channel;
@@ -70,10 +73,20 @@ final class WindowAdjuster {
         try {
             context.workManager().scheduleWork(new Resize());
         } catch (WorkException | RuntimeException e) {
-            resizing.set(false); // asked again with the next delivery taken or run
+            resizing.set(false); // asked again with the next delivery taken or run, or after a wait
             LOG.log(Level.FINE, "The WorkManager refused a Work to change the prefetch of a consumer of "
                     + context.description(), e);
+            checkLater();
         }
+    }
+
+    /**
+     * Deliveries taken and run are what call {@link #check}: when every window is full of deliveries
+     * that wait (an MDB that blocks), none comes, so a resize put off must be looked at again by itself.
+     */
+    private void checkLater() {
+        // a little past notBefore: a timer that fires early would find it not yet the moment, and stop
+        later.run(RETRY_MILLIS + 20, this::check);
     }
 
     private final class Resize implements Work {
@@ -97,6 +110,7 @@ final class WindowAdjuster {
                 if (!subscriptions.resize(to, stopping)) {
                     // a quorum queue's window did not fill: deliveries may be on their way, try again later
                     notBefore = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
+                    checkLater();
                     return;
                 }
                 budget.resized(from, to);
@@ -108,6 +122,7 @@ final class WindowAdjuster {
         } catch (IOException | RuntimeException e) {
             failed = true;
             notBefore = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
+            checkLater();
             LOG.log(Level.FINE, "Changing the prefetch of a consumer of " + context.description() + " failed", e);
             if (channel.isOpen() && !stopping.getAsBoolean()) {
                 // a closed channel's listener has it replaced; an open one may have a queue cancelled and not consumed again
