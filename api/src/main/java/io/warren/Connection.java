@@ -87,7 +87,7 @@ public interface Connection extends AutoCloseable {
     /**
      * Publishes a message as the settings say: to their exchange, with their routing key unless
      * the message has one, waiting for the confirm when they ask for confirms, after declaring what
-     * they {@link Producer.Settings#declaredExchanges() declare} where this broker connection has
+     * they {@link ProducerSettings#declaredExchanges() declare} where this broker connection has
      * not yet. Tries once, on this connection's channel: a retry policy is a {@link Producer}'s.
      *
      * @param settings the exchange, routing key, confirms and mandatory flag to publish with
@@ -95,7 +95,7 @@ public interface Connection extends AutoCloseable {
      * @throws PublishException when the broker nacks it or its confirm does not come in time
      * @throws UnroutableException when it is mandatory and no queue receives it
      */
-    void publish(Producer.Settings settings, OutgoingMessage message);
+    void publish(ProducerSettings settings, OutgoingMessage message);
 
     /**
      * Takes one message from the queue (basic.get), to be settled with {@link Message#ack()},

@@ -26,7 +26,7 @@ public interface ConnectionFactory {
      * @param settings the exchange, routing key, serializer, confirms and mandatory flag
      * @return a thread-safe producer that publishes as the settings say
      */
-    Producer producer(Producer.Settings settings);
+    Producer producer(ProducerSettings settings);
 
     /**
      * A producer with default settings.

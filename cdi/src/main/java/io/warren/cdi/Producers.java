@@ -2,6 +2,7 @@ package io.warren.cdi;
 
 import io.warren.ConnectionFactory;
 import io.warren.Producer;
+import io.warren.ProducerSettings;
 import io.warren.RetryPolicy;
 import io.warren.WarrenException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +34,7 @@ public class Producers {
         PublishTo options = injectionPoint.getQualifiers().stream()
                 .filter(PublishTo.class::isInstance).map(PublishTo.class::cast).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no @PublishTo on " + injectionPoint));
-        Producer.Settings.Builder settings = Producer.to(options.exchange()).routingKey(options.routingKey())
+        ProducerSettings.Builder settings = Producer.to(options.exchange()).routingKey(options.routingKey())
                 .serializer(options.serializer()).mandatory(options.mandatory())
                 .compression(options.compression().isEmpty() ? null : options.compression());
         if (options.retry()) {

@@ -1,5 +1,6 @@
 package io.warren.cdi;
 
+
 import jakarta.enterprise.util.Nonbinding;
 import jakarta.inject.Qualifier;
 
@@ -55,7 +56,7 @@ public @interface PublishTo {
      *     confirm is tried again within {@link io.warren.RetryPolicy#DEFAULT} (Celery's: 3 retries
      *     at most 1 s apart), which turns confirms on; false (the default) for one try. For another
      *     policy, or to declare entities on publish, make the producer with
-     *     {@link io.warren.ConnectionFactory#producer(io.warren.Producer.Settings)}
+     *     {@link io.warren.ConnectionFactory#producer(io.warren.ProducerSettings)}
      */
     @Nonbinding boolean retry() default false;
 

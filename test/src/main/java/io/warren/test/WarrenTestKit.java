@@ -5,6 +5,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.warren.ConnectionFactory;
 import io.warren.MessageListener;
+import io.warren.ProducerSettings;
 import io.warren.ReplyingListener;
 import io.warren.container.PoolingConnectionManager;
 import io.warren.container.TestBootstrapContext;
@@ -112,7 +113,7 @@ public final class WarrenTestKit implements AutoCloseable {
     }
 
     /** @return a producer as {@code @PublishTo} or {@link ConnectionFactory#producer} gives one in the server */
-    public Producer producer(Producer.Settings settings) {
+    public Producer producer(ProducerSettings settings) {
         return factory.producer(settings);
     }
 

@@ -5,6 +5,7 @@ import com.rabbitmq.client.Channel;
 import io.warren.EncodeException;
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
+import io.warren.ProducerSettings;
 import io.warren.WarrenException;
 import io.warren.rar.messages.ReceivedMessage;
 import io.warren.rar.outbound.OutgoingProperties;
@@ -27,7 +28,7 @@ record Reply(String replyTo, AMQP.BasicProperties properties, byte[] body) {
      */
     static Reply to(ReceivedMessage request, OutgoingMessage answer) {
         Serializers serializers = request.serializers();
-        Producer.Settings settings = Producer.to("").routingKey(request.replyTo()).build();
+        ProducerSettings settings = Producer.to("").routingKey(request.replyTo()).build();
         Serializers.Encoded encoded;
         try {
             encoded = serializers.encode(answer.payload(), answer.serializer(), settings.serializer(),

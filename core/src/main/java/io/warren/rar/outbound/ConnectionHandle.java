@@ -6,6 +6,7 @@ import io.warren.Exchange;
 import io.warren.Message;
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
+import io.warren.ProducerSettings;
 import io.warren.Queue;
 import io.warren.WarrenException;
 
@@ -80,7 +81,7 @@ final class ConnectionHandle implements Connection {
     }
 
     @Override
-    public void publish(Producer.Settings settings, OutgoingMessage message) {
+    public void publish(ProducerSettings settings, OutgoingMessage message) {
         managed().publisher().publish(settings, message);
     }
 

@@ -5,6 +5,7 @@ import com.rabbitmq.client.LongString;
 import io.warren.EncodeException;
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
+import io.warren.ProducerSettings;
 import io.warren.rar.messages.ReceivedMessage;
 import io.warren.rar.serialization.Compression;
 import io.warren.rar.serialization.Serializers;
@@ -27,7 +28,7 @@ public final class OutgoingProperties {
     }
 
     /** Compresses the encoded payload when the message or the producer asks, and sets the properties. */
-    public static Wire wire(Serializers.Encoded encoded, Producer.Settings settings, OutgoingMessage message) {
+    public static Wire wire(Serializers.Encoded encoded, ProducerSettings settings, OutgoingMessage message) {
         Compression compression = Compression.forPublishing(
                 message.compression() != null ? message.compression() : settings.compression());
         if (compression == null) {

@@ -3,6 +3,7 @@ package io.warren.rar.outbound;
 import io.warren.Message;
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
+import io.warren.ProducerSettings;
 import io.warren.PublishException;
 import io.warren.RequestTimeoutException;
 import io.warren.UnroutableException;
@@ -27,7 +28,7 @@ final class PooledProducer implements Producer {
     private static final Predicate<Message> ANY_REPLY = reply -> true;
 
     private final WarrenConnectionFactory factory;
-    private final Settings settings;
+    private final ProducerSettings settings;
     /**
      * Those of the application that made this producer, held for as long as it holds the producer,
      * so that the adapter's cache, which holds them only weakly, keeps them meanwhile.
@@ -36,7 +37,7 @@ final class PooledProducer implements Producer {
     /** Null when the settings have no retry policy. */
     private final RetryingPublish retrying;
 
-    PooledProducer(WarrenConnectionFactory factory, Settings settings, Serializers serializers,
+    PooledProducer(WarrenConnectionFactory factory, ProducerSettings settings, Serializers serializers,
                    ProducerDeclarations declarations) {
         this.factory = factory;
         this.settings = settings;
@@ -220,7 +221,7 @@ final class PooledProducer implements Producer {
     }
 
     @Override
-    public Settings settings() {
+    public ProducerSettings settings() {
         return settings;
     }
 

@@ -3,6 +3,7 @@ package io.warren.rar.outbound;
 import com.rabbitmq.client.Connection;
 import io.warren.Exchange;
 import io.warren.Producer;
+import io.warren.ProducerSettings;
 import io.warren.Queue;
 import io.warren.rar.declarations.Declarer;
 
@@ -35,7 +36,7 @@ final class ProducerDeclarations {
      * The channel is taken only then: inside a transaction taking it sends tx.select, which a publish
      * that declares nothing must not send before it has checked that the broker reads the connection.
      */
-    void ensure(Connection connection, Producer.Settings settings, DeclarerSource source) throws IOException {
+    void ensure(Connection connection, ProducerSettings settings, DeclarerSource source) throws IOException {
         if (settings.declaredExchanges().isEmpty() && settings.declaredQueues().isEmpty()) {
             return;
         }
@@ -61,7 +62,7 @@ final class ProducerDeclarations {
      * Forgets the settings' entities on every connection: a publish failed, maybe because someone
      * deleted one while the connection stayed up, so the next try declares them again.
      */
-    void forget(Producer.Settings settings) {
+    void forget(ProducerSettings settings) {
         synchronized (declared) {
             for (Set<Object> done : declared.values()) {
                 settings.declaredExchanges().forEach(done::remove);

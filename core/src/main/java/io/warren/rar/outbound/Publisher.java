@@ -5,6 +5,7 @@ import com.rabbitmq.client.ShutdownSignalException;
 import io.warren.EncodeException;
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
+import io.warren.ProducerSettings;
 import io.warren.PublishException;
 import io.warren.WarrenException;
 import io.warren.rar.serialization.Serializers;
@@ -55,7 +56,7 @@ final class Publisher {
     }
 
     /** A publish through a handle, with the serializers of the application the connection serves. */
-    void publish(Producer.Settings settings, OutgoingMessage message) {
+    void publish(ProducerSettings settings, OutgoingMessage message) {
         publish(settings, message, serializers.get());
     }
 
@@ -63,7 +64,7 @@ final class Publisher {
      * Runs once per message: what a failure would say is put together only when one happens, so
      * that a publish that succeeds allocates no description and no closure.
      */
-    void publish(Producer.Settings settings, OutgoingMessage message, Serializers serializers) {
+    void publish(ProducerSettings settings, OutgoingMessage message, Serializers serializers) {
         try {
             send(settings, message, serializers, settings.confirmTimeout(), waitingForConfirm);
         } catch (IOException | RuntimeException e) {
@@ -72,7 +73,7 @@ final class Publisher {
     }
 
     /** Failures to publish at all are failed futures too, as the caller handles the future only. */
-    CompletableFuture<Void> publishConfirmed(Producer.Settings settings, OutgoingMessage message,
+    CompletableFuture<Void> publishConfirmed(ProducerSettings settings, OutgoingMessage message,
                                              Serializers serializers) {
         Duration timeout = settings.confirms() ? settings.confirmTimeout() : Producer.DEFAULT_CONFIRM_TIMEOUT;
         try {
@@ -91,7 +92,7 @@ final class Publisher {
     }
 
     /** What every publish does before the channel sends it, and the span it is sent in. */
-    private <T> T send(Producer.Settings settings, OutgoingMessage message, Serializers serializers,
+    private <T> T send(ProducerSettings settings, OutgoingMessage message, Serializers serializers,
                        Duration confirmTimeout, Sender<T> sender) throws IOException {
         String exchange = settings.exchange();
         String routingKey = routingKey(settings, message);
@@ -110,7 +111,7 @@ final class Publisher {
      * Declares what the producer's settings declare, once per broker connection, for a request,
      * which the {@link ReplyConsumer} publishes on a channel of its own.
      */
-    void declareFor(Producer.Settings settings) {
+    void declareFor(ProducerSettings settings) {
         try {
             declarations.ensure(channel.brokerConnection(), settings, channel::declarer);
         } catch (IOException | RuntimeException e) {
@@ -125,14 +126,14 @@ final class Publisher {
      *
      * @throws EncodeException when the payload or a header does not encode
      */
-    static OutgoingProperties.Wire request(Producer.Settings settings, OutgoingMessage message, Serializers serializers) {
+    static OutgoingProperties.Wire request(ProducerSettings settings, OutgoingMessage message, Serializers serializers) {
         OutgoingProperties.Wire wire = OutgoingProperties.wire(encode(message, settings, serializers), settings, message);
         try (Tracing.Span span = Tracing.publish(settings.exchange(), routingKey(settings, message))) {
             return new OutgoingProperties.Wire(span.inject(wire.properties()), wire.body());
         }
     }
 
-    static String routingKey(Producer.Settings settings, OutgoingMessage message) {
+    static String routingKey(ProducerSettings settings, OutgoingMessage message) {
         return message.routingKey() != null ? message.routingKey() : settings.routingKey();
     }
 
@@ -152,7 +153,7 @@ final class Publisher {
         }
     }
 
-    private static Serializers.Encoded encode(OutgoingMessage message, Producer.Settings settings,
+    private static Serializers.Encoded encode(OutgoingMessage message, ProducerSettings settings,
                                               Serializers serializers) {
         String serializer = message.serializer() != null ? message.serializer() : settings.serializer();
         try {

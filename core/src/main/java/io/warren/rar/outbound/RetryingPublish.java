@@ -6,6 +6,7 @@ import io.warren.DeclarationException;
 import io.warren.EncodeException;
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
+import io.warren.ProducerSettings;
 import io.warren.PublishException;
 import io.warren.RetryPolicy;
 import io.warren.UnroutableException;
@@ -44,7 +45,7 @@ final class RetryingPublish {
         this.declarations = declarations;
     }
 
-    void publish(Producer.Settings settings, OutgoingMessage message, Attempt attempt) {
+    void publish(ProducerSettings settings, OutgoingMessage message, Attempt attempt) {
         RetryPolicy policy = settings.retryPolicy();
         OutgoingMessage identified = message.messageId() != null ? message
                 : message.withMessageId(UUID.randomUUID().toString());

@@ -3,6 +3,7 @@ package io.warren.rar.outbound;
 import io.warren.Connection;
 import io.warren.ConnectionFactory;
 import io.warren.Producer;
+import io.warren.ProducerSettings;
 import io.warren.Queue;
 import io.warren.SimpleQueue;
 import io.warren.WarrenException;
@@ -87,7 +88,7 @@ public final class WarrenConnectionFactory implements ConnectionFactory, Seriali
     }
 
     @Override
-    public Producer producer(Producer.Settings settings) {
+    public Producer producer(ProducerSettings settings) {
         Serializers serializers = managedFactory.serializers();
         serializers.get(settings.serializer());
         return new PooledProducer(this, settings, serializers, managedFactory.producerDeclarations());

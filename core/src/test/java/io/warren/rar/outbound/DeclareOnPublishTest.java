@@ -5,6 +5,7 @@ import io.warren.DeclarationException;
 import io.warren.Exchange;
 import io.warren.ExchangeType;
 import io.warren.Producer;
+import io.warren.ProducerSettings;
 import io.warren.Queue;
 import io.warren.RetryPolicy;
 import io.warren.UnroutableException;
@@ -45,7 +46,7 @@ class DeclareOnPublishTest {
         broker.close();
     }
 
-    private Producer.Settings.Builder settings() {
+    private ProducerSettings.Builder settings() {
         return Producer.to(exchange.name()).routingKey("invoice").mandatory(true).declare(exchange).declare(queue);
     }
 
