@@ -55,7 +55,7 @@ final class ChannelTransaction implements LocalTransaction {
             // only a commit-ok says the broker committed: without it (a closed channel, no answer in time)
             // it did not, or nothing here can tell
             broken.accept(e);
-            throw new LocalTransactionException("The broker did not confirm the AMQP commit: " + e.getMessage(), e);
+            throw new LocalTransactionException("The broker did not confirm the AMQP commit: " + SharedConnections.describe(e), e);
         }
     }
 
@@ -69,7 +69,7 @@ final class ChannelTransaction implements LocalTransaction {
             channel.rollback();
         } catch (IOException | RuntimeException e) {
             broken.accept(e);
-            throw new LocalTransactionException("Could not roll back the AMQP transaction: " + e.getMessage(), e);
+            throw new LocalTransactionException("Could not roll back the AMQP transaction: " + SharedConnections.describe(e), e);
         }
     }
 

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,5 +78,16 @@ class TransactionOutcomeTest {
         ExecutionException error = assertThrows(ExecutionException.class,
                 () -> unroutable[0].get(30, TimeUnit.SECONDS));
         assertInstanceOf(UnroutableException.class, error.getCause());
+    }
+
+    @Test
+    void aCommitOnAChannelTheBrokerClosedSaysWhyTheBrokerClosedIt() {
+        Producer toNowhere = harness.factory().producer(Producer.to(broker.exchangeName("missing")).build());
+        // the broker closes the channel for the publish (404) while the commit waits for its answer,
+        // which the client then reports as an IOException without a message of its own
+        IllegalStateException failed = assertThrows(IllegalStateException.class,
+                () -> harness.inTransaction(() -> toNowhere.publish("to an exchange that does not exist")));
+        assertTrue(failed.getMessage().contains("NOT_FOUND - no exchange"), failed.getMessage());
+        assertFalse(failed.getMessage().endsWith("null"), failed.getMessage());
     }
 }
