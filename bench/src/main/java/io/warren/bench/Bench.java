@@ -85,7 +85,7 @@ public final class Bench {
                 inServers.add(new WildFlyClient(wildfly, WildFlyClient.TRANSACTED));
                 if (!soak) {
                     inServers.add(new WildFlyClient(wildfly, WildFlyClient.NOT_TRANSACTED));
-                    inServers.add(new ArtemisMdb(wildfly));
+                    ArtemisMdb.both(wildfly).forEach(inServers::add);
                 }
             }
             if (payara != null) {

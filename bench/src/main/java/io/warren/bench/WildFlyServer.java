@@ -25,6 +25,7 @@ final class WildFlyServer implements AutoCloseable {
     static final int PORT_OFFSET = 200;
     /** The Artemis queue of the JMS reference contender, transient like the bench's RabbitMQ queues. */
     static final String JMS_QUEUE = "java:/jms/queue/warrenBench";
+    private static final String JMS_QUEUE_RESOURCE = "/subsystem=messaging-activemq/server=default/jms-queue=warrenBench";
     private static final String CONTROLLER = "127.0.0.1:" + (9990 + PORT_OFFSET);
     static final String HTTP = "http://127.0.0.1:" + (8080 + PORT_OFFSET) + "/";
 
@@ -89,6 +90,20 @@ final class WildFlyServer implements AutoCloseable {
         cli("undeploy " + name);
     }
 
+    /** Messages in the JMS reference contender's Artemis queue, delivered or not. */
+    long jmsQueueMessages() throws Exception {
+        String answer = cli(JMS_QUEUE_RESOURCE + ":read-attribute(name=message-count)");
+        java.util.regex.Matcher count = java.util.regex.Pattern.compile("\"result\" => (\\d+)L").matcher(answer);
+        if (!count.find()) {
+            throw new IllegalStateException("no message count in WildFly's answer: " + answer);
+        }
+        return Long.parseLong(count.group(1));
+    }
+
+    void removeJmsQueueMessages() throws Exception {
+        cli(JMS_QUEUE_RESOURCE + ":remove-messages");
+    }
+
     /** Heap used after a full collection in WildFly's JVM, in MiB. */
     double heapUsedAfterGc() throws Exception {
         // one CLI run for both: between two runs (a JVM start each) the server allocates tens of MB anew
@@ -117,11 +132,11 @@ final class WildFlyServer implements AutoCloseable {
                   /subsystem=resource-adapters/resource-adapter=warren/connection-definitions=default:add(class-name=io.warren.rar.outbound.WarrenManagedConnectionFactory, jndi-name=java:/warren/ConnectionFactory, min-pool-size=0, max-pool-size=%d)
                   /subsystem=resource-adapters/resource-adapter=warren/connection-definitions=default/config-properties=connectionName:add(value=warren-bench)
                 end-if
-                if (outcome != success) of /subsystem=messaging-activemq/server=default/jms-queue=warrenBench:read-resource
-                  /subsystem=messaging-activemq/server=default/jms-queue=warrenBench:add(entries=[%s], durable=false)
+                if (outcome != success) of %s:read-resource
+                  %s:add(entries=[%s], durable=false)
                 end-if
                 stop-embedded-server
-                """.formatted(WarrenClient.POOL, JMS_QUEUE));
+                """.formatted(WarrenClient.POOL, JMS_QUEUE_RESOURCE, JMS_QUEUE_RESOURCE, JMS_QUEUE));
         run(List.of(home.resolve("bin/jboss-cli.sh").toString(), "--file=" + script), "configuring WildFly");
     }
 

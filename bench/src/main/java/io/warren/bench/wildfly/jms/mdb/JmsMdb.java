@@ -7,13 +7,13 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageListener;
 
 /**
- * What a WildFly user would otherwise write: a JMS MDB on the embedded Artemis, with the default
- * REQUIRED transaction and two sessions, as the Warren MDB has two consumers.
+ * What a WildFly user would otherwise write: a JMS MDB on the embedded Artemis. The bench's
+ * ejb-jar.xml sets its transaction attribute and {@code maxSession} (as many sessions as the Warren
+ * MDB has consumers): {@code io.warren.bench.ArtemisMdb}.
  */
 @MessageDriven(activationConfig = {
         @ActivationConfigProperty(propertyName = "destinationLookup", propertyValue = "java:/jms/queue/warrenBench"),
-        @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue"),
-        @ActivationConfigProperty(propertyName = "maxSession", propertyValue = "2")})
+        @ActivationConfigProperty(propertyName = "destinationType", propertyValue = "jakarta.jms.Queue")})
 public class JmsMdb implements MessageListener {
 
     @Inject
