@@ -7,6 +7,7 @@ import io.warren.Queue;
 import io.warren.SimpleQueue;
 import io.warren.WarrenException;
 import io.warren.rar.serialization.Serializers;
+import io.warren.rar.tracing.Tracing;
 import jakarta.resource.Referenceable;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionManager;
@@ -59,6 +60,11 @@ public final class WarrenConnectionFactory implements ConnectionFactory, Seriali
     /** @return the factory's consumer of replies to requests that go out with these credentials, which publishes them */
     ReplyConsumer replies(Credentials credentials) {
         return managedFactory.replies(credentials);
+    }
+
+    /** @return how the adapter traces what this factory's producers send */
+    Tracing tracing() {
+        return managedFactory.tracing();
     }
 
     /** @return the credentials requests go out with where the container need not be asked, else null */

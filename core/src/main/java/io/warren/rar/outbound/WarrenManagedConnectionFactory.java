@@ -8,6 +8,7 @@ import io.warren.rar.config.FlowControl;
 import io.warren.rar.metrics.FactoryMetrics;
 import io.warren.rar.metrics.MBeans;
 import io.warren.rar.serialization.Serializers;
+import io.warren.rar.tracing.Tracing;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionDefinition;
 import jakarta.resource.spi.ConnectionManager;
@@ -45,6 +46,8 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     private static final long serialVersionUID = 1L;
 
     private transient WarrenResourceAdapter resourceAdapter;
+    /** Transient as the rest: a deserialized factory, if a server made one, resolves afresh. */
+    private transient volatile Credentials.Resolver signOnResolver;
     private transient PrintWriter logWriter;
     private transient ConnectionSettings settings;
     /** Volatile: monitoring reads it without the lock a connection attempt may hold. */
@@ -54,6 +57,7 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     /** Serializers and completion threads of its own, when used without a resource adapter. */
     private transient Serializers ownSerializers;
     private transient Completions ownCompletions;
+    private transient Tracing ownTracing;
     private transient int live;
     private transient ProducerDeclarations producerDeclarations;
     /** Volatile: {@link #close()} and monitoring take it without waiting for a request that is connecting. */
@@ -72,7 +76,7 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     @Override
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info)
             throws ResourceException {
-        Credentials credentials = Credentials.from(subject, this);
+        Credentials credentials = signOns().from(subject);
         awaitUnblocked(credentials);
         synchronized (this) {
             try {
@@ -151,10 +155,19 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
         return ownCompletions;
     }
 
+    private Credentials.Resolver signOns() {
+        Credentials.Resolver resolver = signOnResolver;
+        if (resolver == null) {
+            resolver = new Credentials.Resolver(this);
+            signOnResolver = resolver;
+        }
+        return resolver;
+    }
+
     @Override
     @SuppressWarnings("rawtypes") // the JCA signature
     public ManagedConnection matchManagedConnections(Set candidates, Subject subject, ConnectionRequestInfo info) {
-        Credentials credentials = Credentials.from(subject, this);
+        Credentials credentials = signOns().from(subject);
         for (Object candidate : candidates) {
             if (candidate instanceof WarrenManagedConnection managed && managed.credentials().equals(credentials)
                     && managed.isUsable()) {
@@ -316,6 +329,17 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     Credentials knownSignOn() {
         ReplyConsumers current = replies;
         return current == null ? null : current.knownSignOn();
+    }
+
+    /** @return the adapter's tracing, or one of its own when used without a resource adapter */
+    synchronized Tracing tracing() {
+        if (resourceAdapter != null) {
+            return resourceAdapter.tracing();
+        }
+        if (ownTracing == null) {
+            ownTracing = Tracing.create();
+        }
+        return ownTracing;
     }
 
     /** @return the serializers of the calling thread's application */
