@@ -46,8 +46,8 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     private static final long serialVersionUID = 1L;
 
     private transient WarrenResourceAdapter resourceAdapter;
-    /** Transient as the rest: a deserialized factory, if a server made one, resolves afresh. */
-    private transient volatile Credentials.Resolver signOnResolver;
+    /** Finds the container's credential in a subject on every checkout, without copying it each time. */
+    private final transient Credentials.Resolver signOns = new Credentials.Resolver(this);
     private transient PrintWriter logWriter;
     private transient ConnectionSettings settings;
     /** Volatile: monitoring reads it without the lock a connection attempt may hold. */
@@ -76,7 +76,7 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     @Override
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info)
             throws ResourceException {
-        Credentials credentials = signOns().from(subject);
+        Credentials credentials = signOns.from(subject);
         awaitUnblocked(credentials);
         synchronized (this) {
             try {
@@ -155,19 +155,10 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
         return ownCompletions;
     }
 
-    private Credentials.Resolver signOns() {
-        Credentials.Resolver resolver = signOnResolver;
-        if (resolver == null) {
-            resolver = new Credentials.Resolver(this);
-            signOnResolver = resolver;
-        }
-        return resolver;
-    }
-
     @Override
     @SuppressWarnings("rawtypes") // the JCA signature
     public ManagedConnection matchManagedConnections(Set candidates, Subject subject, ConnectionRequestInfo info) {
-        Credentials credentials = signOns().from(subject);
+        Credentials credentials = signOns.from(subject);
         for (Object candidate : candidates) {
             if (candidate instanceof WarrenManagedConnection managed && managed.credentials().equals(credentials)
                     && managed.isUsable()) {
