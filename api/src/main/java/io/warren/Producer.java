@@ -59,6 +59,41 @@ public interface Producer {
     void publish(OutgoingMessage message);
 
     /**
+     * Publishes the messages in order with one pooled channel, borrowed once for all of them: what
+     * a loop of {@link #publish(OutgoingMessage)} does, without a pool checkout and, with confirms,
+     * a wait for the broker per message. Every message is encoded before any is sent.
+     *
+     * <ul>
+     * <li><b>Confirms</b> (a producer with {@link ProducerSettings.Builder#confirms confirms} or
+     *     {@link ProducerSettings.Builder#mandatory mandatory}): one wait for the whole batch, within the
+     *     confirm timeout counted from the last message sent; returns once the broker has confirmed
+     *     every message.</li>
+     * <li><b>In a JTA transaction</b> every message follows the transaction: none reaches a queue
+     *     unless it commits, and the commit is the confirm. A mandatory producer is refused there, as
+     *     by {@link #publish(OutgoingMessage)}.</li>
+     * <li><b>Without confirms</b> it returns once every message is handed to the broker connection,
+     *     as {@code publish} does.</li>
+     * </ul>
+     *
+     * <p>It tries once, whatever the producer's {@link ProducerSettings#retryPolicy() retry policy}: the
+     * exception names the messages to publish again. The channel's order is the list's, but a
+     * message that fails does not stop the broker taking the later ones.
+     *
+     * @param messages the messages, each with its own properties, headers and routing key
+     * @throws EncodeException when a payload or header does not encode, naming the message's index;
+     *     nothing is sent
+     * @throws BatchPublishException when any message is not known to have reached the broker: it
+     *     names each such message by its index, with its own failure (returned, nacked, not
+     *     confirmed in time, channel or connection closed, never sent because the broker blocked
+     *     publishers for longer than {@code publishBlockedTimeoutMillis} or the channel closed
+     *     first); every message it does not name was published
+     * @throws WarrenException when the producer is mandatory and the caller is in a transaction, or
+     *     when no pooled channel is to be had; nothing is sent
+     * @throws DeclarationException when an entity the producer declares is refused; nothing is sent
+     */
+    void publishAll(List<OutgoingMessage> messages);
+
+    /**
      * Publishes the payload with the default routing key, without waiting for the broker's
      * confirm: see {@link #publishConfirmed(OutgoingMessage)}.
      *

@@ -57,6 +57,8 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
     private transient AddressRotation addressRotation;
     /** io.warren:type=Telemetry, where applications hand Warren their OpenTelemetry (docs/tracing.md) */
     private transient ObjectName telemetryMBean;
+    /** This adapter's own, not the class loader's: the RAR may be deployed twice in one server. */
+    private final transient Tracing tracing = Tracing.create();
 
     @Override
     public void start(BootstrapContext context) throws ResourceAdapterInternalException {
@@ -68,7 +70,7 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
         this.bootstrapContext = context;
         this.transactionRegistry = transactionRegistry(context);
         this.telemetryMBean = MBeans.register(List.of(new String[] {"type", "Telemetry"},
-                new String[] {"name", connectionSettings().connectionName()}), Tracing.applications());
+                new String[] {"name", connectionSettings().connectionName()}), tracing.applications());
         LOG.info(() -> "Warren " + version() + " started; broker defaults " + brokerPropertiesText()
                 + "; a transacted MDB's delivery is settled " + (transactionRegistry != null
                 ? "after its transaction completes (a Synchronization)"
@@ -89,6 +91,11 @@ public class WarrenResourceAdapter extends BrokerProperties implements jakarta.r
     private static String version() {
         String version = WarrenResourceAdapter.class.getPackage().getImplementationVersion();
         return version == null ? "(unversioned build)" : version;
+    }
+
+    /** @return how this adapter traces publishes and deliveries, with the OpenTelemetry its applications registered */
+    public Tracing tracing() {
+        return tracing;
     }
 
     /** @return the round-robin position shared by this adapter's activations and connection factories */

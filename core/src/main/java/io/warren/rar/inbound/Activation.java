@@ -11,6 +11,7 @@ import io.warren.rar.config.ConnectionSettings;
 import io.warren.rar.metrics.ActivationMetrics;
 import io.warren.rar.metrics.MBeans;
 import io.warren.rar.serialization.Serializers;
+import io.warren.rar.tracing.Tracing;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
@@ -68,7 +69,7 @@ final class Activation {
 
     Activation(MessageEndpointFactory endpointFactory, WorkManager workManager, Later later, InboundSettings settings,
                ConnectionSettings connectionSettings, AddressRotation rotation, Serializers serializers,
-               TransactionSynchronizationRegistry transactionRegistry) {
+               TransactionSynchronizationRegistry transactionRegistry, Tracing tracing) {
         this.later = later;
         this.settings = settings;
         this.connector = new BrokerConnector(connectionSettings, null, null, rotation);
@@ -77,7 +78,8 @@ final class Activation {
         this.metrics = new ActivationMetrics(Endpoints.name(endpointFactory), Endpoints.beanClass(endpointFactory), names,
                 settings.concurrency(), this::consumerCount);
         this.endpoints = () -> new ConsumerEndpoint(endpointFactory, transactionRegistry, metrics, description);
-        this.context = DeliveryContext.of(description, settings, serializers, connectionSettings, connector, metrics, workManager);
+        this.context = DeliveryContext.of(description, settings, serializers, connectionSettings, connector, metrics, workManager,
+                tracing);
         this.declarations = new InboundDeclarations(settings, context.redeliveries(), connectionSettings.virtualHost());
         this.reconnector = new Reconnector(new Reconnecting(), workManager, later, settings, description,
                 connector.describe() + " as user '" + connectionSettings.user() + "'", connectionSettings.virtualHost());

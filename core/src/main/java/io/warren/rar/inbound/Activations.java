@@ -40,7 +40,7 @@ public final class Activations {
             activation = new Activation(factory, workManager, (delay, task) -> later(adapter, delay, task),
                     settings, spec.connectionSettings(adapter), adapter.addressRotation(),
                     adapter.serializers().withMaxDecompressedBytes(settings.maxDecompressedBytes()),
-                    adapter.transactionRegistry());
+                    adapter.transactionRegistry(), adapter.tracing());
         } catch (WarrenException e) {
             throw new InvalidPropertyException("Invalid Warren activation config: accept: " + e.getMessage());
         } catch (IllegalArgumentException e) {

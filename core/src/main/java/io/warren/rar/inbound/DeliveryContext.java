@@ -6,6 +6,7 @@ import io.warren.rar.config.BrokerConnector;
 import io.warren.rar.config.ConnectionSettings;
 import io.warren.rar.metrics.ActivationMetrics;
 import io.warren.rar.serialization.Serializers;
+import io.warren.rar.tracing.Tracing;
 import jakarta.resource.spi.work.WorkManager;
 
 import java.util.LinkedHashSet;
@@ -26,11 +27,12 @@ import java.util.stream.Collectors;
  * @param tripSignature signs retry copies and tells them from forgeries (its key is never shown)
  * @param workManager the container's, for the consumers' Works
  * @param budget the bytes of bodies the consumers may hold, and the windows that keep them within it
+ * @param tracing the adapter's, which traces deliveries with the OpenTelemetry the MDB's application registered
  */
 record DeliveryContext(String description, InboundSettings settings, SettlementPolicy policy, Serializers serializers,
                        Set<String> acceptedTypes, DeliveryAttempts attempts, StreamPositions streamPositions,
                        DeadLetters deadLetters, Redeliveries redeliveries, TripSignature tripSignature,
-                       ActivationMetrics metrics, WorkManager workManager, BodyBudget budget) {
+                       ActivationMetrics metrics, WorkManager workManager, BodyBudget budget, Tracing tracing) {
 
     /**
      * Makes the shared parts of a new activation; dead letters go over a connection of their own, opened when needed.
@@ -39,14 +41,14 @@ record DeliveryContext(String description, InboundSettings settings, SettlementP
      */
     static DeliveryContext of(String description, InboundSettings settings, Serializers serializers,
                               ConnectionSettings connection, BrokerConnector connector, ActivationMetrics metrics,
-                              WorkManager workManager) {
+                              WorkManager workManager, Tracing tracing) {
         TripSignature signature = TripSignature.forAccount(connection);
         return new DeliveryContext(description, settings, SettlementPolicy.of(settings), serializers,
                 acceptedTypes(settings, serializers), new DeliveryAttempts(quorumQueues(settings), signature),
                 new StreamPositions(),
                 new DeadLetters(settings.deadLetterExchange(), settings.deadLetterRoutingKey(), connector,
                         "dead letters: " + description),
-                new Redeliveries(settings, signature), signature, metrics, workManager, new BodyBudget(settings, metrics));
+                new Redeliveries(settings, signature), signature, metrics, workManager, new BodyBudget(settings, metrics), tracing);
     }
 
     private static Set<String> quorumQueues(InboundSettings settings) {

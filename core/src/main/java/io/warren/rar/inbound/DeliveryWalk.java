@@ -107,7 +107,7 @@ final class DeliveryWalk {
     }
 
     private void run(InFlight inFlight) {
-        try (Tracing.Span span = Tracing.process(inFlight.message(), endpoint.applicationLoader())) {
+        try (Tracing.Span span = context.tracing().process(inFlight.message(), endpoint.applicationLoader())) {
             endpoint.deliver(inFlight);
         } catch (RuntimeException | Error unexpected) {
             // a bug of ours, or the container's: log it, give the messages back, keep consuming

@@ -5,7 +5,6 @@ import io.warren.Message;
 import io.warren.WarrenException;
 import io.warren.rar.messages.ReceivedMessage;
 import io.warren.rar.metrics.ActivationMetrics;
-import io.warren.rar.tracing.Tracing;
 
 import java.io.IOException;
 import java.util.function.Consumer;
@@ -145,13 +144,13 @@ final class Settler {
         } else if (action instanceof SettlementPolicy.Action.Requeue requeue) {
             logRequeue(message, requeue.attempt(), requeue.reason());
             requeueCounted(message, requeue.attempt());
-            Tracing.retried(requeue.attempt(), false, requeue.reason());
+            context.tracing().retried(requeue.attempt(), false, requeue.reason());
         } else if (action instanceof SettlementPolicy.Action.Delay delay) {
             logRequeue(message, delay.attempt(), delay.reason());
             acks.flushQuietly();
             if (context.redeliveries().delay(context.deadLetters(), message, delay.attempt())) {
                 ackCopied(message);
-                Tracing.retried(delay.attempt(), true, delay.reason());
+                context.tracing().retried(delay.attempt(), true, delay.reason());
             } else {
                 requeueCounted(message, delay.attempt());
             }
@@ -210,7 +209,7 @@ final class Settler {
                 + DeadLetters.cut(String.valueOf(failure.getMessage())) + ")"));
         context.metrics().deadLettered();
         ackCopied(message);
-        Tracing.deadLettered(deadLetters.target(message.queue()), reason);
+        context.tracing().deadLettered(deadLetters.target(message.queue()), reason);
         return true;
     }
 

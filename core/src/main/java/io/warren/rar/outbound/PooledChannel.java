@@ -166,22 +166,11 @@ final class PooledChannel {
 
     void publish(String exchange, String routingKey, boolean mandatory, Duration confirmTimeout,
                  AMQP.BasicProperties properties, byte[] body) throws IOException {
-        Channel target = channel(confirmTimeout != null);
-        if (mandatory && inTransaction) {
-            // its return would come before commit-ok, and failing the commit for it would roll back the
-            // caller's other resources while the broker kept the transaction's routable messages and acks
-            throw new WarrenException("A mandatory publish to exchange '" + exchange + "' with routing key '"
-                    + routingKey + "' cannot wait for its return inside a transaction: use publishConfirmed, "
-                    + "whose future reports the return after the commit, or a producer that is not mandatory");
-        }
-        if (inTransaction || confirmTimeout == null) {
-            target.basicPublish(exchange, routingKey, mandatory, properties, body);
+        CompletableFuture<Void> confirmed = sendAwaited(channel(confirmTimeout != null), exchange, routingKey,
+                mandatory, confirmTimeout != null, properties, body);
+        if (confirmed == null) {
             return;
         }
-        // waitForConfirms would also answer for other callers' messages still pending on this
-        // channel (a nack of theirs would fail this publish): wait for this message's own confirm
-        CompletableFuture<Void> confirmed = send(target, target.getNextPublishSeqNo(), exchange, routingKey,
-                mandatory, null, true, properties, body);
         try {
             confirmed.get(confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
@@ -202,6 +191,51 @@ final class PooledChannel {
             Thread.currentThread().interrupt();
             throw new PublishException("Interrupted while waiting for the broker's confirm", e);
         }
+    }
+
+    /**
+     * @return the future of the message's own confirm, completed on the connection's thread; null
+     *     where nothing is to be awaited (no confirms asked for, or a transaction, whose commit answers)
+     */
+    private CompletableFuture<Void> sendAwaited(Channel target, String exchange, String routingKey, boolean mandatory,
+                                                boolean confirmed, AMQP.BasicProperties properties, byte[] body)
+            throws IOException {
+        if (mandatory && inTransaction) {
+            // its return would come before commit-ok, and failing the commit for it would roll back the
+            // caller's other resources while the broker kept the transaction's routable messages and acks
+            throw new WarrenException("A mandatory publish to exchange '" + exchange + "' with routing key '"
+                    + routingKey + "' cannot wait for its return inside a transaction: use publishConfirmed, "
+                    + "whose future reports the return after the commit, or a producer that is not mandatory");
+        }
+        if (inTransaction || !confirmed) {
+            target.basicPublish(exchange, routingKey, mandatory, properties, body);
+            return null;
+        }
+        // waitForConfirms would also answer for other callers' messages still pending on this
+        // channel (a nack of theirs would fail this one): each waits for its message's own confirm
+        return send(target, target.getNextPublishSeqNo(), exchange, routingKey, mandatory, null, true, properties, body);
+    }
+
+    /**
+     * Sends one message of a batch, whose caller waits once for all of their confirms.
+     *
+     * @param first whether it is the batch's first message: only that one may open a channel
+     * @return as {@link #sendAwaited}
+     */
+    CompletableFuture<Void> publishInBatch(boolean first, String exchange, String routingKey, boolean mandatory,
+                                           boolean confirmed, AMQP.BasicProperties properties, byte[] body)
+            throws IOException {
+        if (!first && (stale || !channel.isOpen())) {
+            // a batch keeps to one channel, so that its order is the list's and each message's fate is known
+            throw new IOException("the channel closed under the batch", channel.getCloseReason());
+        }
+        return sendAwaited(channel(confirmed), exchange, routingKey, mandatory, confirmed, properties, body);
+    }
+
+    /** A batch's confirms did not all come in time: the broker does not answer this channel. */
+    void confirmsTimedOut() {
+        metrics.confirmTimedOut();
+        abandon();
     }
 
     /**

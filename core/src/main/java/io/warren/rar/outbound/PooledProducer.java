@@ -11,6 +11,7 @@ import io.warren.WarrenException;
 import io.warren.rar.serialization.Serializers;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -64,6 +65,20 @@ final class PooledProducer implements Producer {
         }
         try (ConnectionHandle connection = factory.handle()) {
             connection.publisher().publish(settings, message, serializers);
+        }
+    }
+
+    /** One checkout for the whole batch; no retry, whatever the policy: the exception names what to publish again. */
+    @Override
+    public void publishAll(List<OutgoingMessage> messages) {
+        if (messages == null) {
+            throw new WarrenException("publishAll needs a list of messages, not null");
+        }
+        if (messages.isEmpty()) {
+            return;
+        }
+        try (ConnectionHandle connection = factory.handle()) {
+            connection.publisher().publishAll(settings, messages, serializers);
         }
     }
 
@@ -202,7 +217,7 @@ final class PooledProducer implements Producer {
                     signOn = connection.credentials();
                 }
             }
-            OutgoingProperties.Wire wire = Publisher.request(settings, message, serializers);
+            OutgoingProperties.Wire wire = Publisher.request(settings, message, serializers, factory.tracing());
             return factory.replies(signOn).request(settings.exchange(), routingKey, settings.mandatory(), wire.properties(),
                     wire.body(), timeout, new PendingRequests.Expectation(serializers, last, waitedOn));
         } catch (WarrenException e) {

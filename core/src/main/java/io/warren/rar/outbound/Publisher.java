@@ -2,6 +2,7 @@ package io.warren.rar.outbound;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.ShutdownSignalException;
+import io.warren.BatchPublishException;
 import io.warren.EncodeException;
 import io.warren.OutgoingMessage;
 import io.warren.Producer;
@@ -14,6 +15,7 @@ import io.warren.rar.tracing.Tracing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -31,17 +33,19 @@ final class Publisher {
     private final ProducerDeclarations declarations;
     /** Those of the application the managed connection serves, for a publish that brings none. */
     private final Supplier<Serializers> serializers;
+    private final Tracing tracing;
     // made once, not per message: a publish that succeeds allocates no closure
     private final Sender<Void> waitingForConfirm;
     private final Sender<CompletableFuture<Void>> confirmingLater;
 
     Publisher(PooledChannel channel, FlowGate flowGate, ChannelFailures failures, ProducerDeclarations declarations,
-              Supplier<Serializers> serializers) {
+              Supplier<Serializers> serializers, Tracing tracing) {
         this.channel = channel;
         this.flowGate = flowGate;
         this.failures = failures;
         this.declarations = declarations;
         this.serializers = serializers;
+        this.tracing = tracing;
         this.waitingForConfirm = (exchange, routingKey, mandatory, confirmTimeout, properties, body) -> {
             channel.publish(exchange, routingKey, mandatory, confirmTimeout, properties, body);
             return null;
@@ -69,6 +73,86 @@ final class Publisher {
             send(settings, message, serializers, settings.confirmTimeout(), waitingForConfirm);
         } catch (IOException | RuntimeException e) {
             throw failures.failure(e, () -> publishing(settings.exchange(), routingKey(settings, message)));
+        }
+    }
+
+    /**
+     * A batch on this one channel: every message encoded before any is sent, each sent as a
+     * publish sends it (flow control, declarations, its own trace span), then, with confirms and
+     * outside a transaction, one wait for all of their confirms.
+     */
+    void publishAll(ProducerSettings settings, List<OutgoingMessage> messages, Serializers serializers) {
+        int size = messages.size();
+        if (size == 0) {
+            return;
+        }
+        String exchange = settings.exchange();
+        String[] routingKeys = new String[size];
+        OutgoingProperties.Wire[] wires = new OutgoingProperties.Wire[size];
+        for (int i = 0; i < size; i++) {
+            OutgoingMessage message = messages.get(i);
+            if (message == null) {
+                throw new WarrenException("Message " + i + " of the batch to exchange '" + exchange + "' is null; "
+                        + "nothing of the batch was sent");
+            }
+            routingKeys[i] = routingKey(settings, message);
+            try {
+                wires[i] = OutgoingProperties.wire(encode(message, settings, serializers), settings, message);
+            } catch (EncodeException e) {
+                throw new EncodeException("Message " + i + " of the batch to exchange '" + exchange + "' does not "
+                        + "encode, so nothing of the batch was sent: " + e.getMessage(), e.payloadType(),
+                        e.contentType(), e);
+            }
+        }
+        PublishedBatch batch = new PublishedBatch(exchange, routingKeys);
+        boolean confirmed = settings.confirms();
+        while (batch.sent() < size) {
+            int next = batch.sent();
+            // before each message, as for a publish; before the declarations too, which would wait channelRpcTimeoutMillis
+            String refusal = flowGate.refusal();
+            if (refusal != null) {
+                batch.stopped(new PublishException(refusal, null));
+                break;
+            }
+            if (next == 0) {
+                try {
+                    declarations.ensure(channel.brokerConnection(), settings, channel::declarer);
+                } catch (IOException | RuntimeException e) {
+                    throw failures.failure(e, () -> "declare what a batch to exchange '" + exchange + "' needs");
+                }
+            }
+            try {
+                try (Tracing.Span span = tracing.publish(exchange, routingKeys[next])) {
+                    batch.sent(channel.publishInBatch(next == 0, exchange, routingKeys[next], settings.mandatory(), confirmed,
+                            span.inject(wires[next].properties()), wires[next].body()));
+                }
+            } catch (IOException | ShutdownSignalException e) {
+                failures.discardIfBroken(e);
+                batch.stopped(e);
+                break;
+            } catch (RuntimeException e) {
+                if (next == 0) {
+                    // refused before anything went out (a mandatory producer in a transaction)
+                    throw failures.failure(e, () -> "publish a batch of " + size + " to exchange '" + exchange + "'");
+                }
+                batch.stopped(e);
+                break;
+            }
+        }
+        if (confirmed && !channel.inTransaction()) {
+            try {
+                if (!batch.awaitConfirms(settings.confirmTimeout())) {
+                    channel.confirmsTimedOut();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PublishException("Interrupted while waiting for the broker's confirms of a batch of " + size
+                        + " to exchange '" + exchange + "'; they may or may not have been routed", e);
+            }
+        }
+        BatchPublishException failure = batch.failure();
+        if (failure != null) {
+            throw failure;
         }
     }
 
@@ -101,7 +185,7 @@ final class Publisher {
         // the broker blocks would wait channelRpcTimeoutMillis for an answer, not publishBlockedTimeoutMillis
         awaitUnblocked(exchange, routingKey);
         declarations.ensure(channel.brokerConnection(), settings, channel::declarer);
-        try (Tracing.Span span = Tracing.publish(exchange, routingKey)) {
+        try (Tracing.Span span = tracing.publish(exchange, routingKey)) {
             return sender.send(exchange, routingKey, settings.mandatory(), confirmTimeout,
                     span.inject(wire.properties()), wire.body());
         }
@@ -126,9 +210,10 @@ final class Publisher {
      *
      * @throws EncodeException when the payload or a header does not encode
      */
-    static OutgoingProperties.Wire request(ProducerSettings settings, OutgoingMessage message, Serializers serializers) {
+    static OutgoingProperties.Wire request(ProducerSettings settings, OutgoingMessage message, Serializers serializers,
+                                          Tracing tracing) {
         OutgoingProperties.Wire wire = OutgoingProperties.wire(encode(message, settings, serializers), settings, message);
-        try (Tracing.Span span = Tracing.publish(settings.exchange(), routingKey(settings, message))) {
+        try (Tracing.Span span = tracing.publish(settings.exchange(), routingKey(settings, message))) {
             return new OutgoingProperties.Wire(span.inject(wire.properties()), wire.body());
         }
     }

@@ -7,10 +7,13 @@ import io.warren.ProducerSettings;
 import io.warren.Queue;
 import io.warren.SimpleQueue;
 import io.warren.WarrenException;
+import io.warren.rar.WarrenResourceAdapter;
 import io.warren.rar.serialization.Serializers;
+import io.warren.rar.tracing.Tracing;
 import jakarta.resource.Referenceable;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionManager;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import javax.naming.Reference;
 import java.io.Serializable;
@@ -49,17 +52,34 @@ public final class WarrenConnectionFactory implements ConnectionFactory, Seriali
 
     /** @return whether the calling thread is in a JTA transaction, where the container's registry can tell */
     boolean callerInTransaction() {
-        return managedFactory.callerInTransaction();
+        return Boolean.TRUE.equals(callerTransaction());
     }
 
-    /** @return whether the caller is in a JTA transaction, as the container's registry says; null when it cannot tell */
+    /**
+     * @return whether the calling thread is in a JTA transaction, as the container's transaction
+     *     registry says; null where the container offers none or it cannot tell (outside a component)
+     */
     Boolean callerTransaction() {
-        return managedFactory.callerTransaction();
+        TransactionSynchronizationRegistry registry = managedFactory.getResourceAdapter() instanceof WarrenResourceAdapter adapter
+                ? adapter.transactionRegistry() : null;
+        if (registry == null) {
+            return null;
+        }
+        try {
+            return registry.getTransactionKey() != null;
+        } catch (RuntimeException e) {
+            return null; // a registry that cannot tell outside a component: no transaction to join either
+        }
     }
 
     /** @return the factory's consumer of replies to requests that go out with these credentials, which publishes them */
     ReplyConsumer replies(Credentials credentials) {
         return managedFactory.replies(credentials);
+    }
+
+    /** @return how the adapter traces what this factory's producers send */
+    Tracing tracing() {
+        return managedFactory.tracing();
     }
 
     /** @return the credentials requests go out with where the container need not be asked, else null */

@@ -60,7 +60,8 @@ public final class WarrenManagedConnection implements ManagedConnection {
         ChannelFailures failures = new ChannelFailures(channel, this::failed,
                 factory.connectionSettings().channelRpcTimeoutMillis());
         FlowGate flowGate = new FlowGate(connection.flowControl(), factory.connectionSettings().publishBlockedTimeout());
-        this.publisher = new Publisher(channel, flowGate, failures, factory.producerDeclarations(), factory::serializers);
+        this.publisher = new Publisher(channel, flowGate, failures, factory.producerDeclarations(), factory::serializers,
+                factory.tracing());
         this.operations = new ChannelOperations(channel, failures, factory::serializers);
         this.transaction = new ChannelTransaction(channel, flowGate, this::failed);
     }

@@ -8,6 +8,7 @@ import io.warren.rar.config.FlowControl;
 import io.warren.rar.metrics.FactoryMetrics;
 import io.warren.rar.metrics.MBeans;
 import io.warren.rar.serialization.Serializers;
+import io.warren.rar.tracing.Tracing;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.ConnectionDefinition;
 import jakarta.resource.spi.ConnectionManager;
@@ -19,7 +20,6 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterAssociation;
 import jakarta.resource.spi.ResourceAllocationException;
 import jakarta.resource.spi.ValidatingManagedConnectionFactory;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import javax.management.ObjectName;
 import javax.security.auth.Subject;
@@ -45,6 +45,8 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     private static final long serialVersionUID = 1L;
 
     private transient WarrenResourceAdapter resourceAdapter;
+    /** Finds the container's credential in a subject on every checkout, without copying it each time. */
+    private final transient Credentials.Resolver signOns = new Credentials.Resolver(this);
     private transient PrintWriter logWriter;
     private transient ConnectionSettings settings;
     /** Volatile: monitoring reads it without the lock a connection attempt may hold. */
@@ -54,6 +56,7 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     /** Serializers and completion threads of its own, when used without a resource adapter. */
     private transient Serializers ownSerializers;
     private transient Completions ownCompletions;
+    private transient Tracing ownTracing;
     private transient int live;
     private transient ProducerDeclarations producerDeclarations;
     /** Volatile: {@link #close()} and monitoring take it without waiting for a request that is connecting. */
@@ -72,7 +75,7 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     @Override
     public ManagedConnection createManagedConnection(Subject subject, ConnectionRequestInfo info)
             throws ResourceException {
-        Credentials credentials = Credentials.from(subject, this);
+        Credentials credentials = signOns.from(subject);
         awaitUnblocked(credentials);
         synchronized (this) {
             try {
@@ -154,7 +157,7 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     @Override
     @SuppressWarnings("rawtypes") // the JCA signature
     public ManagedConnection matchManagedConnections(Set candidates, Subject subject, ConnectionRequestInfo info) {
-        Credentials credentials = Credentials.from(subject, this);
+        Credentials credentials = signOns.from(subject);
         for (Object candidate : candidates) {
             if (candidate instanceof WarrenManagedConnection managed && managed.credentials().equals(credentials)
                     && managed.isUsable()) {
@@ -244,30 +247,6 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
         }
     }
 
-    /**
-     * @return whether the calling thread is in a JTA transaction, as the container's transaction
-     *     registry says; false where the container offers none
-     */
-    boolean callerInTransaction() {
-        return Boolean.TRUE.equals(callerTransaction());
-    }
-
-    /**
-     * @return whether the calling thread is in a JTA transaction, as the container's transaction
-     *     registry says; null where the container offers none or it cannot tell (outside a component)
-     */
-    Boolean callerTransaction() {
-        TransactionSynchronizationRegistry registry = resourceAdapter == null ? null : resourceAdapter.transactionRegistry();
-        if (registry == null) {
-            return null;
-        }
-        try {
-            return registry.getTransactionKey() != null;
-        } catch (RuntimeException e) {
-            return null; // a registry that cannot tell outside a component: no transaction to join either
-        }
-    }
-
     /** @return what this factory's producers declared on each broker connection */
     synchronized ProducerDeclarations producerDeclarations() {
         if (producerDeclarations == null) {
@@ -316,6 +295,17 @@ public class WarrenManagedConnectionFactory extends BrokerProperties
     Credentials knownSignOn() {
         ReplyConsumers current = replies;
         return current == null ? null : current.knownSignOn();
+    }
+
+    /** @return the adapter's tracing, or one of its own when used without a resource adapter */
+    synchronized Tracing tracing() {
+        if (resourceAdapter != null) {
+            return resourceAdapter.tracing();
+        }
+        if (ownTracing == null) {
+            ownTracing = Tracing.create();
+        }
+        return ownTracing;
     }
 
     /** @return the serializers of the calling thread's application */

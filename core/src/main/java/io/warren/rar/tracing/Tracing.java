@@ -19,6 +19,10 @@ import java.util.logging.Logger;
  * is, the work happens only for a publish made while a span is current or by an application that
  * registered its OpenTelemetry, or a delivery that carries a {@code traceparent} header or goes to
  * such an application's MDB; see {@code OpenTelemetryTracing}.
+ * <p>
+ * One per deployed resource adapter ({@link #create()}), holding that adapter's registry of
+ * applications' OpenTelemetry: the same RAR deployed twice in one server (or two adapters in one
+ * class loader) keeps two registries, each behind its own {@code io.warren:type=Telemetry} MBean.
  */
 public abstract class Tracing {
 
@@ -69,9 +73,9 @@ public abstract class Tracing {
      * @param routingKey the message's routing key
      * @return the publish span, or {@link #NONE} when nothing is traced
      */
-    public static Span publish(String exchange, String routingKey) {
+    public Span publish(String exchange, String routingKey) {
         try {
-            return TRACING.publishing(exchange, routingKey, Thread.currentThread().getContextClassLoader());
+            return publishing(exchange, routingKey, Thread.currentThread().getContextClassLoader());
         } catch (RuntimeException e) {
             return failed(e);
         }
@@ -84,9 +88,9 @@ public abstract class Tracing {
      * @param application the MDB class's class loader, or null when the container does not say
      * @return the process span, current until closed, or {@link #NONE} when nothing is traced
      */
-    public static Span process(ReceivedMessage message, ClassLoader application) {
+    public Span process(ReceivedMessage message, ClassLoader application) {
         try {
-            return TRACING.processing(message, application);
+            return processing(message, application);
         } catch (RuntimeException e) {
             return failed(e);
         }
@@ -105,9 +109,9 @@ public abstract class Tracing {
      * @param delayed whether the message waits in a retry queue rather than being requeued at once
      * @param reason why it failed, or null
      */
-    public static void retried(int attempt, boolean delayed, Throwable reason) {
+    public void retried(int attempt, boolean delayed, Throwable reason) {
         try {
-            TRACING.retry(attempt, delayed, reason);
+            retry(attempt, delayed, reason);
         } catch (RuntimeException e) {
             failed(e);
         }
@@ -119,22 +123,39 @@ public abstract class Tracing {
      * @param target where the copy went, as the log names it
      * @param reason why
      */
-    public static void deadLettered(String target, String reason) {
+    public void deadLettered(String target, String reason) {
         try {
-            TRACING.deadLetter(target, reason);
+            deadLetter(target, reason);
         } catch (RuntimeException e) {
             failed(e);
         }
     }
 
-    /** @return where applications register their OpenTelemetry; one per deployed adapter's class loader */
-    public static ApplicationTelemetry applications() {
-        return TRACING.registry();
+    /** @return where applications register their OpenTelemetry with this adapter (its {@code io.warren:type=Telemetry} MBean) */
+    public ApplicationTelemetry applications() {
+        return registry();
     }
 
     /** @return whether this RAR's class loader sees the OpenTelemetry API */
     public static boolean available() {
-        return TRACING != ABSENT;
+        return AVAILABLE;
+    }
+
+    /**
+     * @return the tracing of one deployed resource adapter, with a registry of its own: OpenTelemetry's
+     *     where the RAR's class loader sees the API, else one that traces nothing
+     */
+    public static Tracing create() {
+        if (!AVAILABLE) {
+            return absent();
+        }
+        try {
+            return (Tracing) OPEN_TELEMETRY.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            LOG.log(Level.WARNING, "The OpenTelemetry API is visible to Warren but not usable (" + e
+                    + "): messages carry no trace context", e);
+            return absent();
+        }
     }
 
     abstract Span publishing(String exchange, String routingKey, ClassLoader application);
@@ -151,63 +172,64 @@ public abstract class Tracing {
         return !"false".equalsIgnoreCase(System.getProperty(SPANS_PROPERTY, "true").trim());
     }
 
-    /** Where the OpenTelemetry API is not visible. */
-    static final Tracing ABSENT = new Tracing() {
-        private final ApplicationTelemetry refusing = new ApplicationTelemetry(anything -> false,
+    /** @return a tracing for where the OpenTelemetry API is not visible: nothing is traced, every registration refused */
+    static Tracing absent() {
+        ApplicationTelemetry refusing = new ApplicationTelemetry(anything -> false,
                 "the OpenTelemetry API is not visible to Warren (docs/tracing.md)", false);
+        return new Tracing() {
+            @Override
+            Span publishing(String exchange, String routingKey, ClassLoader application) {
+                return NONE;
+            }
 
-        @Override
-        Span publishing(String exchange, String routingKey, ClassLoader application) {
-            return NONE;
-        }
+            @Override
+            Span processing(ReceivedMessage message, ClassLoader application) {
+                return NONE;
+            }
 
-        @Override
-        Span processing(ReceivedMessage message, ClassLoader application) {
-            return NONE;
-        }
+            @Override
+            void retry(int attempt, boolean delayed, Throwable reason) {
+            }
 
-        @Override
-        void retry(int attempt, boolean delayed, Throwable reason) {
-        }
+            @Override
+            void deadLetter(String target, String reason) {
+            }
 
-        @Override
-        void deadLetter(String target, String reason) {
-        }
-
-        @Override
-        ApplicationTelemetry registry() {
-            return refusing;
-        }
-    };
-
-    /** What the adapter's classes do here: one per class loader, so per deployed RAR. */
-    private static final Tracing TRACING = detect();
+            @Override
+            ApplicationTelemetry registry() {
+                return refusing;
+            }
+        };
+    }
 
     /**
-     * Loads the OpenTelemetry side by name, so that no class of it is linked, and no API class
-     * looked for again, where the API is not there.
+     * The OpenTelemetry side, found once per class loader (so per deployed RAR) and never changed;
+     * null where the API is not visible. Loaded by name, so that no class of it is linked, and no
+     * API class looked for again, where the API is not there.
      */
-    private static Tracing detect() {
+    private static final Class<?> OPEN_TELEMETRY = detect();
+    private static final boolean AVAILABLE = OPEN_TELEMETRY != null;
+
+    private static Class<?> detect() {
         ClassLoader loader = Tracing.class.getClassLoader();
         try {
             Class.forName("io.opentelemetry.api.GlobalOpenTelemetry", false, loader);
             Class.forName("io.opentelemetry.context.Context", false, loader);
         } catch (ClassNotFoundException | LinkageError absent) {
             LOG.info("Trace propagation is off: the OpenTelemetry API is not visible to Warren (docs/tracing.md)");
-            return ABSENT;
+            return null;
         }
         try {
-            Tracing tracing = (Tracing) Class.forName(Tracing.class.getPackageName() + ".OpenTelemetryTracing", true,
-                    loader).getDeclaredConstructor().newInstance();
+            Class<?> tracing = Class.forName(Tracing.class.getPackageName() + ".OpenTelemetryTracing", true, loader);
             LOG.info(spansRecorded()
                     ? "Trace propagation is on: Warren uses the OpenTelemetry API that the server provides, and records"
                     + " its spans with the OpenTelemetry of each application that bundles warren-cdi, else the global one"
                     : "Trace propagation is on; Warren records no spans of its own (" + SPANS_PROPERTY + "=false)");
             return tracing;
-        } catch (ReflectiveOperationException | LinkageError e) {
+        } catch (ClassNotFoundException | LinkageError e) {
             LOG.log(Level.WARNING, "The OpenTelemetry API is visible to Warren but not usable (" + e
                     + "): messages carry no trace context", e);
-            return ABSENT;
+            return null;
         }
     }
 }

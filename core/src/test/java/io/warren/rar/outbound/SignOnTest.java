@@ -115,6 +115,58 @@ class SignOnTest {
         before.destroy();
     }
 
+    /** A container may keep its Subject and rotate the password in the credential it holds: the next connection sees it. */
+    @Test
+    void aPasswordChangedInTheSameCredentialReachesTheNextConnection() throws ResourceException {
+        WarrenManagedConnectionFactory managedFactory = factory[0];
+        Subject kept = subject(managedFactory, password);
+        ManagedConnection before = managedFactory.createManagedConnection(kept, null);
+        String rotated = "rotated-" + UUID.randomUUID();
+        Broker.rabbitmqctl("change_password", user, rotated);
+        PasswordCredential held = kept.getPrivateCredentials(PasswordCredential.class).iterator().next();
+        kept.getPrivateCredentials().remove(held);
+        PasswordCredential renewed = new PasswordCredential(user, rotated.toCharArray());
+        renewed.setManagedConnectionFactory(managedFactory);
+        kept.getPrivateCredentials().add(renewed);
+        assertNull(managedFactory.matchManagedConnections(Set.of(before), kept, null),
+                "a connection signed on with the old password is not the new credential's");
+        ManagedConnection after = managedFactory.createManagedConnection(kept, null);
+        try (Connection connection = (Connection) after.getConnection(null, null)) {
+            connection.checkExists(declareProbe(connection));
+        }
+        assertEquals(after, managedFactory.matchManagedConnections(Set.of(before, after), kept, null));
+        after.destroy();
+        before.destroy();
+    }
+
+    /**
+     * The container matches on every checkout (one per publish): finding the subject's credential
+     * again must not copy the subject's credential set nor the credential each time.
+     */
+    @Test
+    void matchingTheSameSubjectAgainAllocatesAlmostNothing() throws ResourceException {
+        WarrenManagedConnectionFactory managedFactory = factory[0];
+        Subject subject = subject(managedFactory, password);
+        ManagedConnection signedOn = managedFactory.createManagedConnection(subject, null);
+        Set<ManagedConnection> candidates = Set.of(signedOn);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        int calls = 100_000;
+        long bytes = 0;
+        for (int run = 0; run < 2; run++) { // the first to warm up
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < calls; i++) {
+                if (managedFactory.matchManagedConnections(candidates, subject, null) != signedOn) {
+                    throw new AssertionError("not matched");
+                }
+            }
+            bytes = threads.getCurrentThreadAllocatedBytes() - before;
+        }
+        System.out.println("matchManagedConnections: " + bytes / calls + " bytes per call");
+        assertTrue(bytes / calls <= 100, bytes / calls + " bytes per match");
+        signedOn.destroy();
+    }
+
     @Test
     void aWrongPasswordFailsWithoutShowingIt() {
         WarrenManagedConnectionFactory managedFactory = factory[0];

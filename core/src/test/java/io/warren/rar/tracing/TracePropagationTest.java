@@ -195,13 +195,13 @@ class TracePropagationTest {
                 .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
                 .build();
         ClassLoader application = Thread.currentThread().getContextClassLoader();
-        assertEquals("", Tracing.applications().register(sdk, application));
+        assertEquals("", harness.adapter().tracing().applications().register(sdk, application));
         try (Harness.Deployment deployment = harness.deploy(spec(), mdb)) {
             producer().publish(Map.of("order", 6));
             Broker.await("the delivery", WAIT, () -> currentInMdb.size() == 1);
             Broker.await("the process span", WAIT, () -> spans.getFinishedSpanItems().size() == 2);
         } finally {
-            Tracing.applications().unregister(application);
+            harness.adapter().tracing().applications().unregister(application);
         }
         SpanData publish = only(SpanKind.PRODUCER);
         SpanData process = only(SpanKind.CONSUMER);
@@ -210,7 +210,7 @@ class TracePropagationTest {
         assertEquals(publish.getSpanId(), process.getParentSpanId());
         assertEquals(process.getSpanId(), currentInMdb.get(0).getSpanId());
         assertEquals("00-" + publish.getTraceId() + "-" + publish.getSpanId() + "-01", traceparents.get(0));
-        assertEquals(0, Tracing.applications().getApplications(), "unregistered");
+        assertEquals(0, harness.adapter().tracing().applications().getApplications(), "unregistered");
     }
 
     @Test
