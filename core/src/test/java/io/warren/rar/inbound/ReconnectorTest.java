@@ -1,6 +1,5 @@
 package io.warren.rar.inbound;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.FreezingProxy;
@@ -12,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ReconnectorTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final AMQP.BasicProperties TEXT = new AMQP.BasicProperties.Builder()
-            .contentType("text/plain").deliveryMode(2).build();
 
     private final Broker broker = new Broker();
     private final Harness harness = new Harness(1);
@@ -45,16 +41,14 @@ class ReconnectorTest {
     }
 
     private WarrenActivationSpec spec() {
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setReconnectIntervalMillis("100");
         spec.setMaxReconnectIntervalMillis("200");
         return spec;
     }
 
     private void publish(String text) {
-        broker.publish(queue, TEXT, text.getBytes(StandardCharsets.UTF_8));
+        broker.publishText(queue, text);
     }
 
     @Test

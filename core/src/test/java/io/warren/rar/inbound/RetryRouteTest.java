@@ -40,9 +40,7 @@ class RetryRouteTest {
     }
 
     private WarrenActivationSpec spec(long delayMillis, int maxDeliveries) {
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setMaxDeliveries(String.valueOf(maxDeliveries));
         spec.setRedeliveryDelayMillis(String.valueOf(delayMillis));
         spec.setMaxRedeliveryDelayMillis(String.valueOf(delayMillis));

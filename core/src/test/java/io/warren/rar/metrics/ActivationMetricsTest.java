@@ -12,6 +12,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -48,11 +49,8 @@ class ActivationMetricsTest {
     }
 
     private void publish(AMQP.BasicProperties properties, String... texts) {
-        byte[][] bodies = new byte[texts.length][];
-        for (int i = 0; i < texts.length; i++) {
-            bodies[i] = texts[i].getBytes(StandardCharsets.UTF_8);
-        }
-        broker.publish(queue, properties, bodies);
+        broker.publish(queue, properties, Arrays.stream(texts).map(text -> text.getBytes(StandardCharsets.UTF_8))
+                .toArray(byte[][]::new));
     }
 
     @Test
