@@ -310,7 +310,8 @@ final class Deployments {
         return xml.toString();
     }
 
-    private static String jbossEjb3Xml(List<Class<?>> mdbs, String adapter) {
+    /** @return WildFly's jboss-ejb3.xml binding each of the MDBs to the adapter of that name */
+    static String jbossEjb3Xml(List<Class<?>> mdbs, String adapter) {
         StringBuilder bindings = new StringBuilder();
         for (Class<?> mdb : mdbs) {
             bindings.append("""
