@@ -210,7 +210,7 @@ class BatchFaultsTest {
         undeploy.join(WAIT.toMillis());
         Set<String> beforeRedeploy = Set.copyOf(committed);
         Broker.await("what was not committed is back in the queue", WAIT,
-                () -> Broker.unacknowledged(queue) == 0 && broker.messageCount(queue) == texts.size() - beforeRedeploy.size(),
+                () -> broker.messageCount(queue) == texts.size() - beforeRedeploy.size() && Broker.unacknowledged(queue) == 0,
                 () -> "committed " + beforeRedeploy.size() + ", ready " + broker.messageCount(queue));
         assertEquals(5, beforeRedeploy.size(), "the batch in flight committed and was acked");
         try (Harness.Deployment again = harness.deploy(spec(), mdb(false))) {

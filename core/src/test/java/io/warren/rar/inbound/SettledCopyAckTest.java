@@ -111,7 +111,7 @@ class SettledCopyAckTest {
             } finally {
                 mdbMayReturn.countDown();
             }
-            Broker.await("nothing left", WAIT, () -> Broker.unacknowledged(queue) == 0 && count(queue) == 0);
+            Broker.await("nothing left", WAIT, () -> count(queue) == 0 && Broker.unacknowledged(queue) == 0);
         }
     }
 }

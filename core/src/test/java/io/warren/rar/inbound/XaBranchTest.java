@@ -68,7 +68,7 @@ class XaBranchTest {
             harness.factory().producer(Producer.to("").routingKey(queue).confirms(WAIT).build()).publish("once");
             Broker.await("the second delivery, committed", WAIT, () -> deliveries.get() >= 2 && mdb.commits.get() == 1);
             Broker.await("nothing left", WAIT,
-                    () -> Broker.unacknowledged(queue) == 0 && broker.messageCount(queue) == 0);
+                    () -> broker.messageCount(queue) == 0 && Broker.unacknowledged(queue) == 0);
         }
         assertEquals(List.of(Message.Outcome.PENDING), afterLateRollback,
                 "the late rollback of the first transaction left the second delivery alone");
