@@ -5,12 +5,13 @@ import com.rabbitmq.client.GetResponse;
 import io.warren.Message;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.InboundFixture;
 import io.warren.rar.harness.TestEndpointFactory;
 import jakarta.resource.spi.InvalidPropertyException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,16 +36,12 @@ class BatchDeliveryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final Broker broker = new Broker();
-    private final Harness harness = new Harness(1);
-    private final String queue = broker.queueName("batch");
+    @RegisterExtension
+    final InboundFixture fixture = new InboundFixture("batch");
+    private final Broker broker = fixture.broker();
+    private final Harness harness = fixture.harness();
+    private final String queue = fixture.queue();
     private final String deadLetters = broker.cleanUpQueue(queue + ".dead-letters");
-
-    @AfterEach
-    void cleanUp() {
-        harness.close();
-        broker.close();
-    }
 
     /** One consumer, batches of up to 5, waiting long enough that a batch fills from what was published at once. */
     private WarrenActivationSpec spec() {

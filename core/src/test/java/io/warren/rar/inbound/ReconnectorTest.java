@@ -4,12 +4,13 @@ import com.rabbitmq.client.Channel;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.FreezingProxy;
 import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.InboundFixture;
 import io.warren.rar.harness.TestEndpointFactory;
 import jakarta.resource.spi.work.Work;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,18 +28,14 @@ class ReconnectorTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private final Broker broker = new Broker();
-    private final Harness harness = new Harness(1);
-    private final String queue = broker.queueName("reconnector");
+    @RegisterExtension
+    final InboundFixture fixture = new InboundFixture("reconnector");
+    private final Broker broker = fixture.broker();
+    private final Harness harness = fixture.harness();
+    private final String queue = fixture.queue();
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final TestEndpointFactory mdb = new TestEndpointFactory(false,
             message -> received.add(message.payload(String.class)));
-
-    @AfterEach
-    void cleanUp() {
-        harness.close();
-        broker.close();
-    }
 
     private WarrenActivationSpec spec() {
         WarrenActivationSpec spec = Harness.oneConsumer(queue);
