@@ -117,9 +117,7 @@ class ApplicationLoaderTest {
     private WeakReference<ClassLoader> deployUseAndUndeploy() throws Exception {
         CountDownLatch delivered = new CountDownLatch(1);
         TestEndpointFactory mdb = new TestEndpointFactory(false, message -> delivered.countDown());
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setReconnectIntervalMillis("50");
         ApplicationLoader application = new ApplicationLoader();
         Harness.Deployment[] deployment = new Harness.Deployment[1];

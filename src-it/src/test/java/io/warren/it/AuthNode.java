@@ -9,12 +9,10 @@ import io.warren.testnode.TokenServer;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestPlan;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -57,17 +55,7 @@ final class AuthNode {
 
     private static AuthNode start() throws Exception {
         String key = "warren-it-signing-key-" + UUID.randomUUID();
-        SecondNode node = SecondNode.withTls("warren-it-auth", new SecondNode.Setup(
-                List.of("rabbitmq_auth_mechanism_ssl", "rabbitmq_auth_backend_oauth2"), Map.of(
-                "ssl_options.verify", "verify_peer",
-                "ssl_cert_login_from", "common_name",
-                "auth_mechanisms.1", "EXTERNAL",
-                // PLAIN for the tokens, and for the test's own checker (guest over plain AMQP)
-                "auth_mechanisms.2", "PLAIN",
-                "auth_backends.1", "rabbit_auth_backend_oauth2",
-                // the certificate's user, and guest, are internal users
-                "auth_backends.2", "rabbit_auth_backend_internal"),
-                TokenServer.brokerConfig(key)));
+        SecondNode node = SecondNode.withTls("warren-it-auth", SecondNode.Setup.authentication(key));
         TokenServer tokens = null;
         try {
             String user = "warren-it-client-" + UUID.randomUUID().toString().substring(0, 6);

@@ -2,11 +2,8 @@ package io.warren.it;
 
 import com.rabbitmq.client.GetResponse;
 import io.warren.it.app.Queues;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,20 +23,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith({ArquillianExtension.class, ServerLogOnFailure.class})
 @RunAsClient
-class BatchTest {
+class BatchTest extends Deployments.StandaloneApp {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String DEAD_LETTERS = Queues.BATCH + ".dead-letters";
-
-    @Deployment(name = "rar", order = 1, testable = false)
-    static ResourceAdapterArchive rar() {
-        return Deployments.rar();
-    }
-
-    @Deployment(name = "app", order = 2, testable = false)
-    static WebArchive app() {
-        return Deployments.standaloneWar();
-    }
 
     @BeforeEach
     void emptyQueues() throws Exception {

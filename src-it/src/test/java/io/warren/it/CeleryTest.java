@@ -2,19 +2,18 @@ package io.warren.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.warren.it.app.Queues;
-import org.jboss.arquillian.container.test.api.Deployment;
+import io.warren.testnode.CeleryPeer;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URL;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,27 +27,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @ExtendWith({ArquillianExtension.class, ServerLogOnFailure.class})
 @RunAsClient
-class CeleryTest {
+class CeleryTest extends Deployments.StandaloneApp {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static CeleryPeer worker;
-
-    @Deployment(name = "rar", order = 1, testable = false)
-    static ResourceAdapterArchive rar() {
-        return Deployments.rar();
-    }
-
-    @Deployment(name = "app", order = 2, testable = false)
-    static WebArchive app() {
-        return Deployments.standaloneWar();
-    }
 
     @BeforeAll
     static void startTheWorker() throws Exception {
         try (ItBroker broker = new ItBroker()) {
             broker.delete(Queues.CELERY_WORKER);   // tasks an interrupted earlier run left
         }
-        worker = CeleryPeer.startWorker(Queues.CELERY_WORKER, WAIT);
+        worker = new CeleryPeer(Path.of(System.getProperty("warren.it.celery.peer",
+                Path.of("..", "..", "core", "src", "test", "python").toString())));
+        worker.startWorker(Queues.CELERY_WORKER, WAIT, () -> ItBroker.consumers(Queues.CELERY_WORKER));
     }
 
     @AfterAll
@@ -79,9 +70,9 @@ class CeleryTest {
     @Test
     void aPythonCeleryClientCallsATaskAnMdbServesAndGetsItsResultOrItsException() throws Exception {
         ItBroker.await("the Celery MDB's consumer", WAIT, () -> ItBroker.consumersNow(Queues.CELERY_JAVA) == 1);
-        JsonNode answer = CeleryPeer.call(Queues.CELERY_JAVA, "java.multiply", "[21]", "{\"by\": 2}");
+        JsonNode answer = worker.call(Queues.CELERY_JAVA, "java.multiply", "[21]", "{\"by\": 2}");
         assertEquals(42, answer.path("result").asInt(-1), answer::toString);
-        JsonNode raised = CeleryPeer.call(Queues.CELERY_JAVA, "java.refuse", "[\"acme\"]", "{}");
+        JsonNode raised = worker.call(Queues.CELERY_JAVA, "java.refuse", "[\"acme\"]", "{}");
         assertEquals("IllegalArgumentException", raised.path("error_type").asText(), raised::toString);
         assertEquals("[\"no such account: acme\"]", raised.path("error_args").toString());
         try (ItBroker broker = new ItBroker()) {

@@ -18,6 +18,7 @@ import io.warren.it.auth.OAuth2Mdb;
 import io.warren.it.auth.TlsMdb;
 import io.warren.it.database.DatabaseMdb;
 import io.warren.it.telemetry.TelemetryMdb;
+import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
@@ -45,6 +46,41 @@ final class Deployments {
             PriceMdb.class, CeleryMdb.class, BatchMdb.class);
 
     private Deployments() {
+    }
+
+    /**
+     * What most test classes deploy, for them to extend rather than repeat: this build's warren.rar
+     * ("rar"), then the application as a WAR beside it ("app", {@link #standaloneWar()}), both
+     * deployed by Arquillian before the class's tests and undeployed after them.
+     */
+    abstract static class StandaloneApp {
+
+        @Deployment(name = "rar", order = 1, testable = false)
+        static ResourceAdapterArchive rar() {
+            return Deployments.rar();
+        }
+
+        @Deployment(name = "app", order = 2, testable = false)
+        static WebArchive app() {
+            return standaloneWar();
+        }
+    }
+
+    /**
+     * The same two archives for a class that deploys and undeploys them itself, with an injected
+     * {@code Deployer}, to see what the adapter does across a deployment's life.
+     */
+    abstract static class StandaloneAppDeployedByTheTest {
+
+        @Deployment(name = "rar", order = 1, managed = false, testable = false)
+        static ResourceAdapterArchive rar() {
+            return Deployments.rar();
+        }
+
+        @Deployment(name = "app", order = 2, managed = false, testable = false)
+        static WebArchive app() {
+            return standaloneWar();
+        }
     }
 
     static ResourceAdapterArchive rar() {
@@ -274,7 +310,8 @@ final class Deployments {
         return xml.toString();
     }
 
-    private static String jbossEjb3Xml(List<Class<?>> mdbs, String adapter) {
+    /** @return WildFly's jboss-ejb3.xml binding each of the MDBs to the adapter of that name */
+    static String jbossEjb3Xml(List<Class<?>> mdbs, String adapter) {
         StringBuilder bindings = new StringBuilder();
         for (Class<?> mdb : mdbs) {
             bindings.append("""

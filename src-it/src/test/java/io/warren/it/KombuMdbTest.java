@@ -9,12 +9,9 @@ import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.impl.DefaultExceptionHandler;
 import io.warren.it.app.Queues;
 import org.jboss.arquillian.container.test.api.Deployer;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -42,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @ExtendWith({ArquillianExtension.class, ServerLogOnFailure.class})
 @RunAsClient
-class KombuMdbTest {
+class KombuMdbTest extends Deployments.StandaloneAppDeployedByTheTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** Read by the plain client only: never consumed by an MDB. */
@@ -53,16 +50,6 @@ class KombuMdbTest {
 
     // not managed: undeployed inside the test, so that @AfterAll deletes the queues after the MDB is gone
     // (a queue deleted under a running MDB is declared again when its consumer comes back)
-    @Deployment(name = "rar", order = 1, managed = false, testable = false)
-    static ResourceAdapterArchive rar() {
-        return Deployments.rar();
-    }
-
-    @Deployment(name = "app", order = 2, managed = false, testable = false)
-    static WebArchive app() {
-        return Deployments.standaloneWar();
-    }
-
     @ArquillianResource
     Deployer deployer;
 

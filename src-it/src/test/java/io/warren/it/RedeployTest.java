@@ -3,12 +3,9 @@ package io.warren.it;
 import com.rabbitmq.client.GetResponse;
 import io.warren.it.app.Queues;
 import org.jboss.arquillian.container.test.api.Deployer;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -23,20 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Undeploying a busy application stops its consumers without losing a message; redeploying resumes. */
 @ExtendWith({ArquillianExtension.class, ServerLogOnFailure.class})
 @RunAsClient
-class RedeployTest {
+class RedeployTest extends Deployments.StandaloneAppDeployedByTheTest {
 
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final int MESSAGES = 300;
-
-    @Deployment(name = "rar", order = 1, managed = false, testable = false)
-    static ResourceAdapterArchive rar() {
-        return Deployments.rar();
-    }
-
-    @Deployment(name = "app", order = 2, managed = false, testable = false)
-    static WebArchive app() {
-        return Deployments.standaloneWar();
-    }
 
     @ArquillianResource
     Deployer deployer;

@@ -2,13 +2,10 @@ package io.warren.it;
 
 import com.rabbitmq.client.GetResponse;
 import io.warren.it.app.Queues;
-import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.ResourceAdapterArchive;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,19 +31,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** warren.rar deployed on its own, the application in a WAR beside it. */
 @ExtendWith({ArquillianExtension.class, ServerLogOnFailure.class})
 @RunAsClient
-class StandaloneRarTest {
+class StandaloneRarTest extends Deployments.StandaloneApp {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-
-    @Deployment(name = "rar", order = 1, testable = false)
-    static ResourceAdapterArchive rar() {
-        return Deployments.rar();
-    }
-
-    @Deployment(name = "app", order = 2, testable = false)
-    static WebArchive app() {
-        return Deployments.standaloneWar();
-    }
 
     @BeforeEach
     void emptyQueues() throws Exception {

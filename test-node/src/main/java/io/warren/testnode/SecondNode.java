@@ -52,6 +52,24 @@ public final class SecondNode implements AutoCloseable {
      */
     public record Setup(List<String> plugins, Map<String, String> config, String advancedConfig) {
         static final Setup DEFAULT = new Setup(List.of(), Map.of(), null);
+
+        /**
+         * Every way of signing on the tests try, on one node: client certificates asked for (not
+         * required, so that a client without one still connects over TLS) and SASL EXTERNAL as the
+         * certificate's CN ({@code rabbitmq_auth_mechanism_ssl}); OAuth 2 tokens signed with that key
+         * ({@code rabbitmq_auth_backend_oauth2}, a {@link TokenServer}); then PLAIN and the internal
+         * users, for guest (the node's own checker, plain clients) and the certificates' users.
+         */
+        public static Setup authentication(String signingKey) {
+            return new Setup(List.of("rabbitmq_auth_mechanism_ssl", "rabbitmq_auth_backend_oauth2"), Map.of(
+                    "ssl_options.verify", "verify_peer",
+                    "ssl_cert_login_from", "common_name",
+                    "auth_mechanisms.1", "EXTERNAL",
+                    "auth_mechanisms.2", "PLAIN",
+                    "auth_backends.1", "rabbit_auth_backend_oauth2",
+                    "auth_backends.2", "rabbit_auth_backend_internal"),
+                    TokenServer.brokerConfig(signingKey));
+        }
     }
 
     private SecondNode(Path dir, boolean tls, String node, Setup setup) throws IOException {

@@ -80,9 +80,7 @@ class AddressListTest {
         Harness harness = opened(new Harness(2, managed -> managed.setAddresses(addresses)));
         List<String> received = new CopyOnWriteArrayList<>();
         TestEndpointFactory mdb = new TestEndpointFactory(false, message -> received.add(message.payload(String.class)));
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setReconnectIntervalMillis("100");
         spec.setAddresses(addresses);
         try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {

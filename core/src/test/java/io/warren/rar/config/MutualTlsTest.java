@@ -8,6 +8,7 @@ import io.warren.Queue;
 import io.warren.WarrenException;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.SharedNode;
 import io.warren.testnode.SecondNode;
 import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.rar.inbound.WarrenActivationSpec;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
@@ -34,9 +36,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Mutual TLS against a node of this class's own that asks for client certificates and offers SASL
+ * Mutual TLS against the {@link SharedNode}, which asks for client certificates and offers SASL
  * EXTERNAL ({@code rabbitmq_auth_mechanism_ssl}): the user is the certificate's CN, no password.
  */
+@ExtendWith(SharedNode.class)
+@ResourceLock(value = SharedNode.LOCK, mode = ResourceAccessMode.READ)
 // the harness's adapter also points at the main broker: not while a test changes it
 @ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class MutualTlsTest {
@@ -51,13 +55,8 @@ class MutualTlsTest {
     private final String queue = "warren.test.mtls." + UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeAll
-    static void startNode() throws Exception {
-        node = SecondNode.withTls("warren-auth-mtls", new SecondNode.Setup(List.of("rabbitmq_auth_mechanism_ssl"), Map.of(
-                "ssl_options.verify", "verify_peer",
-                "auth_mechanisms.1", "EXTERNAL",
-                // PLAIN stays for the node's own checker (deleteQueue as guest over plain AMQP)
-                "auth_mechanisms.2", "PLAIN",
-                "ssl_cert_login_from", "common_name"), null));
+    static void addTheCertificatesUser(SecondNode shared) throws Exception {
+        node = shared;
         // EXTERNAL signs on as an existing user: its password is never used
         node.rabbitmqctl("add_user", USER, UUID.randomUUID().toString());
         node.rabbitmqctl("set_permissions", "-p", "/", USER, ".*", ".*", ".*");
@@ -65,9 +64,9 @@ class MutualTlsTest {
     }
 
     @AfterAll
-    static void stopNode() throws Exception {
-        if (node != null) {
-            node.close();
+    static void deleteTheCertificatesUser() throws Exception {
+        if (certificate != null) {
+            node.rabbitmqctl("delete_user", USER);
         }
     }
 

@@ -6,16 +6,17 @@ import io.warren.Queue;
 import io.warren.WarrenException;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.SharedNode;
 import io.warren.testnode.SecondNode;
 import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.testnode.TokenServer;
 import io.warren.rar.inbound.WarrenActivationSpec;
 import io.warren.rar.outbound.WarrenManagedConnectionFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
@@ -39,19 +40,20 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * OAuth 2 against a node of this class's own with {@code rabbitmq_auth_backend_oauth2}, which
- * trusts tokens signed with the test's key; the test is the token endpoint, issuing tokens that
+ * OAuth 2 against the {@link SharedNode}, whose {@code rabbitmq_auth_backend_oauth2} trusts tokens
+ * signed with {@link SharedNode#SIGNING_KEY}; the test is the token endpoint, issuing tokens that
  * live {@value #LIFETIME_SECONDS} s. RabbitMQ 3.10 does not close a connection whose token has
  * expired, but refuses what it authorises afresh (a queue not declared before): each round below
  * declares a new queue on the same connection, which works only with a token refreshed in time.
  */
+@ExtendWith(SharedNode.class)
+@ResourceLock(value = SharedNode.LOCK, mode = ResourceAccessMode.READ)
 // the harness's adapter also points at the main broker: not while a test changes it
 @ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class OAuth2Test {
 
     private static final int LIFETIME_SECONDS = 5;
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final String KEY = "warren-test-signing-key-" + UUID.randomUUID();
     private static final String CLIENT = "warren-app";
     private static final String SECRET = "client-secret-" + UUID.randomUUID();
 
@@ -78,24 +80,13 @@ class OAuth2Test {
     private final String queue = "warren.test.oauth2." + UUID.randomUUID().toString().substring(0, 8);
 
     @BeforeAll
-    static void startNode() throws Exception {
-        node = SecondNode.withTls("warren-auth-oauth2", new SecondNode.Setup(List.of("rabbitmq_auth_backend_oauth2"),
-                Map.of("auth_backends.1", "rabbit_auth_backend_oauth2",
-                        // guest stays for the node's own checker
-                        "auth_backends.2", "rabbit_auth_backend_internal"),
-                TokenServer.brokerConfig(KEY)));
-    }
-
-    @AfterAll
-    static void stopNode() throws Exception {
-        if (node != null) {
-            node.close();
-        }
+    static void theSharedNode(SecondNode shared) {
+        node = shared;
     }
 
     @BeforeEach
     void startTokenEndpoint() throws Exception {
-        tokens = new TokenServer(CLIENT, SECRET, KEY, Duration.ofSeconds(LIFETIME_SECONDS));
+        tokens = new TokenServer(CLIENT, SECRET, SharedNode.SIGNING_KEY, Duration.ofSeconds(LIFETIME_SECONDS));
         refreshLog.addHandler(handler);
     }
 

@@ -39,6 +39,10 @@ public final class Broker implements AutoCloseable {
      */
     public static final String LOCK = "warren.broker";
 
+    /** Persistent text/plain: the properties of the messages most inbound tests publish. */
+    public static final AMQP.BasicProperties TEXT = new AMQP.BasicProperties.Builder()
+            .contentType("text/plain").deliveryMode(2).build();
+
     private Connection connection;
     private final List<String> queues = new ArrayList<>();
     private final List<String> exchanges = new ArrayList<>();
@@ -172,6 +176,15 @@ public final class Broker implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish to " + queue, e);
         }
+    }
+
+    /** Publishes each text as a persistent text/plain message ({@link #TEXT}), with confirms. */
+    public void publishText(String queue, String... texts) {
+        byte[][] bodies = new byte[texts.length][];
+        for (int i = 0; i < texts.length; i++) {
+            bodies[i] = texts[i].getBytes(StandardCharsets.UTF_8);
+        }
+        publish(queue, TEXT, bodies);
     }
 
     /** Runs rabbitmqctl with the arguments and returns its output. */

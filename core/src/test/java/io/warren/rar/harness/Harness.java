@@ -86,6 +86,14 @@ public final class Harness implements AutoCloseable {
         return connectionName;
     }
 
+    /** @return an activation of that queue with one consumer, for a test to set more on */
+    public static WarrenActivationSpec oneConsumer(String queue) {
+        WarrenActivationSpec spec = new WarrenActivationSpec();
+        spec.setQueue(queue);
+        spec.setConcurrency("1");
+        return spec;
+    }
+
     /** Deploys an MDB: activates the endpoint with the spec, as the EJB container does. */
     public Deployment deploy(WarrenActivationSpec spec, TestEndpointFactory mdb) throws ResourceException {
         spec.setResourceAdapter(adapter);

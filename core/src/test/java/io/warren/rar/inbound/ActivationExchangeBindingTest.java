@@ -45,9 +45,7 @@ class ActivationExchangeBindingTest {
     }
 
     private WarrenActivationSpec spec(String bindings) {
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setExchange(exchange);
         spec.setExchangeType("fanout");
         spec.setExchangeBindings(bindings);

@@ -3,11 +3,12 @@ package io.warren.rar.inbound;
 import com.rabbitmq.client.AMQP;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.InboundFixture;
 import io.warren.rar.harness.TestEndpointFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -31,15 +32,11 @@ class AttemptCountTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private final Broker broker = new Broker();
-    private final Harness harness = new Harness(1);
-    private final String queue = broker.queueName("attempts");
-
-    @AfterEach
-    void cleanUp() {
-        harness.close();
-        broker.close();
-    }
+    @RegisterExtension
+    final InboundFixture fixture = new InboundFixture("attempts");
+    private final Broker broker = fixture.broker();
+    private final Harness harness = fixture.harness();
+    private final String queue = fixture.queue();
 
     private WarrenActivationSpec spec(String queueType, long delayMillis, int maxDeliveries) {
         WarrenActivationSpec spec = new WarrenActivationSpec();

@@ -5,14 +5,14 @@ import com.rabbitmq.client.GetResponse;
 import io.warren.Message;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.InboundFixture;
 import io.warren.rar.harness.TestEndpointFactory;
 import jakarta.resource.spi.InvalidPropertyException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -35,36 +35,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BatchDeliveryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final AMQP.BasicProperties TEXT = new AMQP.BasicProperties.Builder()
-            .contentType("text/plain").deliveryMode(2).build();
 
-    private final Broker broker = new Broker();
-    private final Harness harness = new Harness(1);
-    private final String queue = broker.queueName("batch");
+    @RegisterExtension
+    final InboundFixture fixture = new InboundFixture("batch");
+    private final Broker broker = fixture.broker();
+    private final Harness harness = fixture.harness();
+    private final String queue = fixture.queue();
     private final String deadLetters = broker.cleanUpQueue(queue + ".dead-letters");
-
-    @AfterEach
-    void cleanUp() {
-        harness.close();
-        broker.close();
-    }
 
     /** One consumer, batches of up to 5, waiting long enough that a batch fills from what was published at once. */
     private WarrenActivationSpec spec() {
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setBatchSize("5");
         spec.setBatchTimeoutMillis("10000");
         return spec;
-    }
-
-    private void publish(String target, String... texts) {
-        byte[][] bodies = new byte[texts.length][];
-        for (int i = 0; i < texts.length; i++) {
-            bodies[i] = texts[i].getBytes(StandardCharsets.UTF_8);
-        }
-        broker.publish(target, TEXT, bodies);
     }
 
     private static List<String> numbered(String prefix, int count) {
@@ -113,7 +97,7 @@ class BatchDeliveryTest {
         TestEndpointFactory mdb = TestEndpointFactory.batches(true, messages -> committed.addAll(texts(messages)));
         try (Harness.Deployment deployment = harness.deploy(spec(), mdb)) {
             Broker.await("the consumer", WAIT, () -> deployment.consumers() == 1);
-            publish(queue, numbered("m-", 10).toArray(String[]::new));
+            broker.publishText(queue, numbered("m-", 10).toArray(String[]::new));
             Broker.await("ten messages", WAIT, () -> committed.size() == 10, committed::toString);
             awaitNothingLeft(queue);
         }
@@ -132,7 +116,7 @@ class BatchDeliveryTest {
         spec.setBatchTimeoutMillis("100");
         try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
             Broker.await("the consumer", WAIT, () -> deployment.consumers() == 1);
-            publish(queue, "a", "b", "c");
+            broker.publishText(queue, "a", "b", "c");
             Broker.await("the three", WAIT, () -> received.size() == 3, received::toString);
             awaitNothingLeft(queue);
         }
@@ -156,7 +140,7 @@ class BatchDeliveryTest {
         });
         try (Harness.Deployment deployment = harness.deploy(spec(), mdb)) {
             Broker.await("the consumer", WAIT, () -> deployment.consumers() == 1);
-            publish(queue, numbered("m-", 5).toArray(String[]::new));
+            broker.publishText(queue, numbered("m-", 5).toArray(String[]::new));
             Broker.await("each committed alone", WAIT, () -> committed.size() == 5, committed::toString);
             awaitNothingLeft(queue);
         }
@@ -182,7 +166,7 @@ class BatchDeliveryTest {
         spec.setMaxDeliveries("3");
         try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
             Broker.await("the consumer", WAIT, () -> deployment.consumers() == 1);
-            publish(queue, "a", "b", "poison", "c", "d");
+            broker.publishText(queue, "a", "b", "poison", "c", "d");
             Broker.await("the poison message dead-lettered", WAIT, () -> deadLettersWaiting() == 1);
             awaitNothingLeft(queue);
         }
@@ -206,7 +190,7 @@ class BatchDeliveryTest {
         spec.setBatchSize("2");
         try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
             Broker.await("the consumer", WAIT, () -> deployment.consumers() == 1);
-            publish(queue, "good", "poison");
+            broker.publishText(queue, "good", "poison");
             Broker.await("the poison message dead-lettered", WAIT, () -> deadLettersWaiting() == 1);
             awaitNothingLeft(queue);
         }
@@ -229,8 +213,8 @@ class BatchDeliveryTest {
         spec.setBatchTimeoutMillis("200");
         try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
             Broker.await("the consumer", WAIT, () -> deployment.consumers() == 1);
-            publish(queue, "1", "2", "3");
-            publish(second, "4", "5", "6");
+            broker.publishText(queue, "1", "2", "3");
+            broker.publishText(second, "4", "5", "6");
             Broker.await("six messages", WAIT, () -> received.size() == 6, received::toString);
             awaitNothingLeft(queue, second);
         }

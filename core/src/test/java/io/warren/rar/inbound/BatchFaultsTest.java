@@ -1,6 +1,5 @@
 package io.warren.rar.inbound;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.warren.Queue;
 import io.warren.rar.harness.Broker;
@@ -35,8 +34,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BatchFaultsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static final AMQP.BasicProperties TEXT = new AMQP.BasicProperties.Builder()
-            .contentType("text/plain").deliveryMode(2).build();
 
     private final Broker broker = new Broker();
     private final Harness harness = new Harness(1);
@@ -54,9 +51,7 @@ class BatchFaultsTest {
     }
 
     private WarrenActivationSpec spec() {
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setPrefetch("10");
         spec.setBatchSize("5");
         spec.setBatchTimeoutMillis("200");
@@ -98,7 +93,7 @@ class BatchFaultsTest {
             texts.add(prefix + i);
             bodies[i] = texts.get(i).getBytes(StandardCharsets.UTF_8);
         }
-        broker.publish(queue, TEXT, bodies);
+        broker.publish(queue, Broker.TEXT, bodies);
         return texts;
     }
 
@@ -215,7 +210,7 @@ class BatchFaultsTest {
         undeploy.join(WAIT.toMillis());
         Set<String> beforeRedeploy = Set.copyOf(committed);
         Broker.await("what was not committed is back in the queue", WAIT,
-                () -> Broker.unacknowledged(queue) == 0 && broker.messageCount(queue) == texts.size() - beforeRedeploy.size(),
+                () -> broker.messageCount(queue) == texts.size() - beforeRedeploy.size() && Broker.unacknowledged(queue) == 0,
                 () -> "committed " + beforeRedeploy.size() + ", ready " + broker.messageCount(queue));
         assertEquals(5, beforeRedeploy.size(), "the batch in flight committed and was acked");
         try (Harness.Deployment again = harness.deploy(spec(), mdb(false))) {

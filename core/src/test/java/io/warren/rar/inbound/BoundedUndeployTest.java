@@ -1,6 +1,5 @@
 package io.warren.rar.inbound;
 
-import com.rabbitmq.client.AMQP;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.FreezingProxy;
 import io.warren.rar.harness.Harness;
@@ -26,8 +25,6 @@ class BoundedUndeployTest {
     private static final long SHUTDOWN_TIMEOUT_MILLIS = 1_000;
     /** A liveness bound, not a measurement: the promised bound plus room for a busy machine. */
     private static final long UNDEPLOY_BOUND_MILLIS = SHUTDOWN_TIMEOUT_MILLIS + Teardown.SHUTDOWN_MARGIN_MILLIS + 10_000;
-    private static final AMQP.BasicProperties TEXT = new AMQP.BasicProperties.Builder()
-            .contentType("text/plain").deliveryMode(2).build();
 
     private final Broker broker = new Broker();
     private final Harness harness = new Harness(1);
@@ -58,7 +55,7 @@ class BoundedUndeployTest {
                 Broker.await("three consumers on each queue", WAIT, () -> deployment.consumers() == 3
                         && broker.consumerCount(first) == 3 && broker.consumerCount(second) == 3);
                 for (int i = 0; i < 6; i++) {
-                    broker.publish(i % 2 == 0 ? first : second, TEXT, ("m" + i).getBytes(StandardCharsets.UTF_8));
+                    broker.publish(i % 2 == 0 ? first : second, Broker.TEXT, ("m" + i).getBytes(StandardCharsets.UTF_8));
                 }
                 Broker.await("the messages delivered and acked", WAIT, () -> delivered.get() == 6
                         && broker.messageCount(first) == 0 && broker.messageCount(second) == 0

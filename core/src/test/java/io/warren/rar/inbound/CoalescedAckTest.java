@@ -138,7 +138,7 @@ class CoalescedAckTest {
             }
             assertEquals(new TreeSet<>(poison), new TreeSet<>(dead), "exactly the poison messages are dead-lettered");
             Broker.await("nothing left unacked nor ready", WAIT,
-                    () -> Broker.unacknowledged(queue) == 0 && broker.messageCount(queue) == 0,
+                    () -> broker.messageCount(queue) == 0 && Broker.unacknowledged(queue) == 0,
                     () -> "unacked " + Broker.unacknowledged(queue) + ", ready " + broker.messageCount(queue));
         }
         assertEquals(0, duplicateSuccesses.get(), "no message succeeded twice (none was requeued after success)");

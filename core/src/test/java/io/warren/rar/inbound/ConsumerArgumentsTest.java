@@ -5,11 +5,12 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.InboundFixture;
 import io.warren.rar.harness.TestEndpointFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,20 +29,14 @@ class ConsumerArgumentsTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final AMQP.BasicProperties TEXT = new AMQP.BasicProperties.Builder().contentType("text/plain").build();
 
-    private final Broker broker = new Broker();
-    private final Harness harness = new Harness(1);
-    private final String queue = broker.queueName("consumer-arguments");
-
-    @AfterEach
-    void cleanUp() {
-        harness.close();
-        broker.close();
-    }
+    @RegisterExtension
+    final InboundFixture fixture = new InboundFixture("consumer-arguments");
+    private final Broker broker = fixture.broker();
+    private final Harness harness = fixture.harness();
+    private final String queue = fixture.queue();
 
     private WarrenActivationSpec spec() {
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setReconnectIntervalMillis("100");
         return spec;
     }

@@ -1,14 +1,14 @@
 package io.warren.rar.inbound;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.BrokerSetting;
 import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.InboundFixture;
 import io.warren.rar.harness.TestEndpointFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,33 +37,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConsumerFaultsTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final AMQP.BasicProperties TEXT = new AMQP.BasicProperties.Builder()
-            .contentType("text/plain").deliveryMode(2).build();
 
-    private final Broker broker = new Broker();
-    private final Harness harness = new Harness(1);
-    private final String queue = broker.queueName("consumer-faults");
-
-    @AfterEach
-    void cleanUp() {
-        harness.close();
-        broker.close();
-    }
+    @RegisterExtension
+    final InboundFixture fixture = new InboundFixture("consumer-faults");
+    private final Broker broker = fixture.broker();
+    private final Harness harness = fixture.harness();
+    private final String queue = fixture.queue();
 
     private WarrenActivationSpec spec() {
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setReconnectIntervalMillis("100");
         return spec;
     }
 
     private void publish(String... texts) {
-        byte[][] bodies = new byte[texts.length][];
-        for (int i = 0; i < texts.length; i++) {
-            bodies[i] = texts[i].getBytes(StandardCharsets.UTF_8);
-        }
-        broker.publish(queue, TEXT, bodies);
+        broker.publishText(queue, texts);
     }
 
 

@@ -53,9 +53,7 @@ class DeadLetterFaultsTest {
     }
 
     private WarrenActivationSpec spec() {
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setReconnectIntervalMillis("100");
         return spec;
     }

@@ -47,9 +47,7 @@ class EmptyContentTypeTest {
     }
 
     private WarrenActivationSpec spec(String accept) {
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         if (accept != null) {
             spec.setAccept(accept);
         }

@@ -1,7 +1,5 @@
 package io.warren.rar.inbound;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
 import io.warren.rar.harness.TestEndpointFactory;
@@ -13,22 +11,18 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import javax.management.JMX;
-import javax.management.MalformedObjectNameException;
-import javax.management.ObjectName;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
+import static io.warren.rar.inbound.HeldBytesFixture.KIB;
+import static io.warren.rar.inbound.HeldBytesFixture.numbers;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,50 +35,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HeldBytesTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final int KIB = 1024;
-
-    private final Broker broker = new Broker();
-    private final Harness harness = new Harness(1);
-    private final String queue = broker.queueName("held-bytes");
+    private final HeldBytesFixture fixture = new HeldBytesFixture("held-bytes");
+    private final Broker broker = fixture.broker;
+    private final Harness harness = fixture.harness;
+    private final String queue = fixture.queue;
 
     @AfterEach
     void cleanUp() {
-        harness.close();
-        broker.close();
-    }
-
-    private WarrenActivationSpec spec(int prefetch, int maxHeldBytes) {
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
-        spec.setPrefetch(String.valueOf(prefetch));
-        spec.setMaxHeldBytes(String.valueOf(maxHeldBytes));
-        spec.setReconnectIntervalMillis("100");
-        return spec;
-    }
-
-    /** Publishes bodies of the size, each with its number as message id, from {@code first} on. */
-    private void publish(int first, int count, int size) throws Exception {
-        try (Channel channel = broker.channel()) {
-            channel.confirmSelect();
-            for (int i = first; i < first + count; i++) {
-                channel.basicPublish("", queue, new AMQP.BasicProperties.Builder().contentType("application/octet-stream")
-                        .deliveryMode(2).messageId(String.valueOf(i)).build(), new byte[size]);
-            }
-            channel.waitForConfirmsOrDie(WAIT.toMillis());
-        }
-    }
-
-    private ActivationMXBean metrics() {
-        try {
-            Set<ObjectName> names = ManagementFactory.getPlatformMBeanServer().queryNames(
-                    new ObjectName("io.warren:type=Activation,queue=" + queue + ",*"), null);
-            assertEquals(1, names.size(), names::toString);
-            return JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(), names.iterator().next(),
-                    ActivationMXBean.class);
-        } catch (MalformedObjectNameException e) {
-            throw new IllegalArgumentException(queue, e);
-        }
+        fixture.close();
     }
 
     /** @return the prefetch of each consumer of the queue, as the broker lists them */
@@ -97,10 +55,6 @@ class HeldBytesTest {
             }
         }
         return prefetches;
-    }
-
-    private static List<String> numbers(int count) {
-        return IntStream.range(0, count).mapToObj(String::valueOf).toList();
     }
 
     /**
@@ -127,10 +81,10 @@ class HeldBytesTest {
             }
             received.add(message.messageId());
         });
-        try (Harness.Deployment deployment = harness.deploy(spec(50, budget), mdb)) {
+        try (Harness.Deployment deployment = harness.deploy(fixture.spec(50, budget), mdb)) {
             Broker.await("a consumer", WAIT, () -> broker.consumerCount(queue) == 1);
-            publish(0, count, size);
-            ActivationMXBean metrics = metrics();
+            fixture.publish(0, count, size);
+            ActivationMXBean metrics = fixture.metrics();
             // the broker sent the prefetch's 50 at once, before the first was taken: the budget can only narrow what follows
             Broker.await("the consumer narrowed to the four bodies of the budget", WAIT, () -> metrics.getThrottles() >= 1
                     && prefetchesOnBroker().equals(List.of(4)), () -> "throttles " + metrics.getThrottles()
@@ -186,18 +140,18 @@ class HeldBytesTest {
             }
             received.add(message.messageId());
         });
-        WarrenActivationSpec spec = spec(20, budget);
+        WarrenActivationSpec spec = fixture.spec(20, budget);
         spec.setQueueType(queueType.replace("exclusive ", ""));
         spec.setExclusive(String.valueOf(queueType.startsWith("exclusive")));
         try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
             Broker.await("a consumer", WAIT, () -> broker.consumerCount(queue) == 1);
-            ActivationMXBean metrics = metrics();
-            publish(0, largeCount, large);
+            ActivationMXBean metrics = fixture.metrics();
+            fixture.publish(0, largeCount, large);
             Broker.await("the consumer narrowed", WAIT, () -> metrics.getThrottles() >= 1
                     && prefetchesOnBroker().equals(List.of(8)), () -> "throttles " + metrics.getThrottles()
                     + ", prefetches " + prefetchesOnBroker());
             narrowed.countDown();
-            publish(largeCount, smallCount, 100);
+            fixture.publish(largeCount, smallCount, 100);
             int count = largeCount + smallCount;
             Broker.await("every message run", WAIT, () -> received.size() >= count, () -> received.size() + " run");
             Broker.await("everything acked", WAIT, () -> broker.messageCount(queue) == 0
@@ -235,18 +189,18 @@ class HeldBytesTest {
             received.add(message.messageId());
             offsets.add(((Number) message.header("x-stream-offset")).longValue());
         });
-        WarrenActivationSpec spec = spec(20, budget);
+        WarrenActivationSpec spec = fixture.spec(20, budget);
         spec.setQueueType("stream");
         spec.setStreamOffset("first");
         spec.setQueueArguments("x-max-length-bytes=100000000");
         try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
             Broker.await("the stream declared and read", WAIT, () -> deployment.consumers() == 1);
-            ActivationMXBean metrics = metrics();
-            publish(0, largeCount, 64 * KIB);
+            ActivationMXBean metrics = fixture.metrics();
+            fixture.publish(0, largeCount, 64 * KIB);
             Broker.await("the consumer narrowed", WAIT, () -> metrics.getThrottles() >= 1,
                     () -> "held " + metrics.getHeldBytes());
             narrowed.countDown();
-            publish(largeCount, smallCount, 100);
+            fixture.publish(largeCount, smallCount, 100);
             int count = largeCount + smallCount;
             Broker.await("every message read", WAIT, () -> received.size() >= count, () -> received.size() + " read");
             Broker.await("no body held", WAIT, () -> metrics.getHeldBytes() == 0, () -> "held " + metrics.getHeldBytes());

@@ -3,12 +3,13 @@ package io.warren.rar.inbound;
 import com.rabbitmq.client.Channel;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.InboundFixture;
 import io.warren.rar.harness.TestEndpointFactory;
 import jakarta.resource.ResourceException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,15 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ResourceLock(value = Broker.LOCK, mode = ResourceAccessMode.READ)
 class QueueArgumentsTest {
 
-    private final Broker broker = new Broker();
-    private final Harness harness = new Harness(1);
-    private final String queue = broker.queueName("queue-arguments");
-
-    @AfterEach
-    void cleanUp() {
-        harness.close();
-        broker.close();
-    }
+    @RegisterExtension
+    final InboundFixture fixture = new InboundFixture("queue-arguments");
+    private final Broker broker = fixture.broker();
+    private final Harness harness = fixture.harness();
+    private final String queue = fixture.queue();
 
     private static TestEndpointFactory idle() {
         return new TestEndpointFactory(false, message -> { });

@@ -1,18 +1,17 @@
 package io.warren.rar.inbound;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.FreezingProxy;
 import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.InboundFixture;
 import io.warren.rar.harness.TestEndpointFactory;
 import jakarta.resource.spi.work.Work;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,33 +27,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ReconnectorTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final AMQP.BasicProperties TEXT = new AMQP.BasicProperties.Builder()
-            .contentType("text/plain").deliveryMode(2).build();
 
-    private final Broker broker = new Broker();
-    private final Harness harness = new Harness(1);
-    private final String queue = broker.queueName("reconnector");
+    @RegisterExtension
+    final InboundFixture fixture = new InboundFixture("reconnector");
+    private final Broker broker = fixture.broker();
+    private final Harness harness = fixture.harness();
+    private final String queue = fixture.queue();
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final TestEndpointFactory mdb = new TestEndpointFactory(false,
             message -> received.add(message.payload(String.class)));
 
-    @AfterEach
-    void cleanUp() {
-        harness.close();
-        broker.close();
-    }
-
     private WarrenActivationSpec spec() {
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setReconnectIntervalMillis("100");
         spec.setMaxReconnectIntervalMillis("200");
         return spec;
     }
 
     private void publish(String text) {
-        broker.publish(queue, TEXT, text.getBytes(StandardCharsets.UTF_8));
+        broker.publishText(queue, text);
     }
 
     @Test

@@ -4,9 +4,10 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.InboundFixture;
 import io.warren.rar.harness.TestEndpointFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.parallel.Isolated;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,15 +34,11 @@ class RedeliveryDelayTest {
     private static final AMQP.BasicProperties PERSISTENT_TEXT = new AMQP.BasicProperties.Builder()
             .contentType("text/plain").deliveryMode(2).build();
 
-    private final Broker broker = new Broker();
-    private final Harness harness = new Harness(1);
-    private final String queue = broker.queueName("redelivery");
-
-    @AfterEach
-    void cleanUp() {
-        harness.close();
-        broker.close();
-    }
+    @RegisterExtension
+    final InboundFixture fixture = new InboundFixture("redelivery");
+    private final Broker broker = fixture.broker();
+    private final Harness harness = fixture.harness();
+    private final String queue = fixture.queue();
 
     private WarrenActivationSpec spec(String queueType, long delayMillis, long maxDelayMillis, int maxDeliveries) {
         WarrenActivationSpec spec = new WarrenActivationSpec();

@@ -6,10 +6,11 @@ import com.rabbitmq.client.GetResponse;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.BrokerSetting;
 import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.InboundFixture;
 import io.warren.rar.harness.TestEndpointFactory;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -29,20 +30,14 @@ class RetryRouteTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String RETRY_INTERVAL = "dead_letter_worker_publisher_confirm_timeout";
 
-    private final Broker broker = new Broker();
-    private final Harness harness = new Harness(1);
-    private final String queue = broker.queueName("retry-route");
-
-    @AfterEach
-    void cleanUp() {
-        harness.close();
-        broker.close();
-    }
+    @RegisterExtension
+    final InboundFixture fixture = new InboundFixture("retry-route");
+    private final Broker broker = fixture.broker();
+    private final Harness harness = fixture.harness();
+    private final String queue = fixture.queue();
 
     private WarrenActivationSpec spec(long delayMillis, int maxDeliveries) {
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setMaxDeliveries(String.valueOf(maxDeliveries));
         spec.setRedeliveryDelayMillis(String.valueOf(delayMillis));
         spec.setMaxRedeliveryDelayMillis(String.valueOf(delayMillis));

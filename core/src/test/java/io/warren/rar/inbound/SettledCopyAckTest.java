@@ -52,9 +52,7 @@ class SettledCopyAckTest {
     }
 
     private WarrenActivationSpec spec(String copy) {
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setPrefetch("10");
         spec.setAckEvery("5"); // coalescing: up to 5 acks held back
         if (copy.equals("dead letter")) {
@@ -113,7 +111,7 @@ class SettledCopyAckTest {
             } finally {
                 mdbMayReturn.countDown();
             }
-            Broker.await("nothing left", WAIT, () -> Broker.unacknowledged(queue) == 0 && count(queue) == 0);
+            Broker.await("nothing left", WAIT, () -> count(queue) == 0 && Broker.unacknowledged(queue) == 0);
         }
     }
 }

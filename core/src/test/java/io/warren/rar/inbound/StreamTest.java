@@ -1,6 +1,5 @@
 package io.warren.rar.inbound;
 
-import com.rabbitmq.client.AMQP;
 import io.warren.Connection;
 import io.warren.Queue;
 import io.warren.QueueType;
@@ -27,8 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class StreamTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final AMQP.BasicProperties TEXT = new AMQP.BasicProperties.Builder()
-            .contentType("text/plain").deliveryMode(2).build();
 
     private final Broker broker = new Broker();
     private final Harness harness = new Harness(1);
@@ -49,7 +46,7 @@ class StreamTest {
 
     private void publish(int from, int to) {
         for (int i = from; i <= to; i++) {
-            broker.publish(stream, TEXT, ("m" + i).getBytes(StandardCharsets.UTF_8));
+            broker.publish(stream, Broker.TEXT, ("m" + i).getBytes(StandardCharsets.UTF_8));
         }
     }
 

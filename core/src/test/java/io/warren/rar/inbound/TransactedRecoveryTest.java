@@ -205,9 +205,7 @@ class TransactedRecoveryTest {
                 Broker.await("the reconnect Work refused", GENEROUS, () -> logWatch.reconnectRefused.get() != 0);
             }
         });
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setPrefetch(String.valueOf(total));
         spec.setReconnectIntervalMillis("1000");
         INBOUND_LOG.addHandler(logWatch);

@@ -63,14 +63,12 @@ class XaBranchTest {
             }
         });
         holder[0] = mdb;
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         try (Harness.Deployment deployment = harness.deploy(spec, mdb)) {
             harness.factory().producer(Producer.to("").routingKey(queue).confirms(WAIT).build()).publish("once");
             Broker.await("the second delivery, committed", WAIT, () -> deliveries.get() >= 2 && mdb.commits.get() == 1);
             Broker.await("nothing left", WAIT,
-                    () -> Broker.unacknowledged(queue) == 0 && broker.messageCount(queue) == 0);
+                    () -> broker.messageCount(queue) == 0 && Broker.unacknowledged(queue) == 0);
         }
         assertEquals(List.of(Message.Outcome.PENDING), afterLateRollback,
                 "the late rollback of the first transaction left the second delivery alone");

@@ -11,6 +11,7 @@ import io.warren.celery.CeleryTasks;
 import io.warren.celery.TaskCall;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
+import io.warren.testnode.CeleryPeer;
 import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.rar.inbound.WarrenActivationSpec;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +48,7 @@ class CeleryInteropTest {
 
     private final Broker broker = new Broker();
     private final Harness harness = new Harness(2);
-    private final CeleryPeer celery = new CeleryPeer();
+    private final CeleryPeer celery = new CeleryPeer(Path.of("src", "test", "python"));
     private final String queue = broker.queueName("celery");
 
     @AfterEach
@@ -65,7 +67,7 @@ class CeleryInteropTest {
 
     @Test
     void javaCallsACeleryTaskWithArgsAndKwargsAndGetsItsResult() throws Exception {
-        celery.startWorker(queue, broker, WAIT);
+        celery.startWorker(queue, WAIT, () -> broker.consumerCount(queue));
         Object result = client().call(TaskCall.of("warren.add").args(2, 3).kwarg("scale", 10).queue(queue).build(),
                 WAIT).toCompletableFuture().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertEquals(50, ((Number) result).intValue(), celery::log);
@@ -76,7 +78,7 @@ class CeleryInteropTest {
     @Test
     void aTaskThatRetriesItselfIsFollowedThroughItsStartedAndRetryStatesToItsResult() throws Exception {
         // the worker sends STARTED before each run (task_track_started) and RETRY before each retry
-        celery.startWorker(queue, broker, WAIT);
+        celery.startWorker(queue, WAIT, () -> broker.consumerCount(queue));
         Object retries = client().callAndWait(TaskCall.of("warren.flaky").args(2).queue(queue).build(), WAIT);
         assertEquals(2, ((Number) retries).intValue(), celery::log);
         Object async = client().call(TaskCall.of("warren.flaky").args(1).queue(queue).build(), WAIT)
@@ -86,7 +88,7 @@ class CeleryInteropTest {
 
     @Test
     void aCeleryTaskThatRaisesFailsTheStageWithCelerysExceptionTypeAndMessage() throws Exception {
-        celery.startWorker(queue, broker, WAIT);
+        celery.startWorker(queue, WAIT, () -> broker.consumerCount(queue));
         var stage = client().call(TaskCall.of("warren.fail").args("no such account").queue(queue).build(), WAIT)
                 .toCompletableFuture();
         CompletionException failed = assertThrows(CompletionException.class, stage::join);
@@ -101,7 +103,7 @@ class CeleryInteropTest {
 
     @Test
     void aCountdownHoldsTheTaskUntilItsEtaAndAnExpiredTaskIsRevoked() throws Exception {
-        celery.startWorker(queue, broker, WAIT);
+        celery.startWorker(queue, WAIT, () -> broker.consumerCount(queue));
         long sent = System.currentTimeMillis();
         Object ranAt = client().callAndWait(TaskCall.of("warren.stamp").countdown(Duration.ofSeconds(2)).queue(queue)
                 .build(), WAIT);
@@ -119,7 +121,7 @@ class CeleryInteropTest {
         try (Channel channel = broker.channel()) {
             channel.queueDeclare(recorded, false, false, false, null);
         }
-        celery.startWorker(queue, broker, WAIT);
+        celery.startWorker(queue, WAIT, () -> broker.consumerCount(queue));
         Object sum = client().callAndWait(TaskCall.of("warren.add").args(20, 22).queue(queue)
                 .link(TaskCall.of("warren.record").kwarg("key", recorded).queue(queue).build()).build(), WAIT);
         assertEquals(42, ((Number) sum).intValue());
@@ -162,9 +164,7 @@ class CeleryInteropTest {
                     throw new CeleryTaskException("KeyError", "builtins", "missing " + task.arg(0));
                 })
                 .build();
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         Harness.Deployment deployment = harness.deploy(spec,
                 TestEndpointFactory.replying(false, (Message request) -> tasks.serve(request)));
         Broker.await("the MDB's consumer on " + queue, WAIT, () -> broker.consumerCount(queue) == 1);
@@ -207,9 +207,7 @@ class CeleryInteropTest {
             return "delivery " + delivery;
         }).build();
         mdb[0] = TestEndpointFactory.replying(true, tasks::serve);
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         try (Harness.Deployment ignored = harness.deploy(spec, mdb[0])) {
             Broker.await("the MDB's consumer on " + queue, WAIT, () -> broker.consumerCount(queue) == 1);
             JsonNode answer = celery.call(queue, "java.count", "[]", "{}");

@@ -98,9 +98,7 @@ class CompressedMessagesTest {
     void anMdbDeadLettersABodyThatInflatesPastItsLimitNamingTheLimit() throws Exception {
         List<Object> delivered = new CopyOnWriteArrayList<>();
         TestEndpointFactory mdb = new TestEndpointFactory(false, message -> delivered.add(message.payload(byte[].class)));
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setMaxDecompressedBytes("1048576");
         try (Harness.Deployment ignored = harness.deploy(spec, mdb)) {
             AMQP.BasicProperties zlib = new AMQP.BasicProperties.Builder().contentType("application/data")

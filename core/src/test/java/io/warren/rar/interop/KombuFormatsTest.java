@@ -122,9 +122,7 @@ class KombuFormatsTest {
             decoded.put(message.messageId(), decode(message));
             messages.put(message.messageId(), message);
         });
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setAccept("json, msgpack, application/data");
         try (Harness.Deployment ignored = harness.deploy(spec, mdb)) {
             assertEquals(KOMBU_CASES, kombu.send(queue, KombuPeer.FORMATS));
@@ -178,9 +176,7 @@ class KombuFormatsTest {
             decode(message);
             delivered.add(message.messageId());
         });
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         try (Harness.Deployment ignored = harness.deploy(spec, mdb)) {
             kombu.send(queue, KombuPeer.FORMATS);
             String parking = broker.cleanUpQueue(queue + ".dead-letters");

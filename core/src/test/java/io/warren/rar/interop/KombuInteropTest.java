@@ -135,9 +135,7 @@ class KombuInteropTest {
             messages.put(message.messageId(), message);
             decoded.put(message.messageId(), payload);
         });
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         try (Harness.Deployment ignored = harness.deploy(spec, mdb)) {
             kombu.send(queue);
             Broker.await("kombu's messages at the MDB", WAIT, () -> decoded.size() == DELIVERED.size());

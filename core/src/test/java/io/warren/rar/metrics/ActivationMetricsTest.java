@@ -3,15 +3,17 @@ package io.warren.rar.metrics;
 import com.rabbitmq.client.AMQP;
 import io.warren.rar.harness.Broker;
 import io.warren.rar.harness.Harness;
+import io.warren.rar.harness.InboundFixture;
 import io.warren.rar.harness.TestEndpointFactory;
 import io.warren.rar.inbound.WarrenActivationSpec;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -29,15 +31,11 @@ class ActivationMetricsTest {
     private static final AMQP.BasicProperties JSON = new AMQP.BasicProperties.Builder()
             .contentType("application/json").build();
 
-    private final Broker broker = new Broker();
-    private final Harness harness = new Harness(1);
-    private final String queue = broker.queueName("metrics");
-
-    @AfterEach
-    void cleanUp() {
-        harness.close();
-        broker.close();
-    }
+    @RegisterExtension
+    final InboundFixture fixture = new InboundFixture("metrics");
+    private final Broker broker = fixture.broker();
+    private final Harness harness = fixture.harness();
+    private final String queue = fixture.queue();
 
     private WarrenActivationSpec spec(int concurrency) {
         WarrenActivationSpec spec = new WarrenActivationSpec();
@@ -48,11 +46,8 @@ class ActivationMetricsTest {
     }
 
     private void publish(AMQP.BasicProperties properties, String... texts) {
-        byte[][] bodies = new byte[texts.length][];
-        for (int i = 0; i < texts.length; i++) {
-            bodies[i] = texts[i].getBytes(StandardCharsets.UTF_8);
-        }
-        broker.publish(queue, properties, bodies);
+        broker.publish(queue, properties, Arrays.stream(texts).map(text -> text.getBytes(StandardCharsets.UTF_8))
+                .toArray(byte[][]::new));
     }
 
     @Test

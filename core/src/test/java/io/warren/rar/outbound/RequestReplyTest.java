@@ -370,9 +370,7 @@ class RequestReplyTest {
 
     @Test
     void inManualAckModeTheAnswerGoesOutOnlyForARequestTheMdbAcked() throws Exception {
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         spec.setAckMode("manual");
         try (Harness.Deployment ignored = harness.deploy(spec, TestEndpointFactory.replying(false, request -> {
             String text = request.payload(String.class);
@@ -407,9 +405,7 @@ class RequestReplyTest {
             }
             return OutgoingMessage.of("answer " + delivery).serializer("text").build();
         });
-        WarrenActivationSpec spec = new WarrenActivationSpec();
-        spec.setQueue(queue);
-        spec.setConcurrency("1");
+        WarrenActivationSpec spec = Harness.oneConsumer(queue);
         try (Harness.Deployment ignored = harness.deploy(spec, mdb[0])) {
             Broker.await("the MDB's consumer", WAIT, () -> broker.consumerCount(queue) == 1);
 

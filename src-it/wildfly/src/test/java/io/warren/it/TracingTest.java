@@ -1,6 +1,7 @@
 package io.warren.it;
 
 import com.rabbitmq.client.GetResponse;
+import io.warren.it.tracing.TracingMdb;
 import io.warren.it.tracing.TracingResource;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.OperateOnDeployment;
@@ -25,6 +26,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,18 +56,8 @@ class TracingTest {
                 .addAsLibrary(ShrinkWrap.createFromZipFile(JavaArchive.class, new File(System.getProperty("warren.cdi.jar"))))
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
                 .addAsManifestResource(new StringAsset("Dependencies: deployment.warren.rar\n"), "MANIFEST.MF")
-                .addAsWebInfResource(new StringAsset("""
-                        <?xml version="1.0" encoding="UTF-8"?>
-                        <jboss:ejb-jar xmlns:jboss="urn:jboss:jakartaee:1.0" xmlns="https://jakarta.ee/xml/ns/jakartaee"
-                                       xmlns:mdb="urn:resource-adapter-binding" version="4.0" impl-version="2.0">
-                          <assembly-descriptor>
-                            <mdb:resource-adapter-binding>
-                              <ejb-name>TracingMdb</ejb-name>
-                              <mdb:resource-adapter-name>warren.rar</mdb:resource-adapter-name>
-                            </mdb:resource-adapter-binding>
-                          </assembly-descriptor>
-                        </jboss:ejb-jar>
-                        """), "jboss-ejb3.xml");
+                .addAsWebInfResource(new StringAsset(Deployments.jbossEjb3Xml(List.of(TracingMdb.class),
+                        Server.WILDFLY.mdbBinding(null))), "jboss-ejb3.xml");
     }
 
     @BeforeEach

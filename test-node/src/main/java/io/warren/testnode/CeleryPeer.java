@@ -1,4 +1,4 @@
-package io.warren.it;
+package io.warren.testnode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,63 +9,71 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Debian's {@code python3-celery} (5.2) running the harness's {@code core/src/test/python/celery_peer.py}
- * beside the server: one Celery worker for the suite, and a Celery client that calls a task and
- * prints its result. A Celery that cannot run fails the test saying how to put it right; it never skips.
+ * Debian's {@code python3-celery} (5.2) running the harness's {@code celery_peer.py}
+ * ({@code core/src/test/python}): a Celery worker consuming one queue of the test's, and a Celery
+ * client that calls a task and prints its result. A Celery that cannot run fails the test saying
+ * how to put it right; it never skips. The interpreter is {@code -Dwarren.kombu.python}'s, or
+ * {@code /usr/bin/python3}.
  */
-final class CeleryPeer implements AutoCloseable {
+public final class CeleryPeer implements AutoCloseable {
 
     private static final String PYTHON = System.getProperty("warren.kombu.python", "/usr/bin/python3");
-    private static final Path DIRECTORY = Path.of(System.getProperty("warren.it.celery.peer",
-            Path.of("..", "..", "core", "src", "test", "python").toString()));
     private static final long RUN_LIMIT_SECONDS = 120;
 
-    private final Process worker;
-    private final Path workerLog;
+    private final Path directory;
+    private final ObjectMapper mapper = new ObjectMapper();
+    private Process worker;
+    private Path workerLog;
 
-    private CeleryPeer(Process worker, Path workerLog) {
-        this.worker = worker;
-        this.workerLog = workerLog;
+    /** @param directory where {@code celery_peer.py} is; a missing script fails here, naming the path */
+    public CeleryPeer(Path directory) {
+        if (!Files.isRegularFile(directory.resolve("celery_peer.py"))) {
+            throw new AssertionError("The Celery peer script is missing: " + directory.toAbsolutePath()
+                    + "/celery_peer.py");
+        }
+        this.directory = directory;
     }
 
-    /** Starts a worker ({@code -P solo}) consuming the queue, and waits (bounded) until it consumes. */
-    static CeleryPeer startWorker(String queue, Duration wait) throws IOException {
-        Path log = Files.createTempFile("celery-worker", ".log");
+    /**
+     * Starts a worker ({@code -P solo}) consuming the queue, and waits (bounded) until it consumes.
+     *
+     * @param consumers the queue's consumers on the broker; it may fail while the queue is not declared yet
+     */
+    public void startWorker(String queue, Duration wait, Callable<Integer> consumers) throws IOException {
+        workerLog = Files.createTempFile("celery-worker", ".log");
         List<String> command = List.of(PYTHON, "-m", "celery", "-A", "celery_peer", "worker", "-P", "solo", "-Q", queue,
                 "-n", queue + "@localhost", "--without-gossip", "--without-mingle", "--without-heartbeat",
                 "--loglevel=INFO");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(directory().toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile())
+                .redirectErrorStream(true).redirectOutput(workerLog.toFile());
         builder.environment().put("WARREN_CELERY_QUEUE", queue);
-        builder.environment().put("PYTHONPATH", directory().toAbsolutePath().toString());
-        Process process;
+        builder.environment().put("PYTHONPATH", directory.toAbsolutePath().toString());
         try {
-            process = builder.start();
+            worker = builder.start();
         } catch (IOException e) {
             throw new AssertionError(cannotRun(command, e.toString()), e);
         }
-        CeleryPeer peer = new CeleryPeer(process, log);
-        ItBroker.await("a Celery worker consuming " + queue, wait, () -> {
-            if (!process.isAlive()) {
-                throw new AssertionError(cannotRun(command, "the worker exited with " + process.exitValue() + ":\n"
-                        + peer.log()));
+        Await.until("a Celery worker consuming " + queue, wait, () -> {
+            if (!worker.isAlive()) {
+                throw new AssertionError(cannotRun(command, "the worker exited with " + worker.exitValue() + ":\n"
+                        + log()));
             }
             try {
-                return ItBroker.consumers(queue) == 1;
+                return consumers.call() == 1;
             } catch (Exception notYet) {
                 return false;   // its queue is not declared yet
             }
-        });
-        return peer;
+        }, this::log);
     }
 
     /** @return what the worker logged so far */
-    String log() {
+    public String log() {
         try {
-            return Files.readString(workerLog, StandardCharsets.UTF_8);
+            return workerLog == null ? "" : Files.readString(workerLog, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return "(its log cannot be read: " + e + ")";
         }
@@ -76,14 +84,14 @@ final class CeleryPeer implements AutoCloseable {
      *
      * @return {"result": ...} or {"error_type", "error_module", "error_args"} of what {@code get} raised
      */
-    static JsonNode call(String queue, String task, String argsJson, String kwargsJson) throws Exception {
+    public JsonNode call(String queue, String task, String argsJson, String kwargsJson) throws IOException {
         List<String> command = List.of(PYTHON, "celery_peer.py", "call", queue, task, argsJson, kwargsJson);
         Path output = Files.createTempFile("celery-client", ".out");
         Path errors = Files.createTempFile("celery-client", ".err");
         try {
             Process process;
             try {
-                process = new ProcessBuilder(command).directory(directory().toFile())
+                process = new ProcessBuilder(command).directory(directory.toFile())
                         .redirectOutput(output.toFile()).redirectError(errors.toFile()).start();
             } catch (IOException e) {
                 throw new AssertionError(cannotRun(command, e.toString()), e);
@@ -97,7 +105,10 @@ final class CeleryPeer implements AutoCloseable {
                 throw new AssertionError(cannotRun(command, "exit code " + process.exitValue() + ":\n"
                         + Files.readString(errors, StandardCharsets.UTF_8)));
             }
-            return new ObjectMapper().readTree(Files.readString(output, StandardCharsets.UTF_8));
+            return mapper.readTree(Files.readString(output, StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("Interrupted while the Celery client ran", e);
         } finally {
             Files.delete(output);
             Files.delete(errors);
@@ -107,19 +118,15 @@ final class CeleryPeer implements AutoCloseable {
     /** Stops the worker (TERM: Celery's warm shutdown), and kills it if it does not stop in time. */
     @Override
     public void close() throws Exception {
-        worker.destroy();
-        if (!worker.waitFor(30, TimeUnit.SECONDS)) {
-            worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (worker != null) {
+            worker.destroy();
+            if (!worker.waitFor(30, TimeUnit.SECONDS)) {
+                worker.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
         }
-        Files.deleteIfExists(workerLog);
-    }
-
-    private static Path directory() {
-        if (!Files.isRegularFile(DIRECTORY.resolve("celery_peer.py"))) {
-            throw new AssertionError("The Celery peer script is missing: " + DIRECTORY.toAbsolutePath()
-                    + "/celery_peer.py (-Dwarren.it.celery.peer names its directory)");
+        if (workerLog != null) {
+            Files.deleteIfExists(workerLog);
         }
-        return DIRECTORY;
     }
 
     private static String cannotRun(List<String> command, String why) {
