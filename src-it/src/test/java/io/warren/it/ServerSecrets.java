@@ -102,7 +102,9 @@ abstract class ServerSecrets {
                 Files.write(script, commands);
                 String out = exec(List.of(System.getProperty("jboss.home") + "/bin/jboss-cli.sh", "--connect",
                         "--controller=127.0.0.1:9990", "--file=" + script), System.getProperty("it.server.java.home"));
-                System.out.println("jboss-cli " + commands + ": " + out);
+                // the test's secrets are throwaway ones, but a log shows none
+                System.out.println("jboss-cli " + commands.toString().replaceAll("secret-value=[^)]*", "secret-value=****")
+                        + ": " + out);
             } finally {
                 Files.delete(script);
             }
@@ -132,6 +134,11 @@ abstract class ServerSecrets {
 
         @Override
         void prepare() throws Exception {
+            try {
+                cleanUp(); // what an interrupted run left in the domain
+            } catch (IOException nothingLeft) {
+                // the usual case
+            }
             withAlias("create-password-alias", SECRET_AT_BOOT);
             asadmin("create-connector-connection-pool", "--raname", "warren",
                     "--connectiondefinition", "io.warren.ConnectionFactory", "--transactionsupport", "LocalTransaction",
