@@ -17,6 +17,7 @@ import io.warren.it.auth.AuthNames;
 import io.warren.it.auth.OAuth2Mdb;
 import io.warren.it.auth.TlsMdb;
 import io.warren.it.database.DatabaseMdb;
+import io.warren.it.rotation.RotationBean;
 import io.warren.it.telemetry.TelemetryMdb;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -189,6 +190,33 @@ final class Deployments {
         } else {
             war.addAsWebInfResource(new StringAsset(glassfishEjbJarXml(mdbs, server.mdbBinding(null))),
                     "glassfish-ejb-jar.xml");
+        }
+        return war;
+    }
+
+    /**
+     * RotationTest's application beside a standalone warren.rar: it publishes through a connection factory the
+     * server defines, by a resource reference with container sign-on (res-auth Container) to its JNDI name, and
+     * defines none of its own. Payara lets it see the adapter's classes by that reference, and so checks it at
+     * deployment: deploy it once the factory exists.
+     */
+    static WebArchive rotationWar(String factory) {
+        WebArchive war = ShrinkWrap.create(WebArchive.class, "warren-it-rotation.war")
+                .addPackage(RotationBean.class.getPackage())
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
+                .setWebXML(new StringAsset("""
+                        <?xml version="1.0" encoding="UTF-8"?>
+                        <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
+                          <resource-ref>
+                            <res-ref-name>%s</res-ref-name>
+                            <res-type>io.warren.ConnectionFactory</res-type>
+                            <res-auth>Container</res-auth>
+                            <lookup-name>%s</lookup-name>
+                          </resource-ref>
+                        </web-app>
+                        """.formatted(RotationBean.FACTORY, factory)));
+        if (Server.current() == Server.WILDFLY) {
+            war.addAsManifestResource(new StringAsset("Dependencies: deployment.warren.rar\n"), "MANIFEST.MF");
         }
         return war;
     }
