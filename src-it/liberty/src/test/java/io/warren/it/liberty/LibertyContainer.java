@@ -160,12 +160,17 @@ public final class LibertyContainer implements DeployableContainer<LibertyConfig
         }
     }
 
+    /** Third-party APIs visible, among them the OpenTelemetry API of Liberty's mpTelemetry, for Warren's tracing. */
     private static String resourceAdapter(String name, Path location) {
-        return "<resourceAdapter id=\"%s\" location=\"%s\"/>".formatted(name, location);
+        return """
+                <resourceAdapter id="%s" location="%s">
+                    <classloader apiTypeVisibility="+third-party"/>
+                  </resourceAdapter>""".formatted(name, location);
     }
 
     private String application(String name, String type, Path location, Archive<?> archive) {
-        StringBuilder classLoader = new StringBuilder();
+        // the OpenTelemetry API (TelemetryTest's application) is a third-party API in Liberty
+        StringBuilder classLoader = new StringBuilder(" apiTypeVisibility=\"+third-party\"");
         if (!adapters.isEmpty()) {
             classLoader.append(" classProviderRef=\"").append(String.join(",", adapters)).append('"');
         }
