@@ -72,10 +72,23 @@ public final class LibertyContainer implements DeployableContainer<LibertyConfig
         } catch (IOException e) {
             throw new LifecycleException("cannot clear the deployments of " + configuration.server(), e);
         }
-        int exit = server("start", Duration.ofSeconds(configuration.getStartTimeoutSeconds()));
-        if (exit != 0) {
-            throw new LifecycleException("bin/server start " + configuration.getServerName() + " exited with " + exit
-                    + "; the end of messages.log:\n" + tail(0));
+        Duration timeout = Duration.ofSeconds(configuration.getStartTimeoutSeconds());
+        // a server an interrupted run left running would refuse to start again
+        server("stop", timeout);
+        long from;
+        try {
+            from = logSize();
+        } catch (IOException e) {
+            throw new LifecycleException("cannot read " + log(), e);
+        }
+        int exit = server("start", timeout);
+        // bin/server start gives up waiting after its own timeout, shorter than a start on a loaded machine
+        // may take: the server's "ready" line (CWWKF0011I) is what counts
+        try {
+            await(from, "server " + configuration.getServerName() + " ready (bin/server start exited with " + exit + ")",
+                    line -> line.contains("CWWKF0011I"), line -> line.contains("CWWKE0005E") || line.contains("CWWKF0009W"));
+        } catch (IOException | DeploymentException e) {
+            throw new LifecycleException(e.getMessage(), e);
         }
     }
 
@@ -120,16 +133,23 @@ public final class LibertyContainer implements DeployableContainer<LibertyConfig
             Files.move(part, location, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             long from = logSize();
             writeConfig(name, adapter ? resourceAdapter(name, location) : application(name, type, location, archive));
-            if (adapter) {
-                await(from, "resource adapter " + name + " installed",
-                        line -> line.contains("J2CA7001I") && line.contains(" " + name + " "),
-                        line -> ADAPTER_ERROR.matcher(line).find() && line.contains(name));
-                adapters.add(name);
-                return new ProtocolMetaData();
+            try {
+                if (adapter) {
+                    await(from, "resource adapter " + name + " installed",
+                            line -> line.contains("J2CA7001I") && line.contains(" " + name + " "),
+                            line -> ADAPTER_ERROR.matcher(line).find() && line.contains(name));
+                    adapters.add(name);
+                    return new ProtocolMetaData();
+                }
+                await(from, "application " + name + " started",
+                        line -> line.contains("CWWKZ0001I") && line.contains(" " + name + " "),
+                        line -> APPLICATION_ERROR.matcher(line).find() && line.contains(name));
+            } catch (DeploymentException e) {
+                // Arquillian does not undeploy what failed: left configured, the next deployment of the same
+                // name would change nothing Liberty acts on
+                Files.deleteIfExists(overrides().resolve(name + ".xml"));
+                throw e;
             }
-            await(from, "application " + name + " started",
-                    line -> line.contains("CWWKZ0001I") && line.contains(" " + name + " "),
-                    line -> APPLICATION_ERROR.matcher(line).find() && line.contains(name));
             HTTPContext http = new HTTPContext("127.0.0.1", configuration.getHttpPort());
             contextRoots(name, type, archive).forEach(root -> http.add(new Servlet("default", "/" + root)));
             return new ProtocolMetaData().addContext(http);
@@ -255,15 +275,6 @@ public final class LibertyContainer implements DeployableContainer<LibertyConfig
             file.seek(Math.min(from, length));
             file.readFully(bytes);
             return new String(bytes, StandardCharsets.UTF_8).lines().toList();
-        }
-    }
-
-    private String tail(long from) {
-        try {
-            List<String> lines = linesFrom(from);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 100), lines.size()));
-        } catch (IOException e) {
-            return "(no messages.log: " + e.getMessage() + ")";
         }
     }
 
