@@ -101,8 +101,11 @@ public final class LibertyContainer implements DeployableContainer<LibertyConfig
     }
 
     private int server(String command, Duration timeout) throws LifecycleException {
+        // not inherited: the test JVM's stdout is surefire's channel, which a line of another process corrupts
+        // (surefire then takes the JVM for crashed)
         ProcessBuilder builder = new ProcessBuilder(Path.of(configuration.getWlpHome(), "bin", "server").toString(),
-                command, configuration.getServerName()).inheritIO();
+                command, configuration.getServerName()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(configuration.server().resolve("server-command.log").toFile()));
         // the Java the tests run on
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         try {
