@@ -75,12 +75,13 @@ public final class LibertyContainer implements DeployableContainer<LibertyConfig
         Duration timeout = Duration.ofSeconds(configuration.getStartTimeoutSeconds());
         // a server an interrupted run left running would refuse to start again
         server("stop", timeout);
-        long from;
         try {
-            from = logSize();
+            // Liberty renames an old messages.log when it starts: only a new one is read from its start
+            Files.deleteIfExists(log());
         } catch (IOException e) {
-            throw new LifecycleException("cannot read " + log(), e);
+            throw new LifecycleException("cannot delete " + log(), e);
         }
+        long from = 0;
         int exit = server("start", timeout);
         // bin/server start gives up waiting after its own timeout, shorter than a start on a loaded machine
         // may take: the server's "ready" line (CWWKF0011I) is what counts
@@ -274,8 +275,10 @@ public final class LibertyContainer implements DeployableContainer<LibertyConfig
         }
         try (RandomAccessFile file = new RandomAccessFile(log().toFile(), "r")) {
             long length = file.length();
-            byte[] bytes = new byte[(int) Math.max(0, length - from)];
-            file.seek(Math.min(from, length));
+            // shorter than when the change was made: a new file, read whole
+            long start = length < from ? 0 : from;
+            byte[] bytes = new byte[(int) (length - start)];
+            file.seek(start);
             file.readFully(bytes);
             return new String(bytes, StandardCharsets.UTF_8).lines().toList();
         }
