@@ -47,18 +47,13 @@ public class DatabaseMdb implements MessageListener {
 
     /**
      * @return the class of H2's own connection under the server's wrapper (an XA connection's is named
-     *     after it): through {@code unwrap} in WildFly; Liberty's wrapper unwraps to interfaces only, one that
-     *     H2's connection implements; Payara's cannot unwrap to a class, but hands out the physical
-     *     connection from {@code getConnection()}
+     *     after it): through {@code unwrap} in WildFly; Payara's wrapper cannot unwrap to a class, but
+     *     hands out the physical connection from {@code getConnection()}
      */
     private static String driverConnection(Connection connection) {
         try {
             Class<? extends Connection> h2 = Class.forName("org.h2.jdbc.JdbcConnection").asSubclass(Connection.class);
-            try {
-                return connection.unwrap(h2).getClass().getName();
-            } catch (SQLException | RuntimeException notToAClass) {
-                return connection.unwrap(Class.forName("org.h2.engine.CastDataProvider")).getClass().getName();
-            }
+            return connection.unwrap(h2).getClass().getName();
         } catch (ClassNotFoundException e) {
             return "(H2 not visible to the application: " + connection.getClass().getName() + ")";
         } catch (SQLException | RuntimeException cannotUnwrap) {
