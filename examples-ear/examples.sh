@@ -177,10 +177,11 @@ PY
 
   step "What the examples logged ($LOG)"
   # WildFly writes one line per record; Payara a header line ending in "[[" and the message on the
-  # next lines, up to "]]"
+  # next lines, up to "]]"; Open Liberty one line, the logger without brackets before the level
   awk -v mark="$LOG_MARK" '
     NR <= mark { next }
     message { line = $0; sub(/^ +/, "", line); if (sub(/\]\]$/, "", line)) message = 0; print logger ": " line; next }
+    / io\.warren\.examples\.[A-Za-z0-9_.$]+ +[IWE] / { print; next }
     match($0, /\[io\.warren\.examples\.[A-Za-z0-9_.$]+\]/) {
       if ($0 ~ /\[\[$/) { logger = substr($0, RSTART + 1, RLENGTH - 2); message = 1 } else print
     }' "$LOG"

@@ -19,9 +19,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes, for each enum annotated {@code @BeanPairs}, an abstract class with the JavaBean getter
- * and setter of each of its constants. JCA servers set configuration only through such pairs, so
- * they must exist; generating them keeps the enum constant the one declaration of a property.
+ * Writes, for each enum annotated {@code @BeanPairs}, a class with the JavaBean getter and setter
+ * of each of its constants and the map they store into. JCA servers set configuration only through
+ * such pairs, so they must exist; generating them keeps the enum constant the one declaration of a
+ * property. The class is concrete, with a public no-argument constructor: Open Liberty instantiates
+ * each class of the resource adapter's hierarchy that has {@code @ConfigProperty} setters, to read
+ * their defaults through the getters, and fails to install an adapter with an abstract one.
  * <p>
  * The annotations live in warren-core and are read here by name, so this module depends on
  * nothing. A constant's {@code @BeanPair} gives the pair's type (String when absent) and whether
@@ -61,21 +64,39 @@ public final class BeanPairsProcessor extends AbstractProcessor {
         boolean configProperty = (Boolean) value(pairs, "configProperty");
         String enumName = declarations.getSimpleName().toString();
         String pkg = ((PackageElement) declarations.getEnclosingElement()).getQualifiedName().toString();
+        // brokerPropertyValues for BrokerProperty: distinct along a hierarchy of generated classes
+        String field = Character.toLowerCase(enumName.charAt(0)) + enumName.substring(1) + "Values";
         StringBuilder source = new StringBuilder()
                 .append("package ").append(pkg).append(";\n\n")
                 .append(configProperty ? "import " + CONFIG_PROPERTY + ";\n" : "")
                 .append("import java.io.Serializable;\n")
+                .append("import java.util.EnumMap;\n")
                 .append("import javax.annotation.processing.Generated;\n\n")
                 .append("/**\n * The JavaBean getter and setter of each {@link ").append(enumName)
                 .append("}, written from its constants by\n * warren-config-processor at build time: edit the enum, not this.\n */\n")
                 .append("@Generated(\"").append(getClass().getName()).append("\")\n")
-                .append("public abstract class ").append(name)
+                .append("public class ").append(name)
                 .append(superclass.isEmpty() ? "" : " extends " + superclass).append(" implements Serializable {\n\n")
                 .append("    private static final long serialVersionUID = 1L;\n\n")
+                .append("    private final EnumMap<").append(enumName).append(", String> ").append(field)
+                .append(" = new EnumMap<>(").append(enumName).append(".class);\n\n")
                 .append("    /** Stores a property's value as text; null or blank leaves it unset. */\n")
-                .append("    protected abstract void set(").append(enumName).append(" property, Object value);\n\n")
+                .append("    protected void set(").append(enumName).append(" property, Object value) {\n")
+                .append("        String text = value == null ? null : value.toString().trim();\n")
+                .append("        if (text == null || text.isEmpty()) {\n")
+                .append("            ").append(field).append(".remove(property);\n")
+                .append("        } else {\n")
+                .append("            ").append(field).append(".put(property, text);\n")
+                .append("        }\n")
+                .append("    }\n\n")
                 .append("    /** @return the property's text as set, or null when unset */\n")
-                .append("    protected abstract String get(").append(enumName).append(" property);\n");
+                .append("    protected String get(").append(enumName).append(" property) {\n")
+                .append("        return ").append(field).append(".get(property);\n")
+                .append("    }\n\n")
+                .append("    /** @return the properties set, without defaults: the map itself, not a copy */\n")
+                .append("    protected final EnumMap<").append(enumName).append(", String> ").append(field).append("() {\n")
+                .append("        return ").append(field).append(";\n")
+                .append("    }\n");
         for (Element constant : declarations.getEnclosedElements()) {
             if (constant.getKind() == ElementKind.ENUM_CONSTANT) {
                 pair(source, enumName, constant, configProperty);

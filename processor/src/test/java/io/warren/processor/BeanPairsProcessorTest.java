@@ -54,9 +54,7 @@ class BeanPairsProcessorTest {
             List<JavaFileObject> sources = new ArrayList<>(ANNOTATIONS);
             sources.add(source("sample.Setting", declaringEnum));
             sources.add(source("sample.Settings", "package sample;\n"
-                    + "public abstract class Settings extends SettingBeans {\n"
-                    + "  protected void set(Setting property, Object value) { }\n"
-                    + "  protected String get(Setting property) { return null; }\n}"));
+                    + "public class Settings extends SettingBeans {\n}"));
             JavaCompiler.CompilationTask task = javac.getTask(null, files, diagnostics, List.of(), null, sources);
             task.setProcessors(List.of(new BeanPairsProcessor()));
             boolean compiled = task.call();
@@ -81,6 +79,9 @@ class BeanPairsProcessorTest {
                 + "  @BeanPair(confidential = true) PASSWORD\n"
                 + "}");
         for (String expected : new String[] {
+                // concrete, storing the values itself: Open Liberty instantiates each class of the adapter's hierarchy
+                "public class SettingBeans implements Serializable {",
+                "private final EnumMap<Setting, String> settingValues = new EnumMap<>(Setting.class);",
                 "public String getVirtualHost() {\n        return get(Setting.VIRTUAL_HOST);",
                 "@ConfigProperty\n    public void setVirtualHost(String value) {\n        set(Setting.VIRTUAL_HOST, value);",
                 "public Integer getHeartbeatSeconds() {\n        String text = get(Setting.HEARTBEAT_SECONDS);\n"

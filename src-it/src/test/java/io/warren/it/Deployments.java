@@ -129,14 +129,18 @@ final class Deployments {
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
         if (server == Server.WILDFLY) {
             // the connection factory is configured in the resource-adapters subsystem (src/test/cli)
-            war.addAsWebInfResource(new StringAsset(jbossEjb3Xml(MDBS, server.mdbBinding(application))), "jboss-ejb3.xml");
+            war.addAsWebInfResource(new StringAsset(jbossEjb3Xml(MDBS, application)), "jboss-ejb3.xml");
             if (application == null) {
                 war.addAsManifestResource(new StringAsset("Dependencies: deployment.warren.rar\n"), "MANIFEST.MF");
             }
         } else {
-            war.setWebXML(new StringAsset(webXml(server.connectionFactoryAdapter(application), OUTBOUND_CONNECTION)));
-            war.addAsWebInfResource(new StringAsset(glassfishEjbJarXml(MDBS, server.mdbBinding(application))),
-                    "glassfish-ejb-jar.xml");
+            // Liberty resolves a <connection-factory> of the application before it installs the adapter inside the
+            // same EAR, and fails (CWNEN0011E, a NullPointerException of its metatype service): there the EAR's
+            // factory is server.xml's, at warren/ConnectionFactory (src-it/liberty/src/test/liberty)
+            if (server != Server.LIBERTY || application == null) {
+                war.setWebXML(new StringAsset(webXml(server.connectionFactoryAdapter(application), OUTBOUND_CONNECTION)));
+            }
+            bindMdbs(war, server, MDBS, application);
         }
         return war;
     }
@@ -152,12 +156,11 @@ final class Deployments {
                 .addPackage(DatabaseMdb.class.getPackage());
         List<Class<?>> mdbs = List.of(DatabaseMdb.class);
         if (server == Server.WILDFLY) {
-            war.addAsWebInfResource(new StringAsset(jbossEjb3Xml(mdbs, server.mdbBinding(null))), "jboss-ejb3.xml");
+            war.addAsWebInfResource(new StringAsset(jbossEjb3Xml(mdbs, null)), "jboss-ejb3.xml");
             war.addAsManifestResource(new StringAsset("Dependencies: deployment.warren.rar, com.h2database.h2\n"),
                     "MANIFEST.MF");
         } else {
-            war.addAsWebInfResource(new StringAsset(glassfishEjbJarXml(mdbs, server.mdbBinding(null))),
-                    "glassfish-ejb-jar.xml");
+            bindMdbs(war, server, mdbs, null);
         }
         return war;
     }
@@ -185,11 +188,10 @@ final class Deployments {
                 "ejb-jar.xml");
         List<Class<?>> mdbs = List.of(TlsMdb.class, OAuth2Mdb.class);
         if (server == Server.WILDFLY) {
-            war.addAsWebInfResource(new StringAsset(jbossEjb3Xml(mdbs, server.mdbBinding(null))), "jboss-ejb3.xml");
+            war.addAsWebInfResource(new StringAsset(jbossEjb3Xml(mdbs, null)), "jboss-ejb3.xml");
             war.addAsManifestResource(new StringAsset("Dependencies: deployment.warren.rar\n"), "MANIFEST.MF");
         } else {
-            war.addAsWebInfResource(new StringAsset(glassfishEjbJarXml(mdbs, server.mdbBinding(null))),
-                    "glassfish-ejb-jar.xml");
+            bindMdbs(war, server, mdbs, null);
         }
         return war;
     }
@@ -244,12 +246,11 @@ final class Deployments {
                         "otel.bsp.schedule.delay=200", "")), "META-INF/microprofile-config.properties");
         List<Class<?>> mdbs = List.of(TelemetryMdb.class);
         if (server == Server.WILDFLY) {
-            war.addAsWebInfResource(new StringAsset(jbossEjb3Xml(mdbs, server.mdbBinding(null))), "jboss-ejb3.xml");
+            war.addAsWebInfResource(new StringAsset(jbossEjb3Xml(mdbs, null)), "jboss-ejb3.xml");
             war.addAsManifestResource(new StringAsset("Dependencies: deployment.warren.rar\n"), "MANIFEST.MF");
         } else {
             war.setWebXML(new StringAsset(webXml(server.connectionFactoryAdapter(null), TELEMETRY_CONNECTION)));
-            war.addAsWebInfResource(new StringAsset(glassfishEjbJarXml(mdbs, server.mdbBinding(null))),
-                    "glassfish-ejb-jar.xml");
+            bindMdbs(war, server, mdbs, null);
         }
         return war;
     }
@@ -338,10 +339,11 @@ final class Deployments {
         return xml.toString();
     }
 
-    /** @return WildFly's jboss-ejb3.xml binding each of the MDBs to the adapter of that name */
-    static String jbossEjb3Xml(List<Class<?>> mdbs, String adapter) {
+    /** @return WildFly's jboss-ejb3.xml binding each of the MDBs to the adapter (deployed alone when application is null) */
+    static String jbossEjb3Xml(List<Class<?>> mdbs, String application) {
         StringBuilder bindings = new StringBuilder();
         for (Class<?> mdb : mdbs) {
+            String adapter = Server.WILDFLY.mdbBinding(application, mdb);
             bindings.append("""
                         <mdb:resource-adapter-binding>
                           <ejb-name>%s</ejb-name>
@@ -357,6 +359,35 @@ final class Deployments {
                 %s  </assembly-descriptor>
                 </jboss:ejb-jar>
                 """.formatted(bindings);
+    }
+
+    /** Binds the MDBs to the adapter outside WildFly: in glassfish-ejb-jar.xml, in Liberty in ibm-ejb-jar-bnd.xml. */
+    private static void bindMdbs(WebArchive war, Server server, List<Class<?>> mdbs, String application) {
+        if (server == Server.LIBERTY) {
+            war.addAsWebInfResource(new StringAsset(libertyEjbJarBndXml(mdbs, application)), "ibm-ejb-jar-bnd.xml");
+        } else {
+            war.addAsWebInfResource(new StringAsset(glassfishEjbJarXml(mdbs, server.mdbBinding(application, null))),
+                    "glassfish-ejb-jar.xml");
+        }
+    }
+
+    private static String libertyEjbJarBndXml(List<Class<?>> mdbs, String application) {
+        StringBuilder beans = new StringBuilder();
+        for (Class<?> mdb : mdbs) {
+            beans.append("""
+                      <message-driven name="%s">
+                        <jca-adapter activation-spec-binding-name="%s"/>
+                      </message-driven>
+                    """.formatted(mdb.getSimpleName(), Server.LIBERTY.mdbBinding(application, mdb)));
+        }
+        return """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <ejb-jar-bnd xmlns="http://websphere.ibm.com/xml/ns/javaee"
+                             xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+                             xsi:schemaLocation="http://websphere.ibm.com/xml/ns/javaee http://websphere.ibm.com/xml/ns/javaee/ibm-ejb-jar-bnd_1_2.xsd"
+                             version="1.2">
+                %s</ejb-jar-bnd>
+                """.formatted(beans);
     }
 
     private static String glassfishEjbJarXml(List<Class<?>> mdbs, String adapter) {

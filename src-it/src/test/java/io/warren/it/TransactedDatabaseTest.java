@@ -21,6 +21,7 @@ import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A transacted MDB that writes to an XA database (the H2 the server ships) in its delivery's
@@ -73,11 +74,13 @@ class TransactedDatabaseTest {
         assertEquals(expectedRows, read(base, "rows"), "no row of a rolled-back delivery, none twice");
         assertEquals("fail-2=2 fail-6=2 m0=1 m1=1 m3=1 m4=1 m5=1 m7=1 m8=1 m9=1", read(base, "deliveries"),
                 "each failing message came back once, the others were not redelivered");
-        assertTrue(read(base, "connection").contains("JdbcXAConnection"),
-                "the MDB wrote through an XA connection: " + read(base, "connection"));
         String log = Files.readString(Path.of(System.getProperty("it.server.log")));
         assertTrue(log.contains("after its transaction completes (a Synchronization)"),
                 "Warren took the server's TransactionSynchronizationRegistry");
+        assumeTrue(Server.current() != Server.LIBERTY, "Liberty's JDBC wrapper unwraps only to interfaces, as a "
+                + "proxy, and has no getConnection(): which H2 connection the MDB wrote through cannot be seen");
+        assertTrue(read(base, "connection").contains("JdbcXAConnection"),
+                "the MDB wrote through an XA connection: " + read(base, "connection"));
     }
 
     /**

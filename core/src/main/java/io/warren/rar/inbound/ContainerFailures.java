@@ -65,13 +65,20 @@ final class ContainerFailures {
 
     /**
      * EJB containers wrap the bean's exception in {@code EJBException} or
-     * {@code EJBTransactionRolledbackException} (known by name: Warren does not see the EJB API),
-     * proxies in {@link UndeclaredThrowableException} or {@link InvocationTargetException}.
+     * {@code EJBTransactionRolledbackException} or a subclass (known by name: Warren does not see the EJB
+     * API; Open Liberty's {@code UnknownLocalException} is one only by its superclasses), proxies in
+     * {@link UndeclaredThrowableException} or {@link InvocationTargetException}.
      */
     private static boolean isWrapper(Throwable failure) {
-        String name = failure.getClass().getName();
-        return name.endsWith("EJBException") || name.endsWith("EJBTransactionRolledbackException")
-                || failure instanceof UndeclaredThrowableException
-                || failure instanceof InvocationTargetException;
+        if (failure instanceof UndeclaredThrowableException || failure instanceof InvocationTargetException) {
+            return true;
+        }
+        for (Class<?> type = failure.getClass(); type != null; type = type.getSuperclass()) {
+            String name = type.getName();
+            if (name.endsWith("EJBException") || name.endsWith("EJBTransactionRolledbackException")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -10,7 +10,6 @@ import jakarta.resource.spi.InvalidPropertyException;
 import jakarta.resource.spi.ResourceAdapter;
 
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,27 +24,11 @@ public class WarrenActivationSpec extends ActivationPropertyBeans implements Act
 
     private static final long serialVersionUID = 1L;
 
-    private final EnumMap<ActivationProperty, String> values = new EnumMap<>(ActivationProperty.class);
     private transient ResourceAdapter resourceAdapter;
-
-    @Override
-    protected void set(ActivationProperty property, Object value) {
-        String text = value == null ? null : value.toString().trim();
-        if (text == null || text.isEmpty()) {
-            values.remove(property);
-        } else {
-            values.put(property, text);
-        }
-    }
-
-    @Override
-    protected String get(ActivationProperty property) {
-        return values.get(property);
-    }
 
     /** @return the activation properties set, without defaults */
     Map<ActivationProperty, String> activationProperties() {
-        return Map.copyOf(values);
+        return Map.copyOf(activationPropertyValues());
     }
 
     /**
@@ -55,7 +38,7 @@ public class WarrenActivationSpec extends ActivationPropertyBeans implements Act
      */
     @Override
     public void validate() throws InvalidPropertyException {
-        List<String> problems = InboundSettings.parse(values).problems();
+        List<String> problems = InboundSettings.parse(activationPropertyValues()).problems();
         List<String> brokerProblems = connectionSettings(brokerFallback()).problems();
         if (!problems.isEmpty() || !brokerProblems.isEmpty()) {
             List<String> all = new ArrayList<>(problems);
@@ -66,7 +49,7 @@ public class WarrenActivationSpec extends ActivationPropertyBeans implements Act
 
     /** @return the parsed settings; call {@link #validate()} first */
     InboundSettings inboundSettings() {
-        return InboundSettings.parse(values);
+        return InboundSettings.parse(activationPropertyValues());
     }
 
     private BrokerProperties brokerFallback() {
@@ -85,6 +68,6 @@ public class WarrenActivationSpec extends ActivationPropertyBeans implements Act
 
     @Override
     public String toString() {
-        return "WarrenActivationSpec" + values + brokerPropertiesText();
+        return "WarrenActivationSpec" + activationPropertyValues() + brokerPropertiesText();
     }
 }

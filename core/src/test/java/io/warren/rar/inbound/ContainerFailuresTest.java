@@ -67,6 +67,9 @@ class ContainerFailuresTest {
                 "the bean's own exception keeps its cause");
         EJBException alone = new EJBException("no cause");
         assertSame(alone, ContainerFailures.applicationCause(alone));
+        // Open Liberty's wrapper, an EJBException by its superclasses only
+        assertSame(bean, ContainerFailures.applicationCause(new ServerExceptions.UnknownLocalException(
+                "EJB threw an unexpected (non-declared) exception", bean)));
     }
 
     @Test

@@ -73,6 +73,24 @@ class PropertyDeclarationsTest {
         }
     }
 
+    /**
+     * Open Liberty reads the defaults of the resource adapter's {@code @ConfigProperty} setters through their
+     * getters on a new instance of each class of its hierarchy that has such setters, and refuses to install
+     * an adapter with an abstract one (J2CA7002E, InstantiationException in RAAnnotationProcessor).
+     */
+    @Test
+    void everyClassOfTheResourceAdapterWithConfigPropertiesIsInstantiatedAndReadAsLibertyDoes() throws Exception {
+        for (Class<?> type = WarrenResourceAdapter.class; type != Object.class; type = type.getSuperclass()) {
+            for (Method setter : type.getMethods()) {
+                if (setter.isAnnotationPresent(ConfigProperty.class)) {
+                    Object bean = type.getConstructor().newInstance();
+                    Method getter = type.getMethod("get" + setter.getName().substring("set".length()));
+                    assertEquals(null, getter.invoke(bean), type.getSimpleName() + "." + getter.getName() + " when unset");
+                }
+            }
+        }
+    }
+
     @Test
     void theResourceAdapterAndTheFactoryHaveNoConfigPropertyWithoutADeclaration() {
         Set<String> declared = names(Stream.of(BrokerProperty.values()));

@@ -57,7 +57,7 @@ class TracingTest {
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml")
                 .addAsManifestResource(new StringAsset("Dependencies: deployment.warren.rar\n"), "MANIFEST.MF")
                 .addAsWebInfResource(new StringAsset(Deployments.jbossEjb3Xml(List.of(TracingMdb.class),
-                        Server.WILDFLY.mdbBinding(null))), "jboss-ejb3.xml");
+                        null)), "jboss-ejb3.xml");
     }
 
     @BeforeEach

@@ -60,6 +60,31 @@ public final class ServerExceptions {
         }
     }
 
+    /** Named as Open Liberty's {@code com.ibm.ejs.container.ContainerEJBException}, an EJBException. */
+    public static class ContainerEJBException extends EJBException {
+        public ContainerEJBException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Named as Open Liberty's {@code com.ibm.ejs.container.ContainerLocalException}. */
+    public static class ContainerLocalException extends ContainerEJBException {
+        public ContainerLocalException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * Named as Open Liberty's {@code com.ibm.ejs.container.UnknownLocalException}, which wraps what an MDB
+     * throws undeclared (CNTR0020E); its name does not say it is an EJBException, its superclasses do (read
+     * from 25.0.0.12's com.ibm.ws.ejbcontainer jar).
+     */
+    public static final class UnknownLocalException extends ContainerLocalException {
+        public UnknownLocalException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** WildFly while it stops the MDB: the bean did not run. */
     public static RuntimeException wildFlyStopping() {
         return new EJBComponentUnavailableException("WFLYEJB0421: Invocation cannot proceed as component is shutting down");
