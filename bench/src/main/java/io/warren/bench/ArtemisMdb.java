@@ -77,25 +77,9 @@ final class ArtemisMdb implements Contender {
      * nothing commits: the messages come back when the MDB stops).
      */
     private void deploy(int consumers) throws Exception {
-        server.deploy(MDB_WAR, List.of("io/warren/bench/wildfly/jms/mdb"), Map.of("WEB-INF/ejb-jar.xml", """
-                <?xml version="1.0" encoding="UTF-8"?>
-                <ejb-jar xmlns="https://jakarta.ee/xml/ns/jakartaee" version="4.0">
-                  <enterprise-beans>
-                    <message-driven>
-                      <ejb-name>JmsMdb</ejb-name>
-                      <activation-config>
-                        %s
-                      </activation-config>
-                    </message-driven>
-                  </enterprise-beans>
-                  <assembly-descriptor>
-                    <container-transaction>
-                      <method><ejb-name>JmsMdb</ejb-name><method-name>*</method-name></method>
-                      <trans-attribute>%s</trans-attribute>
-                    </container-transaction>
-                  </assembly-descriptor>
-                </ejb-jar>
-                """.formatted(WildFlyClient.property("maxSession", Integer.toString(consumers)), transaction)));
+        server.deploy(MDB_WAR, List.of("io/warren/bench/wildfly/jms/mdb"), Map.of("WEB-INF/ejb-jar.xml",
+                EjbJarXml.of("", "JmsMdb",
+                WildFlyClient.property("maxSession", Integer.toString(consumers)), transaction)));
     }
 
     @Override

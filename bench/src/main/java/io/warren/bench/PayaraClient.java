@@ -104,10 +104,7 @@ final class PayaraClient implements Contender {
                     zip.closeEntry();
                 }
             }
-            entry(zip, "WEB-INF/ejb-jar.xml", """
-                    <?xml version="1.0" encoding="UTF-8"?>
-                    <ejb-jar xmlns="https://jakarta.ee/xml/ns/jakartaee" version="4.0">
-                      <enterprise-beans>
+            entry(zip, "WEB-INF/ejb-jar.xml", EjbJarXml.of("""
                         <session>
                           <ejb-name>Publisher</ejb-name>
                           <resource-ref>
@@ -116,21 +113,7 @@ final class PayaraClient implements Contender {
                             <lookup-name>%s</lookup-name>
                           </resource-ref>
                         </session>
-                        <message-driven>
-                          <ejb-name>BenchMdb</ejb-name>
-                          <activation-config>
-                            %s
-                          </activation-config>
-                        </message-driven>
-                      </enterprise-beans>
-                      <assembly-descriptor>
-                        <container-transaction>
-                          <method><ejb-name>BenchMdb</ejb-name><method-name>*</method-name></method>
-                          <trans-attribute>%s</trans-attribute>
-                        </container-transaction>
-                      </assembly-descriptor>
-                    </ejb-jar>
-                    """.formatted(PayaraServer.RESOURCE, property("queue", queue)
+                    """.formatted(PayaraServer.RESOURCE), "BenchMdb", property("queue", queue)
                     + property("declare", "false") + property("concurrency", Integer.toString(Bench.CONSUMERS))
                     + property("prefetch", Integer.toString(Bench.PREFETCH)), transaction));
             // as an activation property, resourceAdapter would also be set on the activation spec, whose

@@ -177,25 +177,7 @@ final class WildFlyClient implements Contender {
     private void deploy(String queue, int concurrency) throws Exception {
         server.deploy("bench.war", List.of(APP_PACKAGE), Map.of(
                 "META-INF/MANIFEST.MF", "Manifest-Version: 1.0\nDependencies: deployment.warren.rar\n",
-                "WEB-INF/ejb-jar.xml", """
-                    <?xml version="1.0" encoding="UTF-8"?>
-                    <ejb-jar xmlns="https://jakarta.ee/xml/ns/jakartaee" version="4.0">
-                      <enterprise-beans>
-                        <message-driven>
-                          <ejb-name>BenchMdb</ejb-name>
-                          <activation-config>
-                            %s
-                          </activation-config>
-                        </message-driven>
-                      </enterprise-beans>
-                      <assembly-descriptor>
-                        <container-transaction>
-                          <method><ejb-name>BenchMdb</ejb-name><method-name>*</method-name></method>
-                          <trans-attribute>%s</trans-attribute>
-                        </container-transaction>
-                      </assembly-descriptor>
-                    </ejb-jar>
-                    """.formatted(property("queue", queue) + property("declare", "false")
+                "WEB-INF/ejb-jar.xml", EjbJarXml.of("", "BenchMdb", property("queue", queue) + property("declare", "false")
                         + property("concurrency", Integer.toString(concurrency))
                         + property("prefetch", Integer.toString(Bench.PREFETCH)), transaction),
                 "WEB-INF/jboss-ejb3.xml", """
